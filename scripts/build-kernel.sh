@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Build the test kernel: Debian's linux-source-6.12 (or KERNEL_SRC), the
+# series from patches/series (the first SERIES_UPTO patches of it), then
+# every file in EXTRA_PATCHES, configured from x86_64_defconfig and the
+# fragments in patches/configs with merge_config.sh.
+#
+# Each distinct input set is one artifact, build/kernels/<id>/ (bzImage,
+# vmlinux, config, patches.txt). An artifact that exists is not rebuilt.
+# One source tree (a git repo, so that switching between patch sets only
+# touches the files that differ) and one object tree per base serve all
+# artifacts: a changed patch rebuilds incrementally, through ccache.
+#
+#   scripts/build-kernel.sh          build if needed; last line: the artifact dir
+#   scripts/build-kernel.sh --dir    print the artifact dir, build nothing
+#
+# Environment: KERNEL_SRC, EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PATCHES=$TOP/patches
+CONFIGS=("$PATCHES/configs/lean.config" "$PATCHES/configs/debug.config")
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+JOBS=${JOBS:-$(($(nproc) + 1))}
+SERIES_UPTO=${SERIES_UPTO:-all}
+mode=${1:-build}
+
+# --- the base tree and its identity ---------------------------------------
+if [ -n "${KERNEL_SRC:-}" ]; then
+	[ -f "$KERNEL_SRC/Makefile" ] && [ -d "$KERNEL_SRC/mm" ] ||
+		die "KERNEL_SRC=$KERNEL_SRC is not a kernel source tree"
+	KERNEL_SRC=$(realpath "$KERNEL_SRC")
+	if git -C "$KERNEL_SRC" rev-parse -q HEAD >/dev/null 2>&1; then
+		base_id="dir:$KERNEL_SRC:$(git -C "$KERNEL_SRC" rev-parse HEAD)"
+	else
+		base_id="dir:$KERNEL_SRC:$(stat -c %Y "$KERNEL_SRC/Makefile")"
+	fi
+else
+	if [ ! -f "$TARBALL" ]; then
+		[ "$mode" = --dir ] && die "linux-source-6.12 is not installed (make deps)"
+		"$TOP/scripts/deps.sh"
+		[ -f "$TARBALL" ] || die "missing $TARBALL: apt-get install linux-source-6.12"
+	fi
+	base_id="tarball:$TARBALL:$(stat -c %s-%Y "$TARBALL")"
+fi
+base_hash=$(printf '%s' "$base_id" | sha256sum | cut -c1-12)
+SRC=$BUILD/src-$base_hash
+OBJ=$BUILD/obj-$base_hash
+
+# --- the patch list --------------------------------------------------------
+[ -f "$PATCHES/series" ] || die "missing $PATCHES/series"
+mapfile -t series < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series")
+case $SERIES_UPTO in
+all) ;;
+'' | *[!0-9]*) die "SERIES_UPTO must be 'all' or a number, not '$SERIES_UPTO'" ;;
+*) [ "$SERIES_UPTO" -le ${#series[@]} ] ||
+	die "SERIES_UPTO=$SERIES_UPTO but the series has ${#series[@]} patches"
+   series=("${series[@]:0:$SERIES_UPTO}") ;;
+esac
+patch_files=()
+for p in "${series[@]}"; do
+	[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
+	patch_files+=("$PATCHES/$p")
+done
+for p in ${EXTRA_PATCHES:-}; do
+	[ -f "$p" ] || die "EXTRA_PATCHES: no such file: $p"
+	patch_files+=("$(realpath "$p")")
+done
+
+id=$( {
+	echo "$base_id"
+	for p in "${patch_files[@]}"; do sha256_of "$p"; done
+	cat "${CONFIGS[@]}"
+	# the recipe itself is an input: a changed script rebuilds
+	sha256_of "$0"
+} | sha256sum | cut -c1-16)
+ART=$BUILD/kernels/$id
+
+if [ "$mode" = --dir ]; then
+	echo "$ART"
+	exit 0
+fi
+if [ -f "$ART/bzImage" ]; then
+	log "kernel up to date: $ART"
+	echo "$ART"
+	exit 0
+fi
+
+# --- source tree -----------------------------------------------------------
+mkdir -p "$BUILD" "$BUILD/logs"
+if [ ! -f "$SRC/.git/base-ready" ]; then
+	rm -rf "$SRC" "$OBJ"
+	mkdir -p "$SRC"
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		log "copying $KERNEL_SRC"
+		rsync -a --exclude=.git "$KERNEL_SRC/" "$SRC/"
+	else
+		log "extracting $TARBALL (about 30 s)"
+		tar -xf "$TARBALL" -C "$SRC" --strip-components=1
+	fi
+	log "recording the base tree in git (about 1 min)"
+	(cd "$SRC" && git init -q && git add -Af . &&
+		git -c user.name=suite -c user.email=suite@localhost \
+			commit -qm "base: $base_id" && git tag base) ||
+		die "could not record $SRC in git"
+	touch "$SRC/.git/base-ready"
+fi
+
+# --- apply the patches into a scratch index, then switch the tree to it ----
+log "applying ${#patch_files[@]} patches"
+idx=$SRC/.git/index.apply
+rm -f "$idx"
+GIT_INDEX_FILE=$idx git -C "$SRC" read-tree base
+for p in "${patch_files[@]}"; do
+	if ! err=$(GIT_INDEX_FILE=$idx git -C "$SRC" apply --cached "$p" 2>&1); then
+		where=$(printf '%s\n' "$err" | sed -n 's/^error: patch failed: //p;s/^error: \(.*\): does not exist in index/\1 (missing)/p' | head -1)
+		rm -f "$idx"
+		echo "error: $(basename "$p") does not apply to $base_id: ${where:-$(printf '%s' "$err" | head -1)}" >&2
+		exit "$EXIT_INFRA"
+	fi
+done
+tree=$(GIT_INDEX_FILE=$idx git -C "$SRC" write-tree)
+rm -f "$idx"
+commit=$(git -C "$SRC" -c user.name=suite -c user.email=suite@localhost \
+	commit-tree "$tree" -p base -m "patch set $id")
+git -C "$SRC" checkout -q -f --detach "$commit"
+
+# --- configuration ---------------------------------------------------------
+mkdir -p "$OBJ"
+[ -f "$OBJ/.config" ] && cp -p "$OBJ/.config" "$OBJ/.config.prev"
+make -s -C "$SRC" O="$OBJ" x86_64_defconfig >/dev/null
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${CONFIGS[@]}" \
+	>"$BUILD/logs/config-$id.log" 2>&1 || die "merge_config.sh failed (see $BUILD/logs/config-$id.log)"
+make -s -C "$SRC" O="$OBJ" olddefconfig >/dev/null
+# keep the old file (and its timestamp) when nothing changed
+if [ -f "$OBJ/.config.prev" ] && cmp -s "$OBJ/.config" "$OBJ/.config.prev"; then
+	mv "$OBJ/.config.prev" "$OBJ/.config"
+fi
+rm -f "$OBJ/.config.prev"
+# a requested option that did not survive is worth a line, not a failure:
+# the unpatched tree (SERIES_UPTO=0) has no MIGRATION_COPY_OFFLOAD
+grep -h '^CONFIG_.*=y' "${CONFIGS[@]}" | cut -d= -f1 | while read -r opt; do
+	grep -q "^$opt=y" "$OBJ/.config" || log "note: $opt is not set in this tree"
+done
+
+# --- build -----------------------------------------------------------------
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+blog=$BUILD/logs/kernel-$id.log
+log "building bzImage with -j$JOBS (log: $blog)"
+start=$(date +%s)
+set +e
+make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" \
+	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite \
+	KBUILD_BUILD_HOST=suite bzImage modules 2>&1 | tee "$blog" |
+	awk '/^  (CC|AS|LD|AR) /{n++; if (n % 500 == 0) {printf "  ... %d objects\n", n; fflush()}}'
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" != 0 ]; then
+	grep -m5 -E 'error:|Error [0-9]' "$blog" >&2 || tail -5 "$blog" >&2
+	die "kernel build failed for patch set $id (see $blog)"
+fi
+log "built in $(($(date +%s) - start)) s"
+
+# --- the artifact ------------------------------------------------------------
+tmp=$ART.tmp.$$
+rm -rf "$tmp"
+mkdir -p "$tmp"
+cp "$OBJ/arch/x86/boot/bzImage" "$OBJ/.config" "$OBJ/System.map" "$tmp/"
+mv "$tmp/.config" "$tmp/config"
+cp "$OBJ/vmlinux" "$tmp/vmlinux"
+{
+	echo "base $base_id"
+	for p in "${patch_files[@]}"; do echo "$(sha256_of "$p") $p"; done
+} >"$tmp/patches.txt"
+echo "$id" >"$tmp/id"
+echo "$commit" >"$tmp/commit"
+echo "$SRC" >"$tmp/src"
+echo "$OBJ" >"$tmp/obj"
+rm -rf "$ART"
+mv "$tmp" "$ART"
+echo "$id" >"$OBJ/.artifact-id"
+log "kernel ready: $ART"
+echo "$ART"

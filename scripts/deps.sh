@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages the suite needs, or say exactly which are
+# missing when we may not install them (not root, no apt).
+#   scripts/deps.sh            install what is missing
+#   scripts/deps.sh --check    only report; exit 2 if anything is missing
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(
+	# kernel build
+	linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev
+	ccache xz-utils cpio kmod rsync git perl python3
+	# guest and VM
+	qemu-system-x86 busybox-static stress-ng libnuma-dev
+	# host-side tests of the console triage (libFuzzer)
+	clang
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "${1:-}" = --check ] || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+	die "missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]})"
+fi
+
+log "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/deps-apt.log" 2>&1; then
+	apt-get update >/dev/null 2>&1 || true
+	apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/deps-apt.log" 2>&1 ||
+		die "apt-get install failed for: ${missing[*]} (see ${TMPDIR:-/tmp}/deps-apt.log)"
+fi

@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Shared by the host scripts: paths, logging and the exit-code contract.
+#   0  pass
+#   1  a kernel finding (or a hang)
+#   2  usage or infrastructure error: one line on stderr says which
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+RESULTS=${RESULTS:-$TOP/results}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+
+EXIT_PASS=0
+EXIT_FINDING=1
+EXIT_INFRA=2
+
+# die MESSAGE: the one-line cause of a usage or infrastructure error
+die() {
+	echo "error: $*" >&2
+	exit "$EXIT_INFRA"
+}
+
+log() {
+	printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"
+}
+
+# need_cmd CMD PACKAGE: say exactly which Debian package is missing
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die "missing '$1': apt-get install $2 (or run 'make deps')"
+}
+
+sha256_of() {
+	sha256sum "$@" | cut -c1-64
+}

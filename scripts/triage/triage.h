@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Console triage: turn a kernel console log into findings with stable
+ * titles, the way syzkaller's report parser does for Linux.
+ */
+#ifndef TRIAGE_H
+#define TRIAGE_H
+
+#include <stddef.h>
+
+#define TRIAGE_TITLE_LEN	256
+#define TRIAGE_MAX_FINDINGS	64
+
+/* How a pattern's title is completed from the lines after the header */
+enum title_kind {
+	TITLE_FIXED,	/* the pattern's title as it is */
+	TITLE_GROUP,	/* title with %s replaced by regex group 1 */
+	TITLE_RIP,	/* title + " in " + the function of the RIP: line */
+	TITLE_STACK,	/* title + " in " + the first interesting frame */
+	TITLE_AT,	/* title + " in " + the function after the first "at: " */
+	TITLE_KASAN,	/* "KASAN: <kind> <Read|Write> in <function>" */
+	TITLE_KTAP,	/* "KTAP: not ok <path of subtests>" */
+};
+
+struct pattern {
+	const char *type;	/* syzkaller's vocabulary: KASAN, LockdepBug, ... */
+	const char *regex;	/* POSIX extended, matched on the message */
+	const char *title;
+	enum title_kind kind;
+	/*
+	 * Secondary reports (a panic that follows a WARN, an Oops line) only
+	 * count when nothing else was found.
+	 */
+	int secondary;
+};
+
+extern const struct pattern triage_patterns[];
+extern const size_t triage_nr_patterns;
+
+struct finding {
+	const char *type;
+	char title[TRIAGE_TITLE_LEN];
+	int line;		/* 1-based line of the first report */
+	int count;		/* reports with this title */
+	int secondary;
+};
+
+struct findings {
+	struct finding f[TRIAGE_MAX_FINDINGS];
+	int nr;
+	int dropped;		/* distinct titles beyond TRIAGE_MAX_FINDINGS */
+};
+
+/* Parse @len bytes of console output; never reads past @len. */
+int triage_buffer(const char *buf, size_t len, struct findings *out);
+
+/* Compile the pattern table once; returns 0 or -1 on a bad pattern. */
+int triage_init(void);
+
+#endif /* TRIAGE_H */
