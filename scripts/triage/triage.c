@@ -31,6 +31,10 @@ static int ready;
 /* Frames that say nothing about where a report came from */
 static const char *const boring_frames[] = {
 	"__schedule", "schedule", "schedule_timeout", "schedule_preempt_disabled",
+	"schedule_timeout_uninterruptible", "schedule_timeout_interruptible",
+	"schedule_timeout_killable", "schedule_timeout_idle", "msleep",
+	"usleep_range_state", "schedule_hrtimeout_range",
+	"schedule_hrtimeout_range_clock",
 	"io_schedule", "__wait_for_common", "wait_for_common",
 	"wait_for_completion", "wait_for_completion_killable",
 	"wait_for_completion_interruptible", "wait_for_completion_timeout",

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Build the guest's initramfs with the kernel's own usr/gen_init_cpio:
+# busybox-static, stress-ng and its shared libraries, our static guest
+# programs, the init script, the scenarios, and the modules built for the
+# kernel artifact ART. Rebuilt only when an input changed.
+#
+#   scripts/build-initramfs.sh ART     last line: the initramfs path
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+art=${1:?usage: build-initramfs.sh KERNEL_ARTIFACT_DIR}
+[ -f "$art/bzImage" ] || die "no kernel artifact at $art (make kernel)"
+need_cmd busybox busybox-static
+need_cmd stress-ng stress-ng
+[ -e /bin/busybox ] && file_busybox=/bin/busybox || file_busybox=$(command -v busybox)
+ldd "$file_busybox" >/dev/null 2>&1 && die "$file_busybox is not static: apt-get install busybox-static"
+
+obj=$(cat "$art/obj")
+gen=$obj/usr/gen_init_cpio
+[ -x "$gen" ] || die "missing $gen: the kernel build did not produce it"
+
+# guest programs (static, so they need nothing from the initramfs)
+make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null || die "building stress/ guest programs failed"
+# modules for this kernel
+mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
+
+stressng=$(command -v stress-ng)
+libs=$( (ldd "$stressng" | awk '/=> \//{print $3} /^\t\/lib/{print $1}') | sort -u)
+
+inputs=$( {
+	sha256_of "$file_busybox" "$stressng" "$0"
+	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" -type f \
+		-print0 | sort -z | xargs -0 sha256sum
+} | sha256sum | cut -c1-16)
+img=$BUILD/initramfs/$inputs.cpio
+if [ -f "$img" ]; then
+	echo "$img"
+	exit 0
+fi
+mkdir -p "$BUILD/initramfs"
+
+list=$(mktemp)
+{
+	for d in /bin /sbin /usr /usr/bin /usr/sbin /lib /lib64 /lib/x86_64-linux-gnu \
+		/proc /sys /dev /tmp /run /mnt /root /etc /guest /scenarios /modules; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	echo "nod /dev/port 0640 0 0 c 1 4"
+	echo "file /bin/busybox $file_busybox 0755 0 0"
+	echo "slink /bin/sh /bin/busybox 0777 0 0"
+	echo "file /init $TOP/stress/guest/init 0755 0 0"
+	echo "file /usr/bin/stress-ng $stressng 0755 0 0"
+	for l in $libs; do
+		echo "file $l $(readlink -f "$l") 0755 0 0"
+	done
+	for f in "$TOP"/stress/guest/*; do
+		echo "file /guest/$(basename "$f") $f 0755 0 0"
+	done
+	for f in "$BUILD"/guest/*; do
+		echo "file /guest/$(basename "$f") $f 0755 0 0"
+	done
+	for f in "$TOP"/stress/scenarios/*; do
+		echo "file /scenarios/$(basename "$f") $f 0644 0 0"
+	done
+	for f in "$mods"/*.ko; do
+		[ -e "$f" ] && echo "file /modules/$(basename "$f") $f 0644 0 0"
+	done
+} >"$list"
+"$gen" "$list" >"$img.tmp" || die "gen_init_cpio failed (list: $list)"
+rm -f "$list"
+mv "$img.tmp" "$img"
+echo "$img"

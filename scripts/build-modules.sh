@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Build the modules of faultmods/ for one kernel artifact, with Kbuild
+# against that artifact's object tree. Rebuilt only when their sources or
+# the artifact changed.
+#
+#   scripts/build-modules.sh ART      last line: the directory of the .ko files
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+art=${1:?usage: build-modules.sh KERNEL_ARTIFACT_DIR}
+[ -f "$art/bzImage" ] || die "no kernel artifact at $art (make kernel)"
+src=$(cat "$art/src") obj=$(cat "$art/obj") id=$(cat "$art/id")
+
+hash=$(find "$TOP/faultmods" -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \) \
+	-print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+dest=$art/modules-$hash
+if [ -d "$dest" ]; then
+	echo "$dest"
+	exit 0
+fi
+
+# The object tree serves every artifact of this base: point its sources
+# at this artifact's patch set first (only files that differ are touched).
+if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ]; then
+	git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
+	make -s -C "$src" O="$obj" modules_prepare >/dev/null ||
+		die "modules_prepare failed for $art"
+	echo "$id" >"$obj/.artifact-id"
+fi
+
+work=$BUILD/mods/$id
+rm -rf "$work"
+mkdir -p "$work"
+cp "$TOP"/faultmods/*.c "$TOP"/faultmods/Kbuild "$work"/
+cp "$TOP"/faultmods/*.h "$work"/ 2>/dev/null || true
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+log "building faultmods for kernel $id"
+if ! make -C "$src" O="$obj" M="$work" CC="$cc" modules >"$work/build.log" 2>&1; then
+	grep -m5 -E 'error|Error' "$work/build.log" >&2 || tail -5 "$work/build.log" >&2
+	die "faultmods build failed (see $work/build.log)"
+fi
+tmp=$dest.tmp.$$
+mkdir -p "$tmp"
+cp "$work"/*.ko "$tmp"/
+mv "$tmp" "$dest"
+echo "$dest"

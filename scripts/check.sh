@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# make check: the host tests, then a smoke campaign in the VM that fits CI
+# (90 minutes on 2 cores, kernel build included):
+#  - the kernel builds, and a series that does not apply is refused;
+#  - a clean boot of the correct series catches nothing, and its KUnit suite
+#    printed every case ok;
+#  - each console oracle is shown firing on this kernel (negative controls).
+# Ends with the line "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testlib.sh"
+
+"$TOP/scripts/unit.sh"
+
+# --- the kernel ------------------------------------------------------------------
+start=$(date +%s)
+if art=$("$TOP/scripts/build-kernel.sh" | tail -1) && [ -f "$art/bzImage" ]; then
+	t_pass "kernel builds ($(($(date +%s) - start)) s)"
+else
+	t_fail "kernel builds"
+	t_summary
+	exit 1
+fi
+export KERNEL_ART=$art
+
+# A patch that does not apply: one line naming the patch and the file, exit 2
+bad=$(mktemp --suffix=.patch)
+cat >"$bad" <<'PATCH'
+--- a/mm/migrate.c
++++ b/mm/migrate.c
+@@ -1,3 +1,3 @@
+-this line is not in mm/migrate.c
++nor is this one
+ and neither is this
+PATCH
+rc=0
+err=$(EXTRA_PATCHES=$bad "$TOP/scripts/build-kernel.sh" 2>&1 >/dev/null) || rc=$?
+if [ "$rc" = 2 ] && printf '%s' "$err" | grep -q "$(basename "$bad") does not apply.*mm/migrate.c"; then
+	t_pass "a patch that does not apply is refused (exit 2)"
+else
+	t_fail "a patch that does not apply is refused (exit $rc: $err)"
+fi
+rm -f "$bad"
+
+# --- in the VM ---------------------------------------------------------------------
+vm_case() { # SCENARIO [extra check]
+	local s=$1 rc=0 dir
+	dir=$("$TOP/scripts/run.sh" "$s" "${SEED:-1}" | tail -1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		t_pass "vm/$s: $(sed -n 's/^verdict: *//p' "$dir/summary.txt") ($(basename "$dir"))"
+	else
+		t_fail "vm/$s (exit $rc): $(cut -f2 "$dir/findings.tsv" 2>/dev/null | head -3 | tr '\n' ';') ($dir)"
+	fi
+	LAST_DIR=$dir
+}
+
+vm_case smoke
+# Every KUnit case of the series, ok on the console (not just "no failure")
+cases=$(grep -c "KUNIT_CASE(" "$(cat "$art/src")/mm/migrate_copy_offload_kunit.c" 2>/dev/null || echo 0)
+oks=$(sed -n '/# Subtest: migrate_copy_offload/,/ok [0-9]* migrate_copy_offload$/p' "$LAST_DIR/console.log" |
+	grep -c "\] *ok [0-9]* ")
+if [ "$cases" -gt 0 ] && [ "$oks" -ge "$cases" ] && ! grep -q "not ok" "$LAST_DIR/console.log"; then
+	t_pass "KUnit: all $cases cases ok on the console"
+else
+	t_fail "KUnit: $oks ok lines for $cases cases"
+fi
+
+for s in oracle-kasan oracle-lockdep oracle-warn oracle-hang; do
+	vm_case "$s"
+done
+
+t_summary

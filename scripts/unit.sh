@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Host-side tests: no VM, well under a minute once the kernel tree is
+# extracted. The console triage on real console logs and under a fuzzer,
+# checkpatch on the series and the modules, the series against pristine
+# 6.12 with patch -p1, the scripts' syntax, and their refusal of bad input.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testlib.sh"
+
+make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" || die "building the console triage failed"
+TRIAGE=$BUILD/triage/triage
+
+# --- console triage on real logs of this kernel: golden titles ---------------
+for log in "$TOP"/scripts/triage/tests/*.log; do
+	[ -e "$log" ] || break
+	name=$(basename "$log" .log)
+	want=${log%.log}.expected
+	got=$("$TRIAGE" "$log" | cut -f1,2)
+	if [ "$got" = "$(cat "$want")" ]; then
+		t_pass "triage/$name"
+	else
+		t_fail "triage/$name"
+		diff <(echo "$got") "$want" | sed 's/^/    /'
+	fi
+done
+
+# --- the triage cannot be crashed by garbage --------------------------------------
+if command -v clang >/dev/null; then
+	fuzz_check() {
+		make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" "$BUILD/triage/triage-fuzz" &&
+		mkdir -p "$BUILD/triage/corpus" &&
+		cp "$TOP"/scripts/triage/tests/*.log "$BUILD/triage/corpus/" 2>/dev/null
+		"$BUILD/triage/triage-fuzz" -max_total_time="${FUZZ_SECONDS:-20}" \
+			-max_len=65536 -timeout=5 "$BUILD/triage/corpus"
+	}
+	t_run "triage/fuzz-${FUZZ_SECONDS:-20}s" fuzz_check
+else
+	t_fail "triage/fuzz: clang is missing (apt-get install clang)"
+fi
+
+# --- kernel tree pieces: checkpatch and the pristine tree ----------------------
+# Extracted once from the Debian tarball; only what these tests read.
+ktools=$BUILD/ktools
+if [ ! -f "$ktools/.ready" ]; then
+	tarball=/usr/src/linux-source-6.12.tar.xz
+	[ -f "$tarball" ] || "$TOP/scripts/deps.sh"
+	rm -rf "$ktools" && mkdir -p "$ktools"
+	tar -xf "$tarball" -C "$ktools" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' &&
+		touch "$ktools/.ready"
+fi
+checkpatch() {
+	"$ktools/scripts/checkpatch.pl" --strict -q --no-tree --no-signoff "$@"
+}
+mapfile -t series < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series")
+for p in "${series[@]}"; do
+	t_run "checkpatch/$p" checkpatch "$TOP/patches/$p"
+done
+for f in "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h; do
+	[ -e "$f" ] || continue
+	t_run "checkpatch/faultmods/$(basename "$f")" checkpatch -f "$f"
+done
+
+apply_series() {
+	local tmp
+	tmp=$(mktemp -d)
+	cp -r "$ktools/mm" "$ktools/include" "$ktools/MAINTAINERS" "$tmp"/
+	for p in "${series[@]}"; do
+		patch -p1 -s -N -d "$tmp" <"$TOP/patches/$p" || { echo "$p does not apply"; rm -rf "$tmp"; return 1; }
+	done
+	rm -rf "$tmp"
+}
+t_run "series applies to linux-source-6.12 with patch -p1" apply_series
+
+# --- scripts -----------------------------------------------------------------------
+syntax() {
+	local f rc=0
+	for f in "$TOP"/scripts/*.sh "$TOP"/.ci/run; do bash -n "$f" || rc=1; done
+	for f in "$TOP"/stress/guest/init "$TOP"/stress/guest/run-scenario "$TOP"/stress/guest/lib.sh \
+		"$TOP"/stress/scenarios/*.scn; do
+		busybox sh -n "$f" || rc=1
+	done
+	return $rc
+}
+t_run "shell syntax" syntax
+
+scenarios_complete() {
+	local f rc=0
+	for f in "$TOP"/stress/scenarios/*.scn; do
+		bash -c '. "$1"; [ -n "$DESCRIPTION" ] && [ -n "$EXPECT" ] && declare -F run >/dev/null' _ "$f" ||
+			{ echo "$(basename "$f"): needs DESCRIPTION, EXPECT and run()"; rc=1; }
+	done
+	return $rc
+}
+t_run "scenarios set DESCRIPTION, EXPECT and run()" scenarios_complete
+
+# expect_refusal NAME WANT_RC PATTERN COMMAND...: exit WANT_RC, one line
+# on stderr that matches PATTERN
+expect_refusal() {
+	local name=$1 want=$2 pat=$3 rc=0 err
+	shift 3
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" = "$want" ] && [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] &&
+		printf '%s' "$err" | grep -q -- "$pat"; then
+		t_pass "$name"
+	else
+		t_fail "$name (exit $rc, stderr: $err)"
+	fi
+}
+expect_refusal "unknown scenario: exit 2" 2 "unknown scenario 'nosuch'" "$TOP/scripts/run.sh" nosuch
+expect_refusal "bad seed: exit 2" 2 "bad seed 'x1'" "$TOP/scripts/run.sh" smoke x1
+expect_refusal "seed too big: exit 2" 2 "bad seed" "$TOP/scripts/run.sh" smoke 99999999999999999999
+expect_refusal "bad duration: exit 2" 2 "bad duration" "$TOP/scripts/run.sh" smoke 1 -5
+expect_refusal "missing EXTRA_PATCHES file: exit 2" 2 "no such file" \
+	env EXTRA_PATCHES=/nonexistent.patch "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "bad SERIES_UPTO: exit 2" 2 "SERIES_UPTO" \
+	env SERIES_UPTO=x "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "unknown campaign scenario: exit 2" 2 "unknown scenario" \
+	"$TOP/scripts/campaign.sh" nosuch
+
+t_summary

@@ -1,0 +1,108 @@
+# KTAP output and small helpers for scenario scripts (busybox sh).
+# A scenario calls ok/not_ok per test point; ktap_end prints the plan and
+# the totals, and its status is the scenario's.
+
+KTAP_N=0
+KTAP_FAILED=0
+
+ktap_begin() {
+	echo "KTAP version 1"
+	echo "# Subtest: $1"
+}
+
+# ok DESCRIPTION
+ok() {
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $*"
+}
+
+# not_ok DESCRIPTION [DIAGNOSTIC...]
+not_ok() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_FAILED=$((KTAP_FAILED + 1))
+	d=$1
+	shift
+	for line in "$@"; do
+		echo "# $line"
+	done
+	echo "not ok $KTAP_N $d"
+}
+
+# check DESCRIPTION COMMAND...: a test point from a command's status
+check() {
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d" "failed: $*"; fi
+}
+
+ktap_end() {
+	echo "1..$KTAP_N"
+	echo "# totals: pass:$((KTAP_N - KTAP_FAILED)) fail:$KTAP_FAILED"
+	[ "$KTAP_FAILED" = 0 ]
+}
+
+# Raw seed-derived numbers for the shell: seeded_rand SEED STEP -> u32
+seeded_rand() {
+	awk -v s="$1" -v k="$2" 'BEGIN { x = (s * 1103515245 + k * 12345) % 2147483648; print x }'
+}
+
+# --- the offload core's counters ----------------------------------------------
+OFFLOAD=/sys/kernel/debug/migrate_offload
+
+# offload_total COLUMN: a column of the "total" row of the stats file
+offload_total() {
+	awk -v col="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i }
+		$1 == "total" { print $c }' $OFFLOAD/stats
+}
+
+# offload_reason REASON COLUMN
+offload_reason() {
+	awk -v r="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i }
+		$1 == r { print $c }' $OFFLOAD/stats
+}
+
+# The accounting identities of the stats file, on every row
+check_offload_identity() {
+	bad=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$(c["calls"]) != $(c["offloaded"]) + $(c["declined"]) + $(c["failed"]) ||
+		$(c["folios"]) != $(c["provider"]) + $(c["cpu"]) { print }' $OFFLOAD/stats)
+	if [ -z "$bad" ]; then
+		ok "offload accounting: calls = offloaded + declined + failed, folios = provider + cpu"
+	else
+		not_ok "offload accounting: calls = offloaded + declined + failed, folios = provider + cpu" "$bad"
+	fi
+}
+
+# --- the fault provider -----------------------------------------------------------
+FP=/sys/kernel/debug/fault_provider
+
+# provider_load PARAM=VALUE...: load fault_provider with the run's seed
+provider_load() {
+	if insmod /modules/fault_provider.ko seed="$SUITE_seed" "$@"; then
+		ok "fault_provider loaded ($*)"
+	else
+		not_ok "fault_provider loaded ($*)"
+	fi
+}
+
+provider_stat() {
+	awk -v k="$1" '$1 == k { print $2 }' $FP/stats
+}
+
+# provider_unload: unregister, then rmmod must succeed (no leaked reference)
+provider_unload() {
+	echo 0 >$FP/registered
+	cp $FP/log /tmp/fault_provider.log 2>/dev/null
+	echo "# fault_provider: $(tr '\n' ' ' <$FP/stats)"
+	check "no invariant broken in the provider" test "$(provider_stat violations)" = 0
+	check "rmmod fault_provider after unregister" rmmod fault_provider
+}
+
+# migrate_verify ARGS...: the integrity driver, as a test point of its own
+migrate_verify() {
+	if /guest/migrate-verify -s "$SUITE_seed" "$@"; then
+		ok "migrate-verify"
+	else
+		not_ok "migrate-verify"
+	fi
+}
