@@ -36,9 +36,9 @@ kvm_works() {
 	[ -w /dev/kvm ] || return 1
 	local probe
 	probe=$(mktemp)
-	timeout 20 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nographic \
+	(timeout 20 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nographic \
 		-no-reboot -kernel "$bzimage" -append "console=ttyS0 panic=-1 rdinit=/nonexistent" \
-		-serial "file:$probe" -display none -monitor none >/dev/null 2>&1 || true
+		-serial "file:$probe" -display none -monitor none >/dev/null 2>&1) 2>/dev/null || true
 	grep -q "Linux version" "$probe"
 	local rc=$?
 	rm -f "$probe"

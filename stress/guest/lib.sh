@@ -18,21 +18,21 @@ ok() {
 
 # not_ok DESCRIPTION [DIAGNOSTIC...]
 not_ok() {
+	local _desc=$1 _line
 	KTAP_N=$((KTAP_N + 1))
 	KTAP_FAILED=$((KTAP_FAILED + 1))
-	d=$1
 	shift
-	for line in "$@"; do
-		echo "# $line"
+	for _line in "$@"; do
+		echo "# $_line"
 	done
-	echo "not ok $KTAP_N $d"
+	echo "not ok $KTAP_N $_desc"
 }
 
 # check DESCRIPTION COMMAND...: a test point from a command's status
 check() {
-	d=$1
+	local _desc=$1
 	shift
-	if "$@"; then ok "$d"; else not_ok "$d" "failed: $*"; fi
+	if "$@"; then ok "$_desc"; else not_ok "$_desc" "failed: $*"; fi
 }
 
 ktap_end() {
@@ -63,6 +63,7 @@ offload_reason() {
 
 # The accounting identities of the stats file, on every row
 check_offload_identity() {
+	local bad
 	bad=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$(c["calls"]) != $(c["offloaded"]) + $(c["declined"]) + $(c["failed"]) ||
 		$(c["folios"]) != $(c["provider"]) + $(c["cpu"]) { print }' $OFFLOAD/stats)
@@ -105,4 +106,17 @@ migrate_verify() {
 	else
 		not_ok "migrate-verify"
 	fi
+}
+
+# offload_snapshot; ...; offload_delta COLUMN: growth of a "total" column
+offload_snapshot() {
+	OFFLOAD_SNAP=$(cat $OFFLOAD/stats)
+}
+
+offload_delta() {
+	local now before
+	now=$(offload_total "$1")
+	before=$(echo "$OFFLOAD_SNAP" | awk -v col="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i }
+		$1 == "total" { print $c }')
+	echo $((now - ${before:-0}))
 }
