@@ -15,7 +15,7 @@ export EXTRA_PATCHES KERNEL_SRC
 
 S := scripts
 
-.PHONY: all deps kernel modules initramfs unit check stress reproduce clean help
+.PHONY: all deps kernel modules initramfs unit check stress reproduce mutants clean help
 
 all: help
 
@@ -24,6 +24,7 @@ help:
 	@echo "make check       host tests, then the smoke campaign in the VM"
 	@echo "make unit        host tests only (no VM, under a minute)"
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
+	@echo "make mutants     every broken variant in patches/mutants/, caught or missed"
 	@echo "make kernel | modules | initramfs | deps | clean"
 
 deps:
@@ -49,6 +50,9 @@ stress: deps
 
 reproduce: deps
 	@$(S)/reproduce.sh "$(SCENARIO)" "$(SEED)" "$(RUNS)" "$(DURATION)"
+
+mutants: deps
+	@$(S)/mutants.sh
 
 clean:
 	rm -rf build

@@ -65,8 +65,37 @@ else
 	t_fail "KUnit: $oks ok lines for $cases cases"
 fi
 
+# Each console oracle, shown firing on this kernel (negative controls)
 for s in oracle-kasan oracle-lockdep oracle-warn oracle-hang; do
 	vm_case "$s"
 done
+
+# Every provider mode under KASAN and lockdep on the correct series, and
+# the corrupt mode's integrity failure
+for s in clean fail partial decline stall unregister-race corrupt; do
+	vm_case "$s"
+done
+
+# Every broken variant of the series caught by the scenario it names
+if [ -z "${CHECK_SKIP_MUTANTS:-}" ]; then
+	table=$BUILD/mutants-check-$$.tsv
+	MUTANTS_TABLE=$table "$TOP/scripts/mutants.sh" >"$BUILD/logs/mutants-check.log" 2>&1 || true
+	want=$(($(ls "$TOP"/patches/mutants/*.patch | wc -l) + 1))
+	got=$(($(grep -c . "$table" 2>/dev/null || echo 1) - 1))
+	[ "$got" = "$want" ] ||
+		t_fail "mutants: $got of $want variants ran (see $BUILD/logs/mutants-check.log)"
+	if [ -f "$table" ]; then
+		while IFS=$'\t' read -r v s result first at wall dir; do
+			[ "$v" = variant ] && continue
+			if [ "$result" = caught ]; then
+				t_pass "mutant/$v caught by $s: $first (at ${at}s, wall ${wall}s)"
+			else
+				t_fail "mutant/$v missed by $s ($dir)"
+			fi
+		done <"$table"
+	else
+		t_fail "mutants: no table produced"
+	fi
+fi
 
 t_summary

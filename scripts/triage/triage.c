@@ -268,7 +268,8 @@ static void drop_redundant(struct findings *out)
 	for (int i = 0; i < out->nr; i++)
 		primary += !out->f[i].secondary;
 	for (int i = 0; i < out->nr; i++) {
-		if (out->f[i].secondary && primary)
+		/* without a primary report, the first secondary one stands for it */
+		if (out->f[i].secondary && (primary || j))
 			continue;
 		if (!strncmp(out->f[i].title, "KTAP: ", 6) && has_child(out, out->f[i].title))
 			continue;

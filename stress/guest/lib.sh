@@ -22,8 +22,9 @@ not_ok() {
 	KTAP_N=$((KTAP_N + 1))
 	KTAP_FAILED=$((KTAP_FAILED + 1))
 	shift
+	# every line of a diagnostic is a KTAP comment, even a multi-line one
 	for _line in "$@"; do
-		echo "# $_line"
+		printf '%s\n' "$_line" | sed 's/^/# /'
 	done
 	echo "not ok $KTAP_N $_desc"
 }

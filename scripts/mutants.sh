@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Prove the oracles: build every broken variant of the series in
+# patches/mutants/ (each applied after the series with EXTRA_PATCHES), run
+# the scenario its header names ("Caught by: scenario NAME"), and print a
+# table: variant, caught or missed, first finding, time to detect. The
+# corrupt provider mode, a negative control on the correct series, is a row
+# of the same table.
+#
+#   scripts/mutants.sh [NAME...]      (default: every mutant)
+#
+# Writes build/mutants-<time>.tsv. Exit 1 when any variant is missed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+	for p in "$TOP"/patches/mutants/*.patch; do names+=("$(basename "$p" .patch)"); done
+fi
+seed=${SEED:-7}
+table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
+mkdir -p "$BUILD"
+printf 'variant\tscenario\tresult\tfirst finding\tdetected at (s since boot)\twall (s)\tresults\n' >"$table"
+
+# seconds since boot of console line N
+stamp_of_line() {
+	sed -n "${2}p" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'
+}
+
+row() { # variant scenario extra_patches
+	local v=$1 s=$2 extra=$3 art dir rc=0 start wall first line at result
+	start=$(date +%s)
+	art=$(EXTRA_PATCHES=$extra "$TOP/scripts/build-kernel.sh" | tail -1) ||
+		die "building variant $v failed"
+	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
+	[ "$rc" = 2 ] && die "run of $v failed (infrastructure)"
+	wall=$(($(date +%s) - start))
+	first=$(head -1 "$dir/findings.tsv" | cut -f2)
+	line=$(head -1 "$dir/findings.tsv" | cut -f3)
+	at=$( [ -n "$line" ] && [ "$line" != 0 ] && stamp_of_line "$dir/console.log" "$line" || echo -)
+	# a variant is caught when its scenario does not pass; the corrupt
+	# control is caught when its expected finding came out
+	if [ "$v" = corrupt-provider ]; then
+		result=$([ "$rc" = 0 ] && echo caught || echo missed)
+	else
+		result=$([ "$rc" = 1 ] && [ -n "$first" ] && echo caught || echo missed)
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$s" "$result" "${first:--}" "${at:--}" "$wall" \
+		"$(basename "$dir")" >>"$table"
+	log "$v: $result (${first:-no finding})"
+}
+
+for v in "${names[@]}"; do
+	p=$TOP/patches/mutants/$v.patch
+	[ -f "$p" ] || die "no mutant named '$v' in patches/mutants/"
+	s=$(sed -n 's/^Caught by: scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' "$p" | head -1)
+	[ -n "$s" ] && [ -f "$TOP/stress/scenarios/$s.scn" ] ||
+		die "$v.patch names no known scenario in its 'Caught by:' line"
+	row "$v" "$s" "$p"
+done
+[ $# -eq 0 ] && row corrupt-provider corrupt ""
+
+echo
+column -t -s $'\t' "$table"
+echo
+echo "table: $table"
+! grep -q $'\tmissed\t' "$table"
