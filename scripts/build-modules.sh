@@ -28,7 +28,7 @@ if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ]; then
 	echo "$id" >"$obj/.artifact-id"
 fi
 
-work=$BUILD/mods/$id
+work=$BUILD/mods/$id-$$
 rm -rf "$work"
 mkdir -p "$work"
 cp "$TOP"/faultmods/*.c "$TOP"/faultmods/Kbuild "$work"/
@@ -43,5 +43,6 @@ fi
 tmp=$dest.tmp.$$
 mkdir -p "$tmp"
 cp "$work"/*.ko "$tmp"/
-mv "$tmp" "$dest"
+mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"	# another build got there first
+rm -rf "$work"
 echo "$dest"

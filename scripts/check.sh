@@ -72,7 +72,7 @@ done
 
 # Every provider mode under KASAN and lockdep on the correct series, and
 # the corrupt mode's integrity failure
-for s in clean fail partial decline stall unregister-race corrupt; do
+for s in clean fail partial decline stall unregister-race corrupt double-register mt-clean determinism; do
 	vm_case "$s"
 done
 

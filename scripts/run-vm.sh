@@ -56,7 +56,7 @@ case $ACCEL in
 kvm) accel=(-accel kvm -cpu host) ;;
 tcg) accel=(-accel tcg,thread=$TCG_THREAD -cpu max,la57=off) ;;
 auto)
-	if kvm_works; then accel=(-accel kvm -cpu host)
+	if kvm_works 2>/dev/null; then accel=(-accel kvm -cpu host)
 	# la57=off: with 5-level paging, 2 of 14 boots of a KASAN kernel hit a
 	# spurious early KASAN report during identify_cpu; 0 of 18 without
 	else accel=(-accel tcg,thread=$TCG_THREAD -cpu max,la57=off); fi ;;

@@ -40,6 +40,7 @@ duration=${duration:-60}
 # --- what to boot ------------------------------------------------------------
 art=${KERNEL_ART:-$("$TOP/scripts/build-kernel.sh" | tail -1)}
 [ -f "$art/bzImage" ] || die "no kernel artifact at '$art'"
+mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
 initrd=$("$TOP/scripts/build-initramfs.sh" "$art" | tail -1)
 make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null || die "building the console triage failed"
 
@@ -59,6 +60,7 @@ cp "$art/config" "$out/config"
 cp "$art/patches.txt" "$out/patches.txt"
 sha256sum "$out/patches.txt" | cut -c1-64 >"$out/patches.sha256"
 echo "$art" >"$out/kernel"
+echo "$mods" >"$out/modules"
 repro="make reproduce SCENARIO=$scenario SEED=$seed DURATION=$duration"
 [ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
 [ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC'"
@@ -98,7 +100,7 @@ src=$(cat "$art/src")
 for r in "$out"/report-*.txt; do
 	[ -e "$r" ] || break
 	timeout 120 "$src/scripts/decode_stacktrace.sh" "$art/vmlinux" "$src" \
-		"$(ls -d "$art"/modules-* 2>/dev/null | tail -1)" <"$r" \
+		"$mods" <"$r" \
 		>"${r%.txt}.decoded.txt" 2>/dev/null || true
 done
 

@@ -118,5 +118,10 @@ expect_refusal "bad SERIES_UPTO: exit 2" 2 "SERIES_UPTO" \
 	env SERIES_UPTO=x "$TOP/scripts/build-kernel.sh" --dir
 expect_refusal "unknown campaign scenario: exit 2" 2 "unknown scenario" \
 	"$TOP/scripts/campaign.sh" nosuch
+expect_refusal "reproduce without a seed: exit 2" 2 "usage: make reproduce" \
+	"$TOP/scripts/reproduce.sh" smoke ""
+expect_refusal "reproduce with bad RUNS: exit 2" 2 "bad RUNS" \
+	"$TOP/scripts/reproduce.sh" smoke 1 zero
+expect_refusal "unknown mutant: exit 2" 2 "no mutant named" "$TOP/scripts/mutants.sh" nosuch
 
 t_summary

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A correct multi-threaded copy provider: splits each batch into slices
+ * copied in parallel by work items on an unbound workqueue, marks each
+ * folio once its copy is done, and waits for all slices. The reference
+ * provider for clean runs and benchmarks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/migrate.h>
+#include <linux/migrate_copy_offload.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+
+#define MT_MAX_THREADS	16
+
+static uint threads = 2;
+module_param(threads, uint, 0444);
+MODULE_PARM_DESC(threads, "work items per batch (1..16)");
+
+static uint min_batch = 2;
+module_param(min_batch, uint, 0644);
+MODULE_PARM_DESC(min_batch, "decline smaller batches: one folio is not worth a thread");
+
+static struct workqueue_struct *mt_wq;
+
+struct mt_slice {
+	struct work_struct work;
+	struct folio **src, **dst;
+	unsigned int nr;
+	int rc;
+};
+
+static void mt_copy_slice(struct work_struct *work)
+{
+	struct mt_slice *s = container_of(work, struct mt_slice, work);
+	unsigned int i;
+
+	for (i = 0; i < s->nr; i++) {
+		s->rc = folio_mc_copy(s->dst[i], s->src[i]);
+		if (s->rc)
+			return;
+		migrate_mark_content_copied(s->dst[i]);
+		cond_resched();
+	}
+}
+
+static int mt_offload_copy(struct list_head *dst_list, struct list_head *src_list,
+			   unsigned int nr)
+{
+	unsigned int n = min_t(unsigned int, threads, nr), i, per, off = 0;
+	struct mt_slice *slices;
+	struct folio **src, **dst, *f;
+	int rc = 0;
+
+	if (nr < min_batch || !n)
+		return -EOPNOTSUPP;
+	/* no reclaim from inside a migration: fail and let the CPU copy */
+	src = kmalloc_array(2 * nr, sizeof(*src), GFP_NOWAIT | __GFP_NOWARN);
+	slices = kcalloc(n, sizeof(*slices), GFP_NOWAIT | __GFP_NOWARN);
+	if (!src || !slices) {
+		kfree(src);
+		kfree(slices);
+		return -ENOMEM;
+	}
+	dst = src + nr;
+	i = 0;
+	list_for_each_entry(f, src_list, lru)
+		src[i++] = f;
+	i = 0;
+	list_for_each_entry(f, dst_list, lru)
+		dst[i++] = f;
+
+	per = DIV_ROUND_UP(nr, n);
+	for (i = 0; i < n && off < nr; i++) {
+		slices[i].src = src + off;
+		slices[i].dst = dst + off;
+		slices[i].nr = min(per, nr - off);
+		off += slices[i].nr;
+		INIT_WORK(&slices[i].work, mt_copy_slice);
+		queue_work(mt_wq, &slices[i].work);
+	}
+	n = i;
+	for (i = 0; i < n; i++) {
+		flush_work(&slices[i].work);
+		if (slices[i].rc && !rc)
+			rc = slices[i].rc;
+	}
+	kfree(slices);
+	kfree(src);
+	return rc;
+}
+
+static struct migrator mt_migrator = {
+	.name = "mt_provider",
+	.offload_copy = mt_offload_copy,
+	.owner = THIS_MODULE,
+};
+
+static DEFINE_MUTEX(mt_lock);
+static bool mt_registered;
+static struct dentry *mt_dir;
+
+static int mt_registered_get(void *data, u64 *val)
+{
+	*val = mt_registered;
+	return 0;
+}
+
+/* Write 0 to unregister (then rmmod works), 1 to register again */
+static int mt_registered_set(void *data, u64 val)
+{
+	int rc = 0;
+
+	mutex_lock(&mt_lock);
+	if (val && !mt_registered)
+		rc = migrate_offload_register(&mt_migrator);
+	else if (!val && mt_registered)
+		rc = migrate_offload_unregister(&mt_migrator);
+	if (!rc)
+		mt_registered = val;
+	mutex_unlock(&mt_lock);
+	return rc;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mt_registered_fops, mt_registered_get, mt_registered_set, "%llu\n");
+
+static int __init mt_provider_init(void)
+{
+	int rc;
+
+	if (!threads || threads > MT_MAX_THREADS)
+		return -EINVAL;
+	mt_wq = alloc_workqueue("mt_provider", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!mt_wq)
+		return -ENOMEM;
+	rc = mt_registered_set(NULL, 1);
+	if (rc) {
+		destroy_workqueue(mt_wq);
+		return rc;
+	}
+	mt_dir = debugfs_create_dir("mt_provider", NULL);
+	debugfs_create_file("registered", 0644, mt_dir, NULL, &mt_registered_fops);
+	pr_info("%u threads per batch, batches of %u folios or more\n", threads, min_batch);
+	return 0;
+}
+
+/* Reached by rmmod only once unregistered: the registration holds a reference */
+static void __exit mt_provider_exit(void)
+{
+	debugfs_remove_recursive(mt_dir);
+	mt_registered_set(NULL, 0);
+	destroy_workqueue(mt_wq);
+}
+
+module_init(mt_provider_init);
+module_exit(mt_provider_exit);
+MODULE_DESCRIPTION("Multi-threaded CPU copy provider for page migration copy offload");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Run one scenario with one seed RUNS times on the same kernel and modules,
+# and say how often the finding comes back. Like syzkaller's repro, only
+# the same title counts: the title of the newest earlier run of this
+# scenario and seed on this kernel, or TITLE= if given, or else the first
+# finding of the first run here.
+#
+#   scripts/reproduce.sh SCENARIO SEED [RUNS] [DURATION]
+#
+# Exit: 0 the title came back at least once, 1 it never did, 2 usage or
+# infrastructure error.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+scenario=${1:-} seed=${2:-} runs=${3:-10} duration=${4:-}
+[ -n "$scenario" ] && [ -n "$seed" ] ||
+	die "usage: make reproduce SCENARIO=name SEED=number [RUNS=10] [DURATION=s]"
+[ -f "$TOP/stress/scenarios/$scenario.scn" ] || die "unknown scenario '$scenario'"
+[[ $runs =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] || die "bad RUNS '$runs': a positive number"
+
+art=$("$TOP/scripts/build-kernel.sh" | tail -1)
+export KERNEL_ART=$art
+target=${TITLE:-}
+if [ -z "$target" ]; then
+	for d in $(ls -dt "$RESULTS"/*-"$scenario"-s"$seed"* 2>/dev/null); do
+		[ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] && [ -s "$d/findings.tsv" ] || continue
+		target=$(head -1 "$d/findings.tsv" | cut -f2)
+		log "target title from $(basename "$d"): $target"
+		break
+	done
+fi
+
+hits=0 seen=$(mktemp)
+for i in $(seq 1 "$runs"); do
+	rc=0
+	dir=$("$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" | tail -1) || rc=$?
+	[ "$rc" = 2 ] && exit 2
+	cut -f2 "$dir/findings.tsv" >>"$seen"
+	if [ -z "$target" ] && [ -s "$dir/findings.tsv" ]; then
+		target=$(head -1 "$dir/findings.tsv" | cut -f2)
+		log "target title from this first run: $target"
+	fi
+	if [ -n "$target" ] && cut -f2 "$dir/findings.tsv" | grep -qxF "$target"; then
+		hits=$((hits + 1))
+	fi
+	log "run $i/$runs: $(head -1 "$dir/findings.tsv" | cut -f2) ($(basename "$dir"))"
+done
+
+echo
+echo "scenario $scenario, seed $seed, kernel $(cat "$art/id")"
+echo "target:   ${target:-none (no run found anything)}"
+echo "hit rate: $hits/$runs"
+echo "titles seen (count):"
+sort "$seen" | uniq -c | sort -rn | sed 's/^/  /'
+rm -f "$seen"
+[ "$hits" -gt 0 ]
