@@ -32,6 +32,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/kprobes.h>
 
 #include "fault_prng.h"
 
@@ -43,11 +44,13 @@ enum fp_mode {
 	FP_STALL,
 	FP_UNREGISTER,
 	FP_CORRUPT,
+	FP_EAGAIN,
 	FP_NR_MODES,
 };
 
 static const char * const fp_mode_names[FP_NR_MODES] = {
 	"pass", "fail", "partial", "decline", "stall", "unregister", "corrupt",
+	"eagain",
 };
 
 static ulong seed = 1;
@@ -219,6 +222,129 @@ static bool keep_every_kth(unsigned int i, unsigned int k)
 	return i % k == 0;
 }
 
+/*
+ * eagain: hold an extra reference on some source folios after the batch
+ * copy, so that __migrate_folio()'s refcount check fails and the move phase
+ * retries, and scribble on their destinations after copying and marking
+ * them. A kretprobe on migrate_folio() drops the reference as soon as the
+ * first attempt has returned -EAGAIN: only a retry that copies again (the
+ * mark consumed by the first attempt) repairs the destination. A kernel
+ * whose retry trusts a stale mark keeps the scribble: data corruption for
+ * the integrity check. Holds whose first attempt never came (the batch was
+ * undone) are dropped at the same task's next batch, or at unload.
+ */
+#define FP_HOLDS	64
+
+struct fp_hold {
+	struct folio *src, *dst;
+	pid_t pid;
+};
+
+static struct fp_hold fp_holds[FP_HOLDS];
+static DEFINE_SPINLOCK(fp_holds_lock);
+static atomic64_t fp_holds_released_on_eagain;
+
+static bool fp_hold(struct folio *src, struct folio *dst)
+{
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&fp_holds_lock, flags);
+	for (i = 0; i < FP_HOLDS; i++) {
+		if (!fp_holds[i].src) {
+			folio_get(src);
+			fp_holds[i] = (struct fp_hold){ src, dst, task_pid_nr(current) };
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&fp_holds_lock, flags);
+	return i < FP_HOLDS;
+}
+
+/* Drop the holds of @dst (any, if NULL) or of task @pid (any, if 0) */
+static void fp_release(struct folio *dst, pid_t pid)
+{
+	struct folio *put[FP_HOLDS];
+	unsigned long flags;
+	int i, n = 0;
+
+	spin_lock_irqsave(&fp_holds_lock, flags);
+	for (i = 0; i < FP_HOLDS; i++) {
+		if (!fp_holds[i].src || (dst && fp_holds[i].dst != dst) ||
+		    (pid && fp_holds[i].pid != pid))
+			continue;
+		put[n++] = fp_holds[i].src;
+		fp_holds[i].src = NULL;
+	}
+	spin_unlock_irqrestore(&fp_holds_lock, flags);
+	while (n)
+		folio_put(put[--n]);
+}
+
+struct fp_probe_data {
+	struct folio *dst;
+};
+
+static int fp_migrate_folio_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	/* migrate_folio(mapping, dst, src, mode) */
+	((struct fp_probe_data *)ri->data)->dst = (struct folio *)regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+
+static int fp_migrate_folio_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if ((int)regs_return_value(regs) == -EAGAIN) {
+		struct folio *dst = ((struct fp_probe_data *)ri->data)->dst;
+		unsigned long flags;
+		bool held = false;
+		int i;
+
+		spin_lock_irqsave(&fp_holds_lock, flags);
+		for (i = 0; i < FP_HOLDS; i++)
+			held |= fp_holds[i].src && fp_holds[i].dst == dst;
+		spin_unlock_irqrestore(&fp_holds_lock, flags);
+		if (held) {
+			fp_release(dst, 0);
+			atomic64_inc(&fp_holds_released_on_eagain);
+		}
+	}
+	return 0;
+}
+
+static struct kretprobe fp_kretprobe = {
+	.kp.symbol_name = "migrate_folio",
+	.entry_handler = fp_migrate_folio_entry,
+	.handler = fp_migrate_folio_return,
+	.data_size = sizeof(struct fp_probe_data),
+	.maxactive = 32,
+};
+
+static bool fp_kretprobe_on;
+
+/* Copy all, then hold every k-th source and scribble on its destination */
+static unsigned int fp_copy_eagain(struct list_head *dst_list, struct list_head *src_list,
+				   struct fp_rnd *r, int *rc)
+{
+	unsigned int copied = fp_copy(dst_list, src_list, keep_all, 0, rc);
+	unsigned int k = 1 + fp_rnd_below(r, 4), i = 0;
+	struct folio *src, *dst;
+
+	if (*rc || !fp_kretprobe_on)
+		return copied;
+	dst = list_first_entry(dst_list, struct folio, lru);
+	list_for_each_entry(src, src_list, lru) {
+		if (i++ % k == 0 && fp_hold(src, dst)) {
+			u8 *p = kmap_local_folio(dst, 0);
+
+			p[0] ^= 0xa5;
+			kunmap_local(p);
+		}
+		dst = list_next_entry(dst, lru);
+	}
+	return copied;
+}
+
 /* Flip one byte of one copied folio, and still claim success */
 static void fp_corrupt(struct list_head *dst_list, unsigned int nr, struct fp_rnd *r)
 {
@@ -292,6 +418,8 @@ static int fp_offload_copy(struct list_head *dst_list, struct list_head *src_lis
 	atomic64_inc(&fp_counter[FPC_CALLS]);
 	atomic64_add(nr, &fp_counter[FPC_FOLIOS]);
 
+	/* this task's earlier batch is over: its holds have served */
+	fp_release(NULL, task_pid_nr(current));
 	fp_rnd_init(&r, seed, seq);
 	mode = fp_choose(&r);
 	if (nr < min_batch) {
@@ -353,6 +481,9 @@ static int fp_offload_copy(struct list_head *dst_list, struct list_head *src_lis
 			fp_copy_outlived_unregister(seq);
 		else if (atomic_read(&fp_unregister_started))
 			atomic64_inc(&fp_counter[FPC_UNREGISTER_IN_FLIGHT]);
+		break;
+	case FP_EAGAIN:
+		copied = fp_copy_eagain(dst_list, src_list, &r, &rc);
 		break;
 	case FP_CORRUPT:
 		copied = fp_copy(dst_list, src_list, keep_all, 0, &rc);
@@ -469,6 +600,7 @@ static int fp_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %lld\n", fp_counter_names[i], atomic64_read(&fp_counter[i]));
 	for (i = 0; i < FP_NR_MODES; i++)
 		seq_printf(m, "mode_%s %lld\n", fp_mode_names[i], atomic64_read(&fp_mode_count[i]));
+	seq_printf(m, "eagain_released %lld\n", atomic64_read(&fp_holds_released_on_eagain));
 	seq_printf(m, "seed %lu\n", seed);
 	return 0;
 }
@@ -564,6 +696,12 @@ static int __init fault_provider_init(void)
 	debugfs_create_file("stats", 0444, fp_dir, NULL, &fp_stats_fops);
 	debugfs_create_file("log", 0444, fp_dir, NULL, &fp_log_fops);
 
+	if (fp_weight[FP_EAGAIN]) {
+		rc = register_kretprobe(&fp_kretprobe);
+		if (rc)
+			pr_warn("no kretprobe on migrate_folio (%d): eagain copies normally\n", rc);
+		fp_kretprobe_on = !rc;
+	}
 	fp_churn_task = kthread_run(fp_churn, NULL, "fp_churn");
 	if (IS_ERR(fp_churn_task)) {
 		rc = PTR_ERR(fp_churn_task);
@@ -584,6 +722,8 @@ static int __init fault_provider_init(void)
 out_thread:
 	kthread_stop(fp_churn_task);
 out_debugfs:
+	if (fp_kretprobe_on)
+		unregister_kretprobe(&fp_kretprobe);
 	debugfs_remove_recursive(fp_dir);
 	kfree(fp_log);
 	return rc;
@@ -597,6 +737,9 @@ static void __exit fault_provider_exit(void)
 	if (atomic_read(&fp_state) != FP_UNREGISTERED)
 		fp_unregister();
 	mutex_unlock(&fp_lock);
+	if (fp_kretprobe_on)
+		unregister_kretprobe(&fp_kretprobe);
+	fp_release(NULL, 0);
 	debugfs_remove_recursive(fp_dir);
 	kfree(fp_log);
 }

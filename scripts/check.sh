@@ -28,7 +28,7 @@ bad=$(mktemp --suffix=.patch)
 cat >"$bad" <<'PATCH'
 --- a/mm/migrate.c
 +++ b/mm/migrate.c
-@@ -1,3 +1,3 @@
+@@ -1,2 +1,2 @@
 -this line is not in mm/migrate.c
 +nor is this one
  and neither is this
@@ -72,7 +72,8 @@ done
 
 # Every provider mode under KASAN and lockdep on the correct series, and
 # the corrupt mode's integrity failure
-for s in clean fail partial decline stall unregister-race corrupt double-register mt-clean determinism; do
+for s in clean fail partial decline stall unregister-race eagain corrupt double-register \
+	mt-clean determinism reasons reason-knob mixed; do
 	vm_case "$s"
 done
 

@@ -36,8 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAGE		4096UL
-#define WORDS		(PAGE / sizeof(uint64_t))
+#include "guest.h"
+
 #define THP		(2UL << 20)
 #define MAX_BATCH	512
 #define MPOL_MF_MOVE	(1 << 1)
@@ -66,42 +66,15 @@ static unsigned long mismatches;
 
 static unsigned long st_calls, st_moved, st_busy, st_other, st_checked, st_writes;
 
-/* one line, one write(2) */
-static void say(const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n > (int)sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	if (write(1, line, n) < 0)
-		_exit(3);
-}
-
-static uint64_t mix(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static uint64_t rnd(uint64_t *s)
 {
-	*s = mix(*s);
+	*s = mix64(*s);
 	return *s;
 }
 
 static uint64_t pattern(size_t page, uint32_t g, size_t word)
 {
-	return mix(seed ^ ((uint64_t)page << 24) ^ ((uint64_t)g << 8)) + word * 0x9e3779b97f4a7c15ULL;
+	return page_word(seed, page, g, word);
 }
 
 static void page_lock(size_t p)

@@ -210,6 +210,32 @@ static void ktap_subtest(struct ktap_state *k, int indent, const char *name)
 	}
 }
 
+/*
+ * KTAP nesting is tracked per caller (task or CPU): two programs printing
+ * their subtests at the same time must not borrow each other's names.
+ */
+#define KTAP_CALLERS	32
+
+struct ktap_callers {
+	char caller[KTAP_CALLERS][16];
+	struct ktap_state state[KTAP_CALLERS];
+	int nr;
+};
+
+static struct ktap_state *ktap_for(struct ktap_callers *kc, const char *caller)
+{
+	int i;
+
+	for (i = 0; i < kc->nr; i++)
+		if (!strcmp(kc->caller[i], caller))
+			return &kc->state[i];
+	/* beyond KTAP_CALLERS, the oldest slot is reused */
+	i = kc->nr < KTAP_CALLERS ? kc->nr++ : 0;
+	snprintf(kc->caller[i], sizeof(kc->caller[i]), "%s", caller);
+	kc->state[i].depth = 0;
+	return &kc->state[i];
+}
+
 static void ktap_title(struct ktap_state *k, int indent, const char *name, char *title)
 {
 	size_t off;
@@ -251,14 +277,31 @@ static void add_finding(struct findings *out, const struct pattern *p,
  * A failed KTAP suite is reported through its failed cases: drop
  * "KTAP: not ok a" when "KTAP: not ok a.b" is there too.
  */
-static int has_child(const struct findings *out, const char *title)
+static int has_prefix_child(const struct findings *out, const char *prefix, size_t n)
 {
-	size_t n = strlen(title);
-
 	for (int i = 0; i < out->nr; i++)
-		if (!strncmp(out->f[i].title, title, n) && out->f[i].title[n] == '.')
+		if (!strncmp(out->f[i].title, prefix, n) && out->f[i].title[n] == '.')
 			return 1;
 	return 0;
+}
+
+/*
+ * "KTAP: not ok a.b" has a child if "KTAP: not ok a.b.c" was found, or,
+ * for a program's result in a scenario, "KTAP: not ok b.c" (the program
+ * printed its own subtest from its own task).
+ */
+static int has_child(const struct findings *out, const char *title)
+{
+	static const char head[] = "KTAP: not ok ";
+	char buf[TRIAGE_TITLE_LEN];
+	const char *dot = strchr(title + sizeof(head) - 1, '.');
+
+	if (has_prefix_child(out, title, strlen(title)))
+		return 1;
+	if (!dot)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s%s", head, dot + 1);
+	return has_prefix_child(out, buf, strlen(buf));
 }
 
 static void drop_redundant(struct findings *out)
@@ -342,7 +385,7 @@ static void title_for(const struct pattern *p, const struct line *lines, int nr,
 
 int triage_buffer(const char *buf, size_t len, struct findings *out)
 {
-	struct ktap_state ktap = { .depth = 0 };
+	struct ktap_callers *ktap;
 	struct line *lines;
 	size_t start = 0;
 	int nr = 0, cap = 1024;
@@ -351,8 +394,12 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 	if (triage_init())
 		return -1;
 	lines = malloc(sizeof(*lines) * (size_t)cap);
-	if (!lines)
+	ktap = calloc(1, sizeof(*ktap));
+	if (!lines || !ktap) {
+		free(lines);
+		free(ktap);
 		return -1;
+	}
 	for (size_t i = 0; i <= len; i++) {
 		size_t end;
 
@@ -366,6 +413,7 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 
 			if (!more) {
 				free(lines);
+				free(ktap);
 				return -1;
 			}
 			lines = more;
@@ -384,18 +432,21 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 			char name[128];
 
 			group(msg, m, 2, name, sizeof(name));
-			ktap_subtest(&ktap, (int)(m[1].rm_eo - m[1].rm_so), name);
+			ktap_subtest(ktap_for(ktap, lines[i].caller),
+				     (int)(m[1].rm_eo - m[1].rm_so), name);
 			continue;
 		}
 		for (size_t p = 0; p < triage_nr_patterns; p++) {
 			if (regexec(&compiled[p], msg, 4, m, 0))
 				continue;
-			title_for(&triage_patterns[p], lines, nr, i, msg, m, title, &ktap);
+			title_for(&triage_patterns[p], lines, nr, i, msg, m, title,
+				  ktap_for(ktap, lines[i].caller));
 			add_finding(out, &triage_patterns[p], title, i + 1);
 			break;
 		}
 	}
 	free(lines);
+	free(ktap);
 	drop_redundant(out);
 	return 0;
 }

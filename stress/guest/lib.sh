@@ -121,3 +121,64 @@ offload_delta() {
 		$1 == "total" { print $c }')
 	echo $((now - ${before:-0}))
 }
+
+# --- reach: which migration reasons ran, and which were offloaded -------------
+TRACE=/sys/kernel/tracing
+REASONS="compaction memory_failure memory_hotplug syscall_or_cpuset mempolicy_mbind numa_misplaced contig_range longterm_pin demotion damon"
+
+# reach_begin: count mm_migrate_pages events and offload stats from here on
+reach_begin() {
+	echo 0 >$TRACE/tracing_on
+	echo 8192 >$TRACE/buffer_size_kb
+	echo >$TRACE/trace
+	echo 1 >$TRACE/events/migrate/mm_migrate_pages/enable
+	echo 1 >$TRACE/tracing_on
+	REACH_SNAP=$(cat $OFFLOAD/stats)
+	REACH_VMSTAT=$(cat /proc/vmstat)
+}
+
+# reach_delta REASON COLUMN: growth of an offload stat since reach_begin
+reach_delta() {
+	{ echo "$REACH_SNAP"; echo "--"; cat $OFFLOAD/stats; } | awk -v r="$1" -v col="$2" '
+		$1 == "--" { after = 1; next }
+		$1 == "reason" { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		$1 == r { if (after) now = $c; else before = $c }
+		END { print now - before }'
+}
+
+# reach_end REASON...: each REASON must have migrated since reach_begin;
+# no reason outside the offloaded set (the reasons knob) may have been
+# offloaded. Prints "REACH: reason migrations calls folios" lines.
+reach_end() {
+	local r n calls set missing=0 leaked=""
+	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
+	set=",$(cat $OFFLOAD/reasons | tr -d '\n'),"
+	for r in $REASONS; do
+		n=$(grep -c "reason=$r\$" $TRACE/trace)
+		calls=$(reach_delta $r calls)
+		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$(reach_delta $r folios) considered=$(reach_delta $r considered)"
+		case $set in
+		*,$r,*) ;;
+		*) [ "$calls" = 0 ] || leaked="$leaked $r($calls)" ;;
+		esac
+	done
+	for r in "$@"; do
+		n=$(grep -c "reason=$r\$" $TRACE/trace)
+		if [ "$n" -gt 0 ]; then ok "reached $r ($n migrate_pages calls)"; else not_ok "reached $r"; fi
+	done
+	if [ -z "$leaked" ]; then
+		ok "no reason outside the offloaded set was offloaded"
+	else
+		not_ok "no reason outside the offloaded set was offloaded" "offloaded:$leaked; set: $set"
+	fi
+	echo "# vmstat: $(echo "$REACH_VMSTAT" | awk 'NR == FNR { b[$1] = $2; next }
+		$1 ~ /^(pgmigrate_success|pgmigrate_fail|compact_migrate_scanned|numa_pages_migrated|pgdemote_kswapd|pgdemote_direct|thp_migration_success)$/ {
+		printf "%s +%d ", $1, $2 - b[$1] }' - /proc/vmstat)"
+}
+
+# drive NAME COMMAND...: a guest driver as a test point
+drive() {
+	local _name=$1
+	shift
+	if "$@"; then ok "$_name"; else not_ok "$_name"; fi
+}

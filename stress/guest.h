@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the guest drivers: one-write KTAP lines, the page pattern of
+ * (seed, page, generation), and sysfs/procfs helpers.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PAGE	4096UL
+#define WORDS	(PAGE / sizeof(uint64_t))
+
+/* one line, one write(2): /dev/kmsg keeps it whole */
+static inline void say(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(1, line, n) < 0)
+		_exit(3);
+}
+
+static inline uint64_t mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t page_word(uint64_t seed, size_t page, uint32_t gen, size_t word)
+{
+	return mix64(seed ^ ((uint64_t)page << 24) ^ ((uint64_t)gen << 8)) +
+	       word * 0x9e3779b97f4a7c15ULL;
+}
+
+static inline void page_fill(void *p, uint64_t seed, size_t page, uint32_t gen)
+{
+	uint64_t *w = p;
+
+	for (size_t i = 0; i < WORDS; i++)
+		w[i] = page_word(seed, page, gen, i);
+}
+
+/* 0 if intact; else prints the first bad word and returns -1 */
+static inline int page_check(const void *p, uint64_t seed, size_t page, uint32_t gen,
+			     const char *what)
+{
+	const uint64_t *w = p;
+
+	for (size_t i = 0; i < WORDS; i++) {
+		uint64_t want = page_word(seed, page, gen, i);
+
+		if (w[i] != want) {
+			say("# mismatch (%s): page %zu word %zu addr %p expected %016llx found %016llx",
+			    what, page, i, (void *)&w[i], (unsigned long long)want,
+			    (unsigned long long)w[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static inline int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* a counter from /proc/vmstat, or -1 */
+static inline long vmstat(const char *name)
+{
+	char key[64];
+	long val;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2)
+		if (!strcmp(key, name)) {
+			fclose(f);
+			return val;
+		}
+	fclose(f);
+	return -1;
+}
+
+#endif /* GUEST_H */
