@@ -150,11 +150,14 @@ reach_delta() {
 # no reason outside the offloaded set (the reasons knob) may have been
 # offloaded. Prints "REACH: reason migrations calls folios" lines.
 reach_end() {
-	local r n calls set missing=0 leaked=""
+	local r n calls set leaked="" counts
 	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
 	set=",$(cat $OFFLOAD/reasons | tr -d '\n'),"
+	# one pass over the trace buffer: "reason count" lines
+	counts=$(sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' $TRACE/trace | sort | uniq -c)
 	for r in $REASONS; do
-		n=$(grep -c "reason=$r\$" $TRACE/trace)
+		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
+		n=${n:-0}
 		calls=$(reach_delta $r calls)
 		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$(reach_delta $r folios) considered=$(reach_delta $r considered)"
 		case $set in
@@ -163,7 +166,8 @@ reach_end() {
 		esac
 	done
 	for r in "$@"; do
-		n=$(grep -c "reason=$r\$" $TRACE/trace)
+		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
+		n=${n:-0}
 		if [ "$n" -gt 0 ]; then ok "reached $r ($n migrate_pages calls)"; else not_ok "reached $r"; fi
 	done
 	if [ -z "$leaked" ]; then
