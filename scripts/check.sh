@@ -66,7 +66,7 @@ else
 fi
 
 # Each console oracle, shown firing on this kernel (negative controls)
-for s in oracle-kasan oracle-lockdep oracle-warn oracle-hang; do
+for s in oracle-kasan oracle-lockdep oracle-warn oracle-hang oracle-silence; do
 	vm_case "$s"
 done
 

@@ -138,7 +138,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 		# collect what can be had before stopping the guest
 		monitor "sendkey alt-sysrq-t" >/dev/null
 		sleep 5
-		monitor "info registers -a" >"$out/hang-registers.txt"
+		monitor "info registers -a" | sed -n "/^CPU#/,\$p" >"$out/hang-registers.txt"
 		monitor "quit" >/dev/null
 		sleep 2
 		kill "$qpid" 2>/dev/null || true

@@ -32,6 +32,8 @@ valid_seed() {
 	[ ${#1} -lt 19 ] || [[ $1 < 9223372036854775807 ]]
 }
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
+silence=${SILENCE:-$(scn_var SILENCE)}
+silence=${silence:-180}
 duration=${duration:-$(scn_var DURATION)}
 duration=${duration:-60}
 [[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -gt 0 ] ||
@@ -78,14 +80,14 @@ args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 timeout_s=${TIMEOUT:-$((duration * 3 + 240))}
 log "run $run_id: scenario $scenario, seed $seed, ${duration}s (kernel $(cat "$art/id"))"
 start=$(date +%s)
-vm=$(TIMEOUT=$timeout_s "$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) ||
+vm=$(TIMEOUT=$timeout_s SILENCE=$silence "$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) ||
 	exit "$EXIT_INFRA"
 elapsed=$(($(date +%s) - start))
 
 # --- judge ---------------------------------------------------------------------
 "$BUILD/triage/triage" --reports "$out" "$out/console.log" >"$out/findings.tsv" || true
 case $vm in
-hang) printf 'Hang\tguest hang: no console output for %s s\t0\t1\n' "${SILENCE:-180}" >>"$out/findings.tsv" ;;
+hang) printf 'Hang\tguest hang: no console output for %s s\t0\t1\n' "$silence" >>"$out/findings.tsv" ;;
 timeout) printf 'Hang\tguest timeout after %s s\t0\t1\n' "$timeout_s" >>"$out/findings.tsv" ;;
 died) grep -q . "$out/findings.tsv" ||
 	printf 'Bug\tguest died without a report\t0\t1\n' >>"$out/findings.tsv" ;;
@@ -94,6 +96,10 @@ booted=0
 grep -q "SUITE: seed=$seed scenario=$scenario" "$out/console.log" && booted=1
 [ $booted = 1 ] || [ -s "$out/findings.tsv" ] ||
 	printf 'Bug\tguest never reached the scenario\t0\t1\n' >>"$out/findings.tsv"
+
+# migrations and offloads per reason, when the scenario counted them
+sed -n 's/.*REACH: //p' "$out/console.log" >"$out/reach.txt"
+[ -s "$out/reach.txt" ] || rm -f "$out/reach.txt"
 
 # file:line for each report's stack
 src=$(cat "$art/src")
