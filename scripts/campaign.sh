@@ -30,7 +30,8 @@ export KERNEL_ART=$art
 rows=() bad=0
 for s in "${scenarios[@]}"; do
 	rc=0
-	dir=$("$TOP/scripts/run.sh" "$s" "$seed" "$duration" | tail -1) || rc=$?
+	# progress: each run's summary as it ends (run.sh's stdout, to stderr)
+	dir=$("$TOP/scripts/run.sh" "$s" "$seed" "$duration" | tee /dev/stderr | tail -1) || rc=$?
 	[ "$rc" = 2 ] && exit 2
 	[ "$rc" = 0 ] || bad=1
 	verdict=$(sed -n 's/^verdict: *//p' "$dir/summary.txt")

@@ -25,7 +25,8 @@ expect=$(scn_var EXPECT)
 expect=${expect:-pass}
 if [ -z "$seed" ]; then
 	seed=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
-	seed=$((seed % 9223372036854775807))
+	# bash arithmetic is signed 64-bit: clear the sign bit
+	seed=$((seed & 0x7fffffffffffffff))
 fi
 valid_seed() {
 	[[ $1 =~ ^[0-9]{1,19}$ ]] || return 1

@@ -111,6 +111,16 @@ expect_refusal() {
 expect_refusal "unknown scenario: exit 2" 2 "unknown scenario 'nosuch'" "$TOP/scripts/run.sh" nosuch
 expect_refusal "bad seed: exit 2" 2 "bad seed 'x1'" "$TOP/scripts/run.sh" smoke x1
 expect_refusal "seed too big: exit 2" 2 "bad seed" "$TOP/scripts/run.sh" smoke 99999999999999999999
+# a drawn seed is always a valid one (bash arithmetic is signed)
+drawn_seeds_valid() {
+	local i s
+	for i in $(seq 200); do
+		s=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
+		s=$((s & 0x7fffffffffffffff))
+		[[ $s =~ ^[0-9]{1,19}$ ]] || { echo "drawn seed $s"; return 1; }
+	done
+}
+t_run "drawn seeds are valid (200 draws)" drawn_seeds_valid
 expect_refusal "bad duration: exit 2" 2 "bad duration" "$TOP/scripts/run.sh" smoke 1 -5
 expect_refusal "missing EXTRA_PATCHES file: exit 2" 2 "no such file" \
 	env EXTRA_PATCHES=/nonexistent.patch "$TOP/scripts/build-kernel.sh" --dir
