@@ -30,8 +30,12 @@ export KERNEL_ART=$art
 rows=() bad=0
 for s in "${scenarios[@]}"; do
 	rc=0
-	# progress: each run's summary as it ends (run.sh's stdout, to stderr)
-	dir=$("$TOP/scripts/run.sh" "$s" "$seed" "$duration" | tee /dev/stderr | tail -1) || rc=$?
+	# run.sh prints its progress and summary; it names its results
+	# directory in RUN_DIR_FILE
+	dirf=$(mktemp)
+	RUN_DIR_FILE=$dirf "$TOP/scripts/run.sh" "$s" "$seed" "$duration" || rc=$?
+	dir=$(cat "$dirf")
+	rm -f "$dirf"
 	[ "$rc" = 2 ] && exit 2
 	[ "$rc" = 0 ] || bad=1
 	verdict=$(sed -n 's/^verdict: *//p' "$dir/summary.txt")

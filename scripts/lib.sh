@@ -32,3 +32,11 @@ need_cmd() {
 sha256_of() {
 	sha256sum "$@" | cut -c1-64
 }
+
+# draw_seed: a random seed below 2^63 (bash arithmetic is signed 64-bit,
+# so the sign bit is cleared)
+draw_seed() {
+	local s
+	s=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
+	echo $((s & 0x7fffffffffffffff))
+}

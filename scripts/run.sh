@@ -23,11 +23,7 @@ scn_var() { # the value of a variable the scenario file sets
 }
 expect=$(scn_var EXPECT)
 expect=${expect:-pass}
-if [ -z "$seed" ]; then
-	seed=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
-	# bash arithmetic is signed 64-bit: clear the sign bit
-	seed=$((seed & 0x7fffffffffffffff))
-fi
+[ -n "$seed" ] || seed=$(draw_seed)
 valid_seed() {
 	[[ $1 =~ ^[0-9]{1,19}$ ]] || return 1
 	[ ${#1} -lt 19 ] || [[ $1 < 9223372036854775807 ]]
@@ -57,6 +53,7 @@ while ! mkdir "$out" 2>/dev/null; do
 	out=$RESULTS/$base-$n
 done
 run_id=$(basename "$out")
+[ -n "${RUN_DIR_FILE:-}" ] && echo "$out" >"$RUN_DIR_FILE"
 echo "$seed" >"$out/seed"
 echo "$scenario" >"$out/scenario"
 cp "$art/config" "$out/config"

@@ -115,8 +115,7 @@ expect_refusal "seed too big: exit 2" 2 "bad seed" "$TOP/scripts/run.sh" smoke 9
 drawn_seeds_valid() {
 	local i s
 	for i in $(seq 200); do
-		s=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
-		s=$((s & 0x7fffffffffffffff))
+		s=$(draw_seed)
 		[[ $s =~ ^[0-9]{1,19}$ ]] || { echo "drawn seed $s"; return 1; }
 	done
 }
