@@ -8,6 +8,9 @@ TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-$TOP/build}
 RESULTS=${RESULTS:-$TOP/results}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# paths relative to the checkout, so that another clone (CI) hits the cache
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 EXIT_PASS=0
 EXIT_FINDING=1
