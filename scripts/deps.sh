@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS=(
 	# kernel build
 	linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev
-	ccache xz-utils cpio kmod rsync git perl python3
+	ccache xz-utils cpio kmod rsync git perl python3 bsdextrautils
 	# guest and VM
 	qemu-system-x86 busybox-static stress-ng libnuma-dev
 	# host-side tests of the console triage (libFuzzer)
