@@ -8,22 +8,29 @@
 SCENARIO ?=
 SEED ?=
 DURATION ?=
-RUNS ?= 10
+RUNS ?=
+CAMPAIGN ?=
+BUDGET ?=
+SHARD ?=
 EXTRA_PATCHES ?=
 KERNEL_SRC ?=
-export EXTRA_PATCHES KERNEL_SRC
+COVERAGE ?=
+export EXTRA_PATCHES KERNEL_SRC COVERAGE
 
 S := scripts
 
-.PHONY: all deps kernel modules initramfs unit check stress reproduce mutants clean help
+.PHONY: all deps kernel modules initramfs unit check stress reproduce bisect bench mutants clean help
 
 all: help
 
 help:
 	@echo "make stress      every scenario once (SCENARIO=name for one; SEED=, DURATION=)"
+	@echo "                 CAMPAIGN=nightly [BUDGET=min] [RUNS=n] [SHARD=i/n] [SEED=master]"
+	@echo "                 COVERAGE=1: gcov of the offload branches the runs executed"
 	@echo "make check       host tests, then the smoke campaign in the VM"
 	@echo "make unit        host tests only (no VM, under a minute)"
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
+	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
 	@echo "make mutants     every broken variant in patches/mutants/, caught or missed"
 	@echo "make kernel | modules | initramfs | deps | clean"
 
@@ -46,10 +53,15 @@ check: deps
 	@$(S)/check.sh
 
 stress: deps
-	@$(S)/campaign.sh $(if $(SCENARIO),$(SCENARIO),--all) $(if $(SEED),--seed $(SEED)) $(if $(DURATION),--duration $(DURATION))
+	@$(S)/campaign.sh $(if $(SCENARIO),$(SCENARIO),--campaign $(or $(CAMPAIGN),all)) \
+		$(if $(SEED),--seed $(SEED)) $(if $(DURATION),--duration $(DURATION)) \
+		$(if $(RUNS),--runs $(RUNS)) $(if $(BUDGET),--budget $(BUDGET)) $(if $(SHARD),--shard $(SHARD))
 
 reproduce: deps
-	@$(S)/reproduce.sh "$(SCENARIO)" "$(SEED)" "$(RUNS)" "$(DURATION)"
+	@$(S)/reproduce.sh "$(SCENARIO)" "$(SEED)" "$(or $(RUNS),10)" "$(DURATION)"
+
+bisect: deps
+	@$(S)/bisect.sh "$(SCENARIO)" "$(SEED)" "$(or $(RUNS),3)" "$(DURATION)"
 
 mutants: deps
 	@$(S)/mutants.sh

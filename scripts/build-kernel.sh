@@ -13,7 +13,9 @@
 #   scripts/build-kernel.sh          build if needed; last line: the artifact dir
 #   scripts/build-kernel.sh --dir    print the artifact dir, build nothing
 #
-# Environment: KERNEL_SRC, EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS.
+# Environment: KERNEL_SRC, EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
+# COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
+# an object tree of its own: the option changes every object's flags).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,16 @@ CONFIGS=("$PATCHES/configs/lean.config" "$PATCHES/configs/debug.config")
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 JOBS=${JOBS:-$(($(nproc) + 1))}
 SERIES_UPTO=${SERIES_UPTO:-all}
+COVERAGE=${COVERAGE:-0}
+case $COVERAGE in
+0 | '') COVERAGE=0 ;;
+1) CONFIGS+=("$PATCHES/configs/coverage.config") ;;
+*) die "COVERAGE must be 0 or 1, not '$COVERAGE'" ;;
+esac
+# the objects gcov instruments: only the code under test, so that the
+# guest is not slowed down and the counters stay small (Kbuild matches the
+# file name alone: fs/ext4/migrate.o is instrumented too, and ignored)
+GCOV_OBJS=(migrate.o migrate_copy_offload.o)
 mode=${1:-build}
 
 # --- the base tree and its identity ---------------------------------------
@@ -45,6 +57,7 @@ fi
 base_hash=$(printf '%s' "$base_id" | sha256sum | cut -c1-12)
 SRC=$BUILD/src-$base_hash
 OBJ=$BUILD/obj-$base_hash
+[ "$COVERAGE" = 1 ] && OBJ=$OBJ-cov
 
 # --- the patch list --------------------------------------------------------
 [ -f "$PATCHES/series" ] || die "missing $PATCHES/series"
@@ -145,11 +158,15 @@ done
 # --- build -----------------------------------------------------------------
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
+gcov_vars=()
+if [ "$COVERAGE" = 1 ]; then
+	for o in "${GCOV_OBJS[@]}"; do gcov_vars+=("GCOV_PROFILE_$o=y"); done
+fi
 blog=$BUILD/logs/kernel-$id.log
 log "building bzImage with -j$JOBS (log: $blog)"
 start=$(date +%s)
 set +e
-make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" \
+make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" "${gcov_vars[@]}" \
 	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite \
 	KBUILD_BUILD_HOST=suite bzImage modules 2>&1 | tee "$blog" |
 	awk '/^  (CC|AS|LD|AR) /{n++; if (n % 500 == 0) {printf "  ... %d objects\n", n; fflush()}}'
@@ -159,7 +176,8 @@ if [ "$rc" != 0 ]; then
 	grep -m5 -E 'error:|Error [0-9]' "$blog" >&2 || tail -5 "$blog" >&2
 	die "kernel build failed for patch set $id (see $blog)"
 fi
-log "built in $(($(date +%s) - start)) s"
+built=$(($(date +%s) - start))
+log "built in $built s"
 
 # --- the artifact ------------------------------------------------------------
 tmp=$ART.tmp.$$
@@ -176,6 +194,8 @@ echo "$id" >"$tmp/id"
 echo "$commit" >"$tmp/commit"
 echo "$SRC" >"$tmp/src"
 echo "$OBJ" >"$tmp/obj"
+echo "$built" >"$tmp/build-seconds"
+echo "$COVERAGE" >"$tmp/coverage"
 rm -rf "$ART"
 mv "$tmp" "$ART"
 echo "$id" >"$OBJ/.artifact-id"

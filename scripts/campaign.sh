@@ -1,62 +1,148 @@
 #!/usr/bin/env bash
-# Run scenarios one after the other, each in its own boot and results
-# directory, and print one table. With --all, every scenario in
-# stress/scenarios/ once.
+# A campaign: many runs, each its own boot and results directory, then one
+# aggregate report with findings deduplicated by title.
 #
-#   scripts/campaign.sh --all | SCENARIO... [--seed N] [--duration S]
+#   scripts/campaign.sh [--campaign NAME | SCENARIO...] [--seed M] [--runs N]
+#                       [--budget MINUTES] [--shard I/N] [--duration S]
 #
-# Exit: 0 every scenario behaved as it must, 1 otherwise, 2 infrastructure.
+# Run k (k = 0, 1, ...) boots scenario k mod L of the list with seed M + k
+# (M: --seed, or drawn once and printed). --runs stops after N runs (default:
+# one pass over the list, or unlimited under --budget); --budget starts no
+# run that would end after the budget; --shard I/N keeps the runs with
+# k mod N = I. So a shard is a pure function of (kernel, list, M, N, I).
+#
+# Writes results/campaign-<utc>-<name>-s<M>[-shard-I-of-N]/ with runs.tsv,
+# then scripts/aggregate.sh makes summary.txt, findings.tsv, ktap.txt and
+# junit.xml there. Exit: 0 every run behaved as it must, 1 otherwise,
+# 2 infrastructure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-scenarios=() seed="" duration=""
+name="" scenarios=() master="" runs="" budget="" shard="" duration=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	--all) for f in "$TOP"/stress/scenarios/*.scn; do scenarios+=("$(basename "$f" .scn)"); done ;;
-	--seed) seed=${2:?--seed needs a value}; shift ;;
+	--campaign) name=${2:?--campaign needs a name}; shift ;;
+	--all) name=all ;;
+	--seed) master=${2:?--seed needs a value}; shift ;;
+	--runs) runs=${2:?--runs needs a value}; shift ;;
+	--budget) budget=${2:?--budget needs minutes}; shift ;;
+	--shard) shard=${2:?--shard needs I/N}; shift ;;
 	--duration) duration=${2:?--duration needs a value}; shift ;;
 	-*) die "unknown option $1" ;;
 	*) scenarios+=("$1") ;;
 	esac
 	shift
 done
-[ ${#scenarios[@]} -gt 0 ] || die "no scenario given"
+
+# --- the scenario list ---------------------------------------------------------
+all_scenarios() { # every scenario but the benchmarks
+	local f
+	for f in "$TOP"/stress/scenarios/*.scn; do
+		grep -q '^KIND=bench' "$f" || basename "$f" .scn
+	done
+}
+if [ ${#scenarios[@]} -gt 0 ]; then
+	[ -z "$name" ] || die "give a campaign or scenarios, not both"
+	name=$(IFS=+; echo "${scenarios[*]}")
+	[ ${#name} -le 40 ] || name=custom
+elif [ -z "$name" ] || [ "$name" = all ]; then
+	name=all
+	mapfile -t scenarios < <(all_scenarios)
+else
+	list=$TOP/stress/campaigns/$name
+	[ -f "$list" ] || die "unknown campaign '$name' (known: all $(ls "$TOP/stress/campaigns" | grep -v README | tr '\n' ' '))"
+	mapfile -t scenarios < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' "$list")
+fi
 for s in "${scenarios[@]}"; do
 	[ -f "$TOP/stress/scenarios/$s.scn" ] || die "unknown scenario '$s'"
 done
+L=${#scenarios[@]}
+[ "$L" -gt 0 ] || die "campaign '$name' lists no scenario"
+
+# --- seeds, limits, shard ---------------------------------------------------------
+if [ -z "$master" ]; then
+	master=$(draw_seed)
+	log "master seed $master (drawn; SEED=$master repeats this campaign)"
+fi
+valid_seed "$master" ||
+	die "bad seed '$master': a decimal number below 2^63"
+[ -z "$runs" ] || [[ $runs =~ ^[1-9][0-9]*$ ]] || die "bad RUNS '$runs': a positive number"
+[ -z "$budget" ] || [[ $budget =~ ^[1-9][0-9]*$ ]] || die "bad BUDGET '$budget': whole minutes"
+si=0 sn=1
+if [ -n "$shard" ]; then
+	[[ $shard =~ ^([0-9]+)/([1-9][0-9]*)$ ]] || die "bad SHARD '$shard': I/N with 0 <= I < N"
+	si=${BASH_REMATCH[1]} sn=${BASH_REMATCH[2]}
+	[ "$si" -lt "$sn" ] || die "bad SHARD '$shard': I/N with 0 <= I < N"
+fi
+# without a limit, one pass over the list
+[ -n "$runs" ] || [ -n "$budget" ] || runs=$L
 
 art=$("$TOP/scripts/build-kernel.sh" | tail -1)
 export KERNEL_ART=$art
-rows=() bad=0
-for s in "${scenarios[@]}"; do
-	rc=0
-	# run.sh prints its progress and summary; it names its results
-	# directory in RUN_DIR_FILE
-	dirf=$(mktemp)
+
+mkdir -p "$RESULTS"
+cbase=campaign-$(date -u +%Y%m%d-%H%M%S)-$name-s$master
+[ -n "$shard" ] && cbase+=-shard-$si-of-$sn
+cdir=$RESULTS/$cbase n=1
+while ! mkdir "$cdir" 2>/dev/null; do n=$((n + 1)); cdir=$RESULTS/$cbase-$n; done
+{
+	echo "campaign: $name"
+	echo "master:   $master"
+	echo "runs:     ${runs:-until budget}"
+	echo "budget:   ${budget:-none}${budget:+ min}"
+	echo "shard:    $si/$sn"
+	echo "kernel:   $(cat "$art/id")"
+	echo "list:     ${scenarios[*]}"
+} >"$cdir/campaign.txt"
+printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n' >"$cdir/runs.tsv"
+log "campaign $name: $(basename "$cdir")"
+
+# --- the runs -----------------------------------------------------------------------
+start=$(date +%s) k=0 done_runs=0 bad=0
+declare -A last_wall
+while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
+	if [ $((k % sn)) != "$si" ]; then k=$((k + 1)); continue; fi
+	s=${scenarios[$((k % L))]}
+	seed=$(((master + k) & 0x7fffffffffffffff))
+	if [ -n "$budget" ]; then
+		d=${duration:-$(sed -n 's/^DURATION=//p' "$TOP/stress/scenarios/$s.scn")}
+		est=${last_wall[$s]:-$((${d:-60} * 2 + 40))}
+		if [ $(($(date +%s) - start + est)) -gt $((budget * 60)) ]; then
+			log "budget of $budget min reached after $done_runs runs"
+			break
+		fi
+	fi
+	rc=0 dirf=$(mktemp) t0=$(date +%s)
 	RUN_DIR_FILE=$dirf "$TOP/scripts/run.sh" "$s" "$seed" "$duration" || rc=$?
 	dir=$(cat "$dirf")
 	rm -f "$dirf"
-	[ "$rc" = 2 ] && exit 2
+	[ "$rc" = 2 ] && die "run $k ($s, seed $seed) could not run; campaign stopped (see $cdir)"
 	[ "$rc" = 0 ] || bad=1
-	verdict=$(sed -n 's/^verdict: *//p' "$dir/summary.txt")
-	first=$(cut -f2 "$dir/findings.tsv" | head -1)
-	rows+=("$(printf '%-22s %-8s %-60.60s %s' "$s" "$verdict" "${first:--}" "$(basename "$dir")")")
+	last_wall[$s]=$(($(date +%s) - t0))
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$seed" \
+		"$(sed -n 's/^expect: *//p' "$dir/summary.txt")" \
+		"$(sed -n 's/^verdict: *//p' "$dir/summary.txt")" \
+		"${last_wall[$s]}" "$(basename "$dir")" >>"$cdir/runs.tsv"
+	done_runs=$((done_runs + 1)) k=$((k + 1))
 done
+echo "wall:     $(($(date +%s) - start)) s" >>"$cdir/campaign.txt"
 
 echo
-printf '%-22s %-8s %-60s %s\n' SCENARIO VERDICT "FIRST FINDING" RESULTS
-printf '%s\n' "${rows[@]}"
+"$TOP/scripts/aggregate.sh" "$cdir" || true
+if [ "${COVERAGE:-0}" = 1 ]; then
+	echo
+	"$TOP/scripts/coverage.sh" "$cdir/coverage" "$cdir" || log "no coverage report (see above)"
+fi
 
 # Clean boots of this kernel so far: runs that expected no finding. A
 # finding there, on the correct series, is a false finding until shown
-# otherwise; the nightly campaign turns these counts into a rate.
-id=$(cat "$art/id")
+# otherwise.
 clean=0 dirty=0
 for d in "$RESULTS"/*/; do
 	[ -f "$d/summary.txt" ] && [ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] || continue
 	grep -q '^expect: *pass' "$d/summary.txt" || continue
 	if grep -q '^verdict: *pass' "$d/summary.txt"; then clean=$((clean + 1)); else dirty=$((dirty + 1)); fi
 done
-echo
-echo "kernel $id: $clean clean boots with no finding, $dirty boots with a finding, in results/"
+echo "kernel $(cat "$art/id"): $clean clean boots with no finding, $dirty boots with a finding, in results/"
+echo "$cdir"
 exit $bad

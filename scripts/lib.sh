@@ -43,3 +43,9 @@ draw_seed() {
 	s=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
 	echo $((s & 0x7fffffffffffffff))
 }
+
+# valid_seed S: a decimal number below 2^63
+valid_seed() {
+	[[ $1 =~ ^[0-9]{1,19}$ ]] || return 1
+	[ ${#1} -lt 19 ] || [[ $1 < 9223372036854775807 ]]
+}

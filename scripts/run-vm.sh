@@ -94,6 +94,9 @@ cmd=(qemu-system-x86_64 "${accel[@]}" "${topo[@]}"
 	-serial "file:$out/console.log"
 	-monitor "unix:$out/monitor.sock,server=on,wait=off"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# a second serial port (ttyS1) into a file, for bulk data the guest sends
+# out of band (the gcov counters of a COVERAGE=1 kernel)
+[ -n "${SERIAL2:-}" ] && cmd+=(-serial "file:$out/$SERIAL2")
 printf '%q ' "${cmd[@]}" >"$out/qemu-cmdline"
 echo >>"$out/qemu-cmdline"
 

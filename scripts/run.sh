@@ -24,10 +24,6 @@ scn_var() { # the value of a variable the scenario file sets
 expect=$(scn_var EXPECT)
 expect=${expect:-pass}
 [ -n "$seed" ] || seed=$(draw_seed)
-valid_seed() {
-	[[ $1 =~ ^[0-9]{1,19}$ ]] || return 1
-	[ ${#1} -lt 19 ] || [[ $1 < 9223372036854775807 ]]
-}
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
 silence=${SILENCE:-$(scn_var SILENCE)}
 silence=${silence:-180}
@@ -78,7 +74,9 @@ args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 timeout_s=${TIMEOUT:-$((duration * 3 + 240))}
 log "run $run_id: scenario $scenario, seed $seed, ${duration}s (kernel $(cat "$art/id"))"
 start=$(date +%s)
-vm=$(TIMEOUT=$timeout_s SILENCE=$silence "$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) ||
+serial2=""
+[ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
+vm=$(SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence "$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) ||
 	exit "$EXIT_INFRA"
 elapsed=$(($(date +%s) - start))
 

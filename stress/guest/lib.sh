@@ -42,9 +42,20 @@ ktap_end() {
 	[ "$KTAP_FAILED" = 0 ]
 }
 
-# Raw seed-derived numbers for the shell: seeded_rand SEED STEP -> u32
-seeded_rand() {
-	awk -v s="$1" -v k="$2" 'BEGIN { x = (s * 1103515245 + k * 12345) % 2147483648; print x }'
+# --- seeds: everything random comes from the run's master seed --------------
+# seed_for LABEL: the seed of one consumer (a driver, the provider,
+# stress-ng); named, so that a new consumer does not shift the others. The
+# derivation goes to the console, so a reader can rerun one driver alone.
+seed_for() {
+	local _s
+	_s=$(/guest/seed-derive "$SUITE_seed" "$1")
+	echo "# seed $1=$_s" >&2
+	echo "$_s"
+}
+
+# rand_below LABEL STEP N: the STEP-th draw in [0, N) of a scenario's loop
+rand_below() {
+	/guest/seed-derive "$SUITE_seed" "$1" "$2" "$3"
 }
 
 # --- the offload core's counters ----------------------------------------------
@@ -80,7 +91,7 @@ FP=/sys/kernel/debug/fault_provider
 
 # provider_load PARAM=VALUE...: load fault_provider with the run's seed
 provider_load() {
-	if insmod /modules/fault_provider.ko seed="$SUITE_seed" "$@"; then
+	if insmod /modules/fault_provider.ko seed="$(seed_for fault_provider)" "$@"; then
 		ok "fault_provider loaded ($*)"
 	else
 		not_ok "fault_provider loaded ($*)"
@@ -102,7 +113,7 @@ provider_unload() {
 
 # migrate_verify ARGS...: the integrity driver, as a test point of its own
 migrate_verify() {
-	if /guest/migrate-verify -s "$SUITE_seed" "$@"; then
+	if /guest/migrate-verify -s "$(seed_for migrate-verify)" "$@"; then
 		ok "migrate-verify"
 	else
 		not_ok "migrate-verify"

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The report of one or more campaigns (or of a campaign's CI shards):
+# findings deduplicated by title, with their count, first seed and first
+# results directory; negative controls caught or missed; KTAP and JUnit.
+#
+#   scripts/aggregate.sh CAMPAIGN_DIR                  report into that dir
+#   scripts/aggregate.sh --out DIR CAMPAIGN_DIR...     merge, report into DIR
+#
+# A campaign dir holds runs.tsv (campaign.sh); each run's directory is a
+# sibling of it (results/<run>/), as in an uploaded results/ tree.
+# Only runs that expect no finding contribute findings: a negative
+# control's expected title is its pass, any other outcome a "missed".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=""
+if [ "${1:-}" = --out ]; then
+	out=${2:?--out needs a directory}
+	shift 2
+fi
+[ $# -ge 1 ] || die "usage: aggregate.sh [--out DIR] CAMPAIGN_DIR..."
+[ -n "$out" ] || [ $# = 1 ] || die "several campaign dirs need --out DIR"
+for c in "$@"; do
+	[ -f "$c/runs.tsv" ] || die "$c is not a campaign directory (no runs.tsv)"
+done
+out=${out:-$1}
+mkdir -p "$out"
+
+# one table of every run: campaign k scenario seed expect verdict wall dir
+all=$(mktemp)
+trap 'rm -f "$all"' EXIT
+for c in "$@"; do
+	awk -F'\t' -v c="$(basename "$c")" -v root="$(dirname "$(realpath "$c")")" \
+		'NR > 1 { print c "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" root "/" $7 }' "$c/runs.tsv"
+done | sort -t$'\t' -k2,2n -s >"$all"
+
+# findings: title -> count, first seed, first scenario, first dir (runs in k order)
+while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+	[ "$expect" = pass ] || continue
+	[ -f "$dir/findings.tsv" ] || continue
+	cut -f2 "$dir/findings.tsv" | sort -u | while read -r title; do
+		printf '%s\t%s\t%s\t%s\n' "$title" "$seed" "$scn" "$dir"
+	done
+done <"$all" | awk -F'\t' '
+	!($1 in n) { order[++m] = $1; seed[$1] = $2; scn[$1] = $3; dir[$1] = $4 }
+	{ n[$1]++ }
+	END { for (i = 1; i <= m; i++) { t = order[i]; print n[t] "\t" t "\t" seed[t] "\t" scn[t] "\t" dir[t] } }
+' >"$out/findings.full"
+# the table keeps run names, not this machine's paths
+awk -F'\t' -v OFS='\t' '{ n = split($5, p, "/"); $5 = p[n]; print }' "$out/findings.full" >"$out/findings.tsv"
+
+total=$(grep -c . "$all" || true)
+passed=$(awk -F'\t' '$5 == "pass" && $6 == "pass"' "$all" | grep -c . || true)
+found=$(awk -F'\t' '$5 == "pass" && $6 != "pass"' "$all" | grep -c . || true)
+caught=$(awk -F'\t' '$5 != "pass" && $6 == "caught"' "$all" | grep -c . || true)
+missed=$(awk -F'\t' '$5 != "pass" && $6 != "caught"' "$all" | grep -c . || true)
+total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
+
+# KTAP: one test point per run, the titles as diagnostics
+{
+	echo "KTAP version 1"
+	echo "1..$total"
+	i=0
+	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+		i=$((i + 1))
+		[ -f "$dir/findings.tsv" ] && cut -f2 "$dir/findings.tsv" | sed 's/^/# finding: /'
+		[ "$expect" = pass ] || echo "# expected: $expect"
+		case $verdict in
+		pass | caught) echo "ok $i $scn seed=$seed k=$k" ;;
+		*) echo "not ok $i $scn seed=$seed k=$k # $verdict, $(basename "$dir")" ;;
+		esac
+	done <"$all"
+} >"$out/ktap.txt"
+"$TOP/scripts/ktap-to-junit.sh" "campaign" "$out/ktap.txt" >"$out/junit.xml"
+
+{
+	echo "campaigns: $(for c in "$@"; do basename "$c"; done | tr '\n' ' ')"
+	echo "runs:      $total ($passed passed, $found with a finding; controls: $caught caught, $missed missed)"
+	echo "run wall:  $total_wall s"
+	echo
+	printf '%-4s %-18s %-20s %-8s %-50s %s\n' K SCENARIO SEED VERDICT "FIRST FINDING" RESULTS
+	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+		first=$(cut -f2 "$dir/findings.tsv" 2>/dev/null | head -1)
+		printf '%-4s %-18s %-20s %-8s %-50.50s %s\n' "$k" "$scn" "$seed" "$verdict" "${first:--}" "$(basename "$dir")"
+	done <"$all"
+	echo
+	if [ -s "$out/findings.tsv" ]; then
+		echo "findings by title ($(grep -c . "$out/findings.tsv") distinct, in runs that expect none):"
+		printf '  %-5s %-60s %-20s %s\n' COUNT TITLE "FIRST SEED" "FIRST RESULTS"
+		while IFS=$'\t' read -r n title seed scn dir; do
+			printf '  %-5s %-60.60s %-20s %s\n' "$n" "$title" "$seed" "$(basename "$dir")"
+			echo "        $(cat "$dir/reproduce" 2>/dev/null || echo "make reproduce SCENARIO=$scn SEED=$seed")"
+		done <"$out/findings.full"
+	else
+		echo "findings by title: none"
+	fi
+} >"$out/summary.txt"
+rm -f "$out/findings.full"
+cat "$out/summary.txt"
+[ "$found" = 0 ] && [ "$missed" = 0 ]
