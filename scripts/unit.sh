@@ -69,9 +69,23 @@ apply_series() {
 	for p in "${series[@]}"; do
 		patch -p1 -s -N -d "$tmp" <"$TOP/patches/$p" || { echo "$p does not apply"; rm -rf "$tmp"; return 1; }
 	done
-	rm -rf "$tmp"
+	PATCHED=$tmp
 }
 t_run "series applies to linux-source-6.12 with patch -p1" apply_series
+
+# the coverage report finds each branch it names on exactly one line
+coverage_anchors() {
+	local name path anchor off meaning n rc=0
+	[ -d "${PATCHED:-}" ] || return 1
+	while IFS=$'\t' read -r name path anchor off meaning; do
+		case $name in '#'* | '') continue ;; esac
+		n=$(grep -cF -- "$anchor" "$PATCHED/$path" || true)
+		[ "$n" = 1 ] || { echo "$name: '$anchor' on $n lines of $path"; rc=1; }
+	done <"$TOP/scripts/coverage/branches.tsv"
+	return $rc
+}
+t_run "coverage: every branch anchor is on exactly one line of the patched tree" coverage_anchors
+rm -rf "${PATCHED:-/nonexistent}"
 
 # --- scripts -----------------------------------------------------------------------
 syntax() {
@@ -132,5 +146,71 @@ expect_refusal "reproduce without a seed: exit 2" 2 "usage: make reproduce" \
 expect_refusal "reproduce with bad RUNS: exit 2" 2 "bad RUNS" \
 	"$TOP/scripts/reproduce.sh" smoke 1 zero
 expect_refusal "unknown mutant: exit 2" 2 "no mutant named" "$TOP/scripts/mutants.sh" nosuch
+expect_refusal "unknown campaign: exit 2" 2 "unknown campaign 'nosuch'" \
+	"$TOP/scripts/campaign.sh" --campaign nosuch
+expect_refusal "campaign with a bad master seed: exit 2" 2 "bad seed" \
+	"$TOP/scripts/campaign.sh" --campaign nightly --seed -3
+expect_refusal "campaign with a bad shard: exit 2" 2 "bad SHARD '3/2'" \
+	"$TOP/scripts/campaign.sh" --campaign nightly --shard 3/2
+expect_refusal "campaign with a bad budget: exit 2" 2 "bad BUDGET" \
+	"$TOP/scripts/campaign.sh" --campaign nightly --budget 1.5
+expect_refusal "bisect without a seed: exit 2" 2 "usage: make bisect" \
+	"$TOP/scripts/bisect.sh" unregister-race ""
+expect_refusal "bisect with bad RUNS: exit 2" 2 "bad RUNS" \
+	"$TOP/scripts/bisect.sh" unregister-race 7 0
+expect_refusal "COVERAGE=2: exit 2" 2 "COVERAGE must be 0 or 1" \
+	env COVERAGE=2 "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "aggregate of a dir that is no campaign: exit 2" 2 "not a campaign" \
+	"$TOP/scripts/aggregate.sh" "$TOP"
+
+# --- seeds: one master seed, sub-seeds by name ------------------------------------
+make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null
+sd=$BUILD/guest/seed-derive
+seed_derivation() {
+	local a b c
+	a=$("$sd" 42 fault_provider) b=$("$sd" 42 fault_provider) c=$("$sd" 42 migrate-verify)
+	[ "$a" = "$b" ] || { echo "same master and label, $a then $b"; return 1; }
+	[ "$a" != "$c" ] || { echo "two labels, one seed $a"; return 1; }
+	[ "$("$sd" 43 fault_provider)" != "$a" ] || { echo "two masters, one seed"; return 1; }
+	valid_seed "$a" && valid_seed "$("$sd" 9223372036854775806 x)" || { echo "not below 2^63"; return 1; }
+	[ "$("$sd" 42 x 7 10)" -lt 10 ] || { echo "BELOW not honoured"; return 1; }
+	! "$sd" 42 2>/dev/null || { echo "no label accepted"; return 1; }
+}
+t_run "seed-derive: same name same seed, other name other seed, below 2^63" seed_derivation
+
+# --- the campaign report: deduplication by title, on fixture runs -------------------
+aggregate_dedup() {
+	local r c1 c2 out
+	r=$(mktemp -d)
+	fixture_run() { # NAME SEED EXPECT VERDICT TITLE...
+		local d=$r/$1
+		mkdir -p "$d"
+		echo "make reproduce SCENARIO=x SEED=$2" >"$d/reproduce"
+		: >"$d/findings.tsv"
+		local t
+		for t in "${@:5}"; do printf 'Bug\t%s\t10\t1\n' "$t" >>"$d/findings.tsv"; done
+	}
+	fixture_run run-a 100 pass finding "WARNING in f"
+	fixture_run run-b 101 pass finding "WARNING in f" "KASAN: use-after-free in g"
+	fixture_run run-c 102 "KTAP: not ok c" caught "KTAP: not ok c"
+	fixture_run run-d 103 pass pass
+	mkdir -p "$r/camp1" "$r/camp2"
+	printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n' | tee "$r/camp1/runs.tsv" >"$r/camp2/runs.tsv"
+	printf '0\tx\t100\tpass\tfinding\t5\trun-a\n2\tx\t102\tKTAP: not ok c\tcaught\t5\trun-c\n' >>"$r/camp1/runs.tsv"
+	printf '1\tx\t101\tpass\tfinding\t5\trun-b\n3\tx\t103\tpass\tpass\t5\trun-d\n' >>"$r/camp2/runs.tsv"
+	out=$r/merged
+	! "$TOP/scripts/aggregate.sh" --out "$out" "$r/camp1" "$r/camp2" >/dev/null || { echo "findings, yet exit 0"; return 1; }
+	grep -qxF "$(printf '2\tWARNING in f\t100\tx\trun-a')" "$out/findings.tsv" ||
+		{ echo "WARNING in f: not counted 2 from seed 100"; cat "$out/findings.tsv"; return 1; }
+	grep -qxF "$(printf '1\tKASAN: use-after-free in g\t101\tx\trun-b')" "$out/findings.tsv" ||
+		{ echo "KASAN title missing"; return 1; }
+	[ "$(grep -c . "$out/findings.tsv")" = 2 ] || { echo "the control's title counted as a finding"; return 1; }
+	grep -q "controls: 1 caught, 0 missed" "$out/summary.txt" || { echo "control not counted"; return 1; }
+	[ "$(grep -c '^ok ' "$out/ktap.txt")" = 2 ] && [ "$(grep -c '^not ok ' "$out/ktap.txt")" = 2 ] ||
+		{ echo "KTAP points wrong"; return 1; }
+	grep -q 'tests="4" failures="2"' "$out/junit.xml" || { echo "JUnit counts wrong"; return 1; }
+	rm -rf "$r"
+}
+t_run "aggregate: findings deduplicated by title across shards, controls apart" aggregate_dedup
 
 t_summary

@@ -197,3 +197,18 @@ drive() {
 	shift
 	if "$@"; then ok "$_name"; else not_ok "$_name"; fi
 }
+
+# --- benchmark windows (make bench) ---------------------------------------------
+# bench_begin; ...; bench_end NAME: one "BENCH: window" line with the guest
+# seconds and what the offload core and fault_provider counted in between
+bench_begin() {
+	BENCH_T0=$(cut -d' ' -f1 /proc/uptime)
+	offload_snapshot
+}
+
+bench_end() {
+	local t1 fp=""
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	[ -f $FP/stats ] && fp="in_flight=$(provider_stat unregister_in_flight) partial=$(provider_stat mode_partial) stalls=$(provider_stat mode_stall)"
+	echo "BENCH: window name=$1 seconds=$(awk -v a="$BENCH_T0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') calls=$(offload_delta calls) offloaded=$(offload_delta offloaded) declined=$(offload_delta declined) failed=$(offload_delta failed) folios=$(offload_delta folios) cpu=$(offload_delta cpu) $fp"
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * move-bench: migration throughput of one fixed buffer, for make bench.
+ *
+ *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES]
+ *
+ * Maps MB of anonymous memory (4K pages, or 2M THPs with -H), touches it,
+ * then moves the whole buffer between node 0 and node 1 with move_pages()
+ * (CHUNK pages per call) for SECONDS of guest time. Prints one line:
+ *   BENCH: move kind=4k|thp mb=.. seconds=.. pages=.. pages_per_s=.. calls=..
+ * Only pages move_pages() reports on the target node count. No checking of
+ * the content here: that is migrate-verify's job; this is a stopwatch.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include "guest.h"
+
+#define THP_SIZE	(2UL << 20)
+#define MPOL_MF_MOVE	(1 << 1)
+
+/* kB of this process's anonymous memory that sits in THPs */
+static unsigned long anon_huge_kb(void)
+{
+	unsigned long kb = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %lu", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long mb = 16, chunk = 64, thp = 0, secs = 10;
+	unsigned long npages, step, nslots, moved = 0, calls = 0;
+	unsigned long huge_kb;
+	double t0, t1;
+	void **addr;
+	char *buf;
+	int *nodes, *status, to = 1, opt;
+
+	while ((opt = getopt(argc, argv, "m:t:Hc:")) != -1) {
+		switch (opt) {
+		case 'm': mb = strtoul(optarg, NULL, 0); break;
+		case 't': secs = strtoul(optarg, NULL, 0); break;
+		case 'H': thp = 1; break;
+		case 'c': chunk = strtoul(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES]\n");
+			return 2;
+		}
+	}
+	if (!mb || !chunk || !secs)
+		return 2;
+	npages = (mb << 20) / PAGE;
+	/* with THPs, one address per huge page moves the whole of it */
+	step = thp ? THP_SIZE / PAGE : 1;
+	nslots = npages / step;
+	if (chunk > nslots)
+		chunk = nslots;
+
+	buf = mmap(NULL, (mb << 20) + THP_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		say("# move-bench: mmap: %s", strerror(errno));
+		return 1;
+	}
+	buf = (char *)(((unsigned long)buf + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	madvise(buf, mb << 20, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	memset(buf, 0x5a, mb << 20);
+	huge_kb = anon_huge_kb();
+
+	addr = calloc(nslots, sizeof(*addr));
+	nodes = calloc(nslots, sizeof(*nodes));
+	status = calloc(nslots, sizeof(*status));
+	if (!addr || !nodes || !status)
+		return 1;
+	for (unsigned long i = 0; i < nslots; i++)
+		addr[i] = buf + i * step * PAGE;
+
+	t0 = now();
+	t1 = t0;
+	while (t1 - t0 < secs) {
+		for (unsigned long i = 0; i < nslots; i += chunk) {
+			unsigned long n = nslots - i < chunk ? nslots - i : chunk;
+
+			for (unsigned long j = 0; j < n; j++)
+				nodes[i + j] = to;
+			if (syscall(SYS_move_pages, 0, n, addr + i, nodes + i, status + i,
+				    MPOL_MF_MOVE) < 0) {
+				say("# move-bench: move_pages: %s", strerror(errno));
+				return 1;
+			}
+			calls++;
+			for (unsigned long j = 0; j < n; j++)
+				moved += status[i + j] == to ? step : 0;
+		}
+		to = !to;
+		t1 = now();
+	}
+	say("BENCH: move kind=%s mb=%lu seconds=%.2f pages=%lu pages_per_s=%.0f calls=%lu thp_kb=%lu",
+	    thp ? "thp" : "4k", mb, t1 - t0, moved, moved / (t1 - t0), calls, huge_kb);
+	return 0;
+}
