@@ -54,7 +54,7 @@ test_point() {
 			rc=0
 			dir=$(KERNEL_ART=$art EXTRA_PATCHES=$ex "$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" 2>>"$bdir/build.log" | tail -1) || rc=$?
 			tried=$i
-			if [ "$rc" = 2 ]; then
+			if [ "$rc" = 2 ] || [ ! -f "$dir/summary.txt" ]; then
 				verdict=skip titles="cannot run: $(tail -1 "$bdir/build.log")"
 				break
 			fi

@@ -15,7 +15,9 @@
 #
 # Environment: KERNEL_SRC, EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
-# an object tree of its own: the option changes every object's flags).
+# an object tree of its own: the option changes every object's flags),
+# OBJ_TAG=name (another object tree: make bench keeps the unpatched
+# baseline there, so that the shared tree is not switched back and forth).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -58,6 +60,10 @@ base_hash=$(printf '%s' "$base_id" | sha256sum | cut -c1-12)
 SRC=$BUILD/src-$base_hash
 OBJ=$BUILD/obj-$base_hash
 [ "$COVERAGE" = 1 ] && OBJ=$OBJ-cov
+if [ -n "${OBJ_TAG:-}" ]; then
+	[[ $OBJ_TAG =~ ^[a-z0-9-]+$ ]] || die "OBJ_TAG must be lower-case letters, digits and -, not '$OBJ_TAG'"
+	OBJ=$OBJ-$OBJ_TAG
+fi
 
 # --- the patch list --------------------------------------------------------
 [ -f "$PATCHES/series" ] || die "missing $PATCHES/series"
@@ -163,6 +169,9 @@ if [ "$COVERAGE" = 1 ]; then
 	for o in "${GCOV_OBJS[@]}"; do gcov_vars+=("GCOV_PROFILE_$o=y"); done
 fi
 blog=$BUILD/logs/kernel-$id.log
+# a build into an object tree that has never linked a kernel is a fresh one
+fresh=0
+[ -f "$OBJ/vmlinux" ] || fresh=1
 log "building bzImage with -j$JOBS (log: $blog)"
 start=$(date +%s)
 set +e
@@ -195,6 +204,7 @@ echo "$commit" >"$tmp/commit"
 echo "$SRC" >"$tmp/src"
 echo "$OBJ" >"$tmp/obj"
 echo "$built" >"$tmp/build-seconds"
+echo "$fresh" >"$tmp/fresh"
 echo "$COVERAGE" >"$tmp/coverage"
 rm -rf "$ART"
 mv "$tmp" "$ART"

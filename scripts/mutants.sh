@@ -2,7 +2,9 @@
 # Prove the oracles: build every broken variant of the series in
 # patches/mutants/ (each applied after the series with EXTRA_PATCHES), run
 # the scenario its header names ("Caught by: scenario NAME"), and print a
-# table: variant, caught or missed, first finding, time to detect. The
+# table: variant, caught or missed, first finding, time to detect. An
+# "Also caught by: scenario NAME: TITLE" line adds a row VARIANT@NAME that
+# is caught only when that exact title comes out (a second oracle). The
 # corrupt provider mode, a negative control on the correct series, is a row
 # of the same table.
 #
@@ -26,8 +28,8 @@ stamp_of_line() {
 	sed -n "${2}p" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'
 }
 
-row() { # variant scenario extra_patches
-	local v=$1 s=$2 extra=$3 art dir rc=0 start wall first line at result
+row() { # variant scenario extra_patches [title that must be among the findings]
+	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result
 	start=$(date +%s)
 	art=$(EXTRA_PATCHES=$extra "$TOP/scripts/build-kernel.sh" | tail -1) ||
 		die "building variant $v failed"
@@ -41,6 +43,12 @@ row() { # variant scenario extra_patches
 	# control is caught when its expected finding came out
 	if [ "$v" = corrupt-provider ]; then
 		result=$([ "$rc" = 0 ] && echo caught || echo missed)
+	elif [ -n "$want" ]; then
+		# a second oracle of the same variant: its own title, wherever it is
+		result=$(cut -f2 "$dir/findings.tsv" | grep -qxF "$want" && echo caught || echo missed)
+		first=$want
+		line=$(awk -F'\t' -v t="$want" '$2 == t { print $3; exit }' "$dir/findings.tsv")
+		at=$( [ -n "$line" ] && [ "$line" != 0 ] && stamp_of_line "$dir/console.log" "$line" || echo -)
 	else
 		result=$([ "$rc" = 1 ] && [ -n "$first" ] && echo caught || echo missed)
 	fi
@@ -56,6 +64,13 @@ for v in "${names[@]}"; do
 	[ -n "$s" ] && [ -f "$TOP/stress/scenarios/$s.scn" ] ||
 		die "$v.patch names no known scenario in its 'Caught by:' line"
 	row "$v" "$s" "$p"
+	# "Also caught by: scenario NAME: TITLE": another oracle that must
+	# fire on the same variant (one the first finding would hide)
+	while IFS= read -r also; do
+		as=${also%%:*} at_title=${also#*: }
+		[ -f "$TOP/stress/scenarios/$as.scn" ] || die "$v.patch: unknown scenario '$as' in 'Also caught by'"
+		row "$v@$as" "$as" "$p" "$at_title" </dev/null
+	done < <(sed -n 's/^Also caught by: scenario //p' "$p")
 done
 [ $# -eq 0 ] && row corrupt-provider corrupt ""
 

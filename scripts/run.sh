@@ -93,9 +93,21 @@ grep -q "SUITE: seed=$seed scenario=$scenario" "$out/console.log" && booted=1
 [ $booted = 1 ] || [ -s "$out/findings.tsv" ] ||
 	printf 'Bug\tguest never reached the scenario\t0\t1\n' >>"$out/findings.tsv"
 
-# migrations and offloads per reason, when the scenario counted them
-sed -n 's/.*REACH: //p' "$out/console.log" >"$out/reach.txt"
+# migrations and offloads per reason: over the whole scenario (REACH-RUN)
+# and in the windows a scenario counted itself (REACH)
+grep -a -o 'REACH\(-RUN\)\{0,1\}: .*' "$out/console.log" >"$out/reach.txt" || true
 [ -s "$out/reach.txt" ] || rm -f "$out/reach.txt"
+# guest seconds of the scenario, from its first and last console lines
+stamp() { { grep -a -m1 "$1" "$out/console.log" || true; } | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'; }
+t_begin=$(stamp "SUITE: seed=") t_end=$(stamp "SUITE-RESULT:")
+reach_line=""
+if [ -f "$out/reach.txt" ] && [ -n "$t_begin" ] && [ -n "$t_end" ]; then
+	reach_line=$(awk -v a="$t_begin" -v b="$t_end" '/^REACH-RUN:/ {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		line = line sprintf("%s %d migrations (%d offload calls); ", $2, v["migrations"], v["offload_calls"])
+		calls += v["offload_calls"] }
+		END { if (line != "") printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
+fi
 
 # file:line for each report's stack
 src=$(cat "$art/src")
@@ -141,6 +153,7 @@ fi
 	echo "duration:  ${duration}s (wall ${elapsed}s)"
 	echo "kernel:    $(cat "$art/id") ($(grep -c . "$art/patches.txt") lines in patches.txt)"
 	echo "vm:        $vm"
+	[ -n "$reach_line" ] && echo "reach:     $reach_line"
 	echo "expect:    $expect"
 	echo "verdict:   $verdict"
 	if [ -s "$out/findings.tsv" ]; then

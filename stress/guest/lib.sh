@@ -212,3 +212,47 @@ bench_end() {
 	[ -f $FP/stats ] && fp="in_flight=$(provider_stat unregister_in_flight) partial=$(provider_stat mode_partial) stalls=$(provider_stat mode_stall)"
 	echo "BENCH: window name=$1 seconds=$(awk -v a="$BENCH_T0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') calls=$(offload_delta calls) offloaded=$(offload_delta offloaded) declined=$(offload_delta declined) failed=$(offload_delta failed) folios=$(offload_delta folios) cpu=$(offload_delta cpu) $fp"
 }
+
+# --- reach over the whole scenario (run-scenario calls these) ----------------------
+# A trace instance of its own, so that a scenario's reach_begin/reach_end
+# (the top-level buffer) do not disturb it. Every scenario reports its
+# migrations per reason ("REACH-RUN:" lines) and fails for a reason it
+# claims in REACHES that never migrated.
+RUN_TRACE=$TRACE/instances/suite
+run_reach_begin() {
+	mkdir -p $RUN_TRACE 2>/dev/null
+	echo 4096 >$RUN_TRACE/buffer_size_kb
+	echo 1 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
+	RUN_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
+}
+
+run_reach_end() {
+	local r n counts calls folios lost
+	echo 0 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
+	counts=$(sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' $RUN_TRACE/trace | sort | uniq -c)
+	lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $RUN_TRACE/trace)
+	[ "${lost:-0}" -gt 0 ] 2>/dev/null && echo "# reach: $lost trace events overwritten, counts are lower bounds"
+	for r in $REASONS; do
+		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
+		calls=0 folios=0
+		if [ -f $OFFLOAD/stats ]; then
+			calls=$(stats_delta "$RUN_SNAP" $r calls)
+			folios=$(stats_delta "$RUN_SNAP" $r folios)
+		fi
+		[ "${n:-0}" = 0 ] && [ "$calls" = 0 ] && continue
+		echo "REACH-RUN: $r migrations=${n:-0} offload_calls=$calls offload_folios=$folios"
+	done
+	for r in "$@"; do
+		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
+		if [ "${n:-0}" -gt 0 ]; then ok "scenario reached $r"; else not_ok "scenario reached $r"; fi
+	done
+}
+
+# stats_delta SNAPSHOT REASON COLUMN: growth of a stats cell since SNAPSHOT
+stats_delta() {
+	{ echo "$1"; echo "--"; cat $OFFLOAD/stats; } | awk -v r="$2" -v col="$3" '
+		$1 == "--" { after = 1; next }
+		$1 == "reason" { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		$1 == r { if (after) now = $c; else before = $c }
+		END { print now - before }'
+}
