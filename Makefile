@@ -29,6 +29,7 @@ help:
 	@echo "                 COVERAGE=1: gcov of the offload branches the runs executed"
 	@echo "make check       host tests, then the smoke campaign in the VM"
 	@echo "make unit        host tests only (no VM, under a minute)"
+	@echo "make bench       intensity, overhead, pipeline, detection (ratios, one run)"
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
 	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
 	@echo "make mutants     every broken variant in patches/mutants/, caught or missed"
@@ -65,6 +66,9 @@ bisect: deps
 
 mutants: deps
 	@$(S)/mutants.sh
+
+bench: deps
+	@$(S)/bench.sh
 
 clean:
 	rm -rf build

@@ -121,7 +121,7 @@ fi
 
 # --- the table and the JSON -------------------------------------------------------------------
 {
-	echo "make bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), accel $(cat "$BUILD/kvm-probe" 2>/dev/null | head -1 || echo tcg), kernel $(get kernel), seed $seed"
+	echo "make bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), accel $(awk '{ print ($2 == "yes" ? "kvm" : "tcg") }' "$BUILD/kvm-probe" 2>/dev/null || echo tcg), kernel $(get kernel), seed $seed"
 	echo
 	echo "intensity (fault_provider in every mode, same guest, same duration):"
 	printf '  %-34s %12s %12s %8s\n' "" "suite" "stress-ng" "ratio"
