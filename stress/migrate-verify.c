@@ -11,12 +11,17 @@
  * writers' feet, which is the point. A lost write or a stale copy shows up
  * as a word of the wrong generation.
  *
- * Regions: anonymous 4K pages, anonymous THP, and shmem (page cache).
+ * Regions: anonymous 4K pages, anonymous THP, shmem, and with -f a file's
+ * page cache (MAP_SHARED on a real filesystem: ext2 on a loop device in the
+ * guest, whose folios migrate through buffer_migrate_folio and so must
+ * never be batched). Moves are move_pages(2) of a few pages, and now and
+ * then migrate_pages(2) of the whole process from one node to another.
  * Output: a KTAP subtest, one line per write(2) so that /dev/kmsg keeps it
  * whole.
  *
  *   migrate-verify [-s seed] [-t seconds] [-m anon_mb] [-H thp_mb]
- *                  [-S shmem_mb] [-w writers] [-b max_pages] [-n name] [-P]
+ *                  [-S shmem_mb] [-f file -F file_mb] [-w writers]
+ *                  [-b max_pages] [-n name] [-P]
  *
  * -P: do not check placement (other migrations run at the same time).
  */
@@ -26,7 +31,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +54,7 @@ struct region {
 	size_t unit;	/* pages moved together (512 for THP) */
 };
 
-static struct region regions[3];
+static struct region regions[4];
 static int nr_regions;
 static size_t total_pages;
 static uint32_t *gen;		/* per page, under its lock */
@@ -59,12 +63,14 @@ static uint8_t **addr;		/* per page */
 static uint64_t seed = 1;
 static int seconds = 10, writers = 1, max_batch = 64, placement = 1;
 static const char *name = "migrate-verify";
+static const char *file_path;
 static int nodes[64], nr_nodes;
 static volatile int stop;
 static int failed;
 static unsigned long mismatches;
 
 static unsigned long st_calls, st_moved, st_busy, st_other, st_checked, st_writes;
+static unsigned long st_process_moves;
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -181,8 +187,9 @@ static int add_region(const char *rname, size_t mb, int kind)
 
 	if (!mb)
 		return 0;
-	if (kind == 2) {
-		int fd = memfd_create("migrate-verify", 0);
+	if (kind == 2 || kind == 3) {
+		int fd = kind == 2 ? memfd_create("migrate-verify", 0) :
+				     open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 
 		if (fd < 0 || ftruncate(fd, len))
 			return -1;
@@ -208,6 +215,28 @@ static int add_region(const char *rname, size_t mb, int kind)
 	return 0;
 }
 
+/* migrate_pages(2): every page of the process on node @from to node @to */
+static void move_process(int from, int to)
+{
+	unsigned long old_nodes = 1UL << from, new_nodes = 1UL << to;
+	long rc = syscall(SYS_migrate_pages, 0, 64UL, &old_nodes, &new_nodes);
+
+	st_calls++;
+	if (rc < 0) {
+		say("# migrate_pages failed: %s", strerror(errno));
+		st_other++;
+		return;
+	}
+	st_process_moves++;
+	/* what moved is not reported page by page: check everything */
+	for (size_t p = 0; p < total_pages; p++) {
+		page_lock(p);
+		check(p);
+		page_unlock(p);
+		st_checked++;
+	}
+}
+
 static void move_some(uint64_t *s, int check_placement)
 {
 	static void *pages[MAX_BATCH];
@@ -219,6 +248,10 @@ static void move_some(uint64_t *s, int check_placement)
 	int target = nodes[rnd(s) % nr_nodes];
 	long rc;
 
+	if (rnd(s) % 64 == 0) {
+		move_process(nodes[rnd(s) % nr_nodes], target);
+		return;
+	}
 	if (start + n > r->pages)
 		n = r->pages - start;
 	/* THP: one address per huge page moves all of it */
@@ -259,26 +292,28 @@ static void move_some(uint64_t *s, int check_placement)
 
 int main(int argc, char **argv)
 {
-	size_t anon_mb = 8, thp_mb = 4, shmem_mb = 4;
+	size_t anon_mb = 8, thp_mb = 4, shmem_mb = 4, file_mb = 0;
 	pthread_t tids[16];
 	int opt, balancing = 0;
 	uint64_t s;
 	time_t end;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "s:t:m:H:S:w:b:n:P")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:m:H:S:f:F:w:b:n:P")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': seconds = atoi(optarg); break;
 		case 'm': anon_mb = strtoul(optarg, NULL, 0); break;
 		case 'H': thp_mb = strtoul(optarg, NULL, 0); break;
 		case 'S': shmem_mb = strtoul(optarg, NULL, 0); break;
+		case 'f': file_path = optarg; break;
+		case 'F': file_mb = strtoul(optarg, NULL, 0); break;
 		case 'w': writers = atoi(optarg); break;
 		case 'b': max_batch = atoi(optarg); break;
 		case 'n': name = optarg; break;
 		case 'P': placement = 0; break;
 		default:
-			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-S MB] [-w n] [-b pages] [-n name]\n");
+			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-S MB] [-f file -F MB] [-w n] [-b pages] [-n name]\n");
 			return 2;
 		}
 	}
@@ -298,7 +333,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (add_region("anon", anon_mb, 0) || add_region("thp", thp_mb, 1) ||
-	    add_region("shmem", shmem_mb, 2) || !total_pages) {
+	    add_region("shmem", shmem_mb, 2) ||
+	    (file_path && add_region("file", file_mb, 3)) || !total_pages) {
 		say("  1..1");
 		say("  not ok 1 setup # mmap failed: %s", strerror(errno));
 		return 1;
@@ -331,8 +367,8 @@ int main(int argc, char **argv)
 
 	say("  # %s: seed %" PRIu64 ", %zu pages, %d nodes, %d writers", name, seed, total_pages,
 	    nr_nodes, writers);
-	say("  # %s: move_pages calls %lu, pages moved %lu, busy %lu, errors %lu, checked %lu, writes %lu",
-	    name, st_calls, st_moved, st_busy, st_other, st_checked, st_writes);
+	say("  # %s: move_pages calls %lu, pages moved %lu, busy %lu, errors %lu, checked %lu, writes %lu, migrate_pages %lu",
+	    name, st_calls, st_moved, st_busy, st_other, st_checked, st_writes, st_process_moves);
 	say("  1..2");
 	if (failed)
 		say("  not ok 1 data-integrity # %lu mismatches", mismatches);

@@ -111,13 +111,31 @@ provider_unload() {
 	check "rmmod fault_provider after unregister" rmmod fault_provider
 }
 
-# migrate_verify ARGS...: the integrity driver, as a test point of its own
-migrate_verify() {
-	if /guest/migrate-verify -s "$(seed_for migrate-verify)" "$@"; then
-		ok "migrate-verify"
-	else
-		not_ok "migrate-verify"
+# pagecache_dir: a real filesystem for file-backed page cache (ext2 on a
+# loop device over a tmpfs file), mounted once per boot; prints its path
+PAGECACHE=/mnt/pagecache
+pagecache_dir() {
+	if ! grep -q " $PAGECACHE " /proc/mounts; then
+		mkdir -p $PAGECACHE
+		dd if=/dev/zero of=/tmp/pagecache.img bs=1M count=32 2>/dev/null &&
+			losetup /dev/loop0 /tmp/pagecache.img &&
+			mke2fs /dev/loop0 >/dev/null 2>&1 &&
+			mount -t ext2 /dev/loop0 $PAGECACHE || {
+			echo "# no page-cache filesystem: file-backed pages not driven" >&2
+			return 1
+		}
 	fi
+	echo $PAGECACHE
+}
+
+# migrate_verify ARGS...: the integrity driver, as a test point of its own,
+# with 4 MB of file-backed page cache besides its anonymous and shmem pages
+migrate_verify() {
+	local _pc _f="" _rc=0
+	_pc=$(pagecache_dir) && _f=$(mktemp -p "$_pc" mv.XXXXXX)
+	/guest/migrate-verify -s "$(seed_for migrate-verify)" ${_f:+-f "$_f" -F 4} "$@" || _rc=$?
+	[ -n "$_f" ] && rm -f "$_f"
+	if [ $_rc = 0 ]; then ok "migrate-verify"; else not_ok "migrate-verify"; fi
 }
 
 # offload_snapshot; ...; offload_delta COLUMN: growth of a "total" column
