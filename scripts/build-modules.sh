@@ -19,10 +19,14 @@ if [ -d "$dest" ]; then
 	exit 0
 fi
 
-# The object tree serves every artifact of this base: point its sources
-# at this artifact's patch set first (only files that differ are touched).
-if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ]; then
+# The source tree serves every artifact of this base (and the object tree
+# every artifact of its tag): point them at this artifact's patch set first
+# (only files that differ are touched). Kbuild reads the headers from the
+# source tree, so it must be at this commit even when the object tree is.
+if [ "$(git -C "$src" rev-parse HEAD)" != "$(cat "$art/commit")" ]; then
 	git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
+fi
+if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ]; then
 	make -s -C "$src" O="$obj" modules_prepare >/dev/null ||
 		die "modules_prepare failed for $art"
 	echo "$id" >"$obj/.artifact-id"
