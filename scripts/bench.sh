@@ -93,6 +93,8 @@ done
 # --- 3b. pipeline -------------------------------------------------------------------------------
 log "pipeline: rebuild after a provider edit"
 src=$(cat "$art/src") obj=$(cat "$art/obj")
+# Kbuild reads the headers from the shared source tree: this artifact's
+git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
 work=$(mktemp -d)
 cp "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h "$TOP"/faultmods/Kbuild "$work"/
 make -s -C "$src" O="$obj" M="$work" CC="ccache gcc" modules >/dev/null 2>&1 ||
@@ -121,7 +123,7 @@ fi
 
 # --- the table and the JSON -------------------------------------------------------------------
 {
-	echo "make bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), accel $(awk '{ print ($2 == "yes" ? "kvm" : "tcg") }' "$BUILD/kvm-probe" 2>/dev/null || echo tcg), kernel $(get kernel), seed $seed"
+	echo "make bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), accel $(awk '{ print ($2 == "yes" ? "kvm" : "tcg") }' "$BUILD/kvm-probe" 2>/dev/null || echo tcg) (thread=${TCG_THREAD:-single}), kernel $(get kernel), seed $seed"
 	echo
 	echo "intensity (fault_provider in every mode, same guest, same duration):"
 	printf '  %-34s %12s %12s %8s\n' "" "suite" "stress-ng" "ratio"
