@@ -41,13 +41,12 @@ cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 # A kernel without the series' API (SERIES_UPTO=0..2: the benchmark's
 # baseline, bisect points) gets only the modules that do not use it
-only=()
 if ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$art/config"; then
-	only=("obj-m=oracle_trigger.o")
+	echo "obj-m += oracle_trigger.o" >"$work/Kbuild"
 	log "kernel $id has no copy offload: building oracle_trigger only"
 fi
 log "building faultmods for kernel $id"
-if ! make -C "$src" O="$obj" M="$work" CC="$cc" "${only[@]}" modules >"$work/build.log" 2>&1; then
+if ! make -C "$src" O="$obj" M="$work" CC="$cc" modules >"$work/build.log" 2>&1; then
 	grep -m5 -E 'error|Error' "$work/build.log" >&2 || tail -5 "$work/build.log" >&2
 	die "faultmods build failed (see $work/build.log)"
 fi
