@@ -274,3 +274,10 @@ stats_delta() {
 		$1 == r { if (after) now = $c; else before = $c }
 		END { print now - before }'
 }
+
+# bench_quiet: no migrations but the benchmark's own (NUMA balancing off),
+# and free memory compacted, so that THP targets are found alike each run
+bench_quiet() {
+	echo 0 >/proc/sys/kernel/numa_balancing
+	echo 1 >/proc/sys/vm/compact_memory
+}
