@@ -24,6 +24,9 @@
  *                  [-b max_pages] [-n name] [-P]
  *
  * -P: do not check placement (other migrations run at the same time).
+ * -p: no migrate_pages(2): it moves the driver's own memory too, and a
+ *     provider that corrupts on purpose would then crash the checker
+ *     instead of letting it report the mismatch.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -61,7 +64,7 @@ static uint32_t *gen;		/* per page, under its lock */
 static uint8_t *lock;		/* per page: 0 free, 1 held */
 static uint8_t **addr;		/* per page */
 static uint64_t seed = 1;
-static int seconds = 10, writers = 1, max_batch = 64, placement = 1;
+static int seconds = 10, writers = 1, max_batch = 64, placement = 1, process_moves = 1;
 static const char *name = "migrate-verify";
 static const char *file_path;
 static int nodes[64], nr_nodes;
@@ -248,7 +251,7 @@ static void move_some(uint64_t *s, int check_placement)
 	int target = nodes[rnd(s) % nr_nodes];
 	long rc;
 
-	if (rnd(s) % 64 == 0) {
+	if (process_moves && rnd(s) % 64 == 0) {
 		move_process(nodes[rnd(s) % nr_nodes], target);
 		return;
 	}
@@ -299,7 +302,7 @@ int main(int argc, char **argv)
 	time_t end;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "s:t:m:H:S:f:F:w:b:n:P")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:m:H:S:f:F:w:b:n:Pp")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': seconds = atoi(optarg); break;
@@ -312,8 +315,9 @@ int main(int argc, char **argv)
 		case 'b': max_batch = atoi(optarg); break;
 		case 'n': name = optarg; break;
 		case 'P': placement = 0; break;
+		case 'p': process_moves = 0; break;
 		default:
-			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-S MB] [-f file -F MB] [-w n] [-b pages] [-n name]\n");
+			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-S MB] [-f file -F MB] [-w n] [-b pages] [-n name] [-P] [-p]\n");
 			return 2;
 		}
 	}
