@@ -38,7 +38,6 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 	wall=$(($(date +%s) - start))
 	first=$(head -1 "$dir/findings.tsv" | cut -f2)
 	line=$(head -1 "$dir/findings.tsv" | cut -f3)
-	at=$( [ -n "$line" ] && [ "$line" != 0 ] && stamp_of_line "$dir/console.log" "$line" || echo -)
 	# a variant is caught when its scenario does not pass; the corrupt
 	# control is caught when its expected finding came out
 	if [ "$v" = corrupt-provider ]; then
@@ -48,10 +47,10 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 		result=$(cut -f2 "$dir/findings.tsv" | grep -qxF "$want" && echo caught || echo missed)
 		first=$want
 		line=$(awk -F'\t' -v t="$want" '$2 == t { print $3; exit }' "$dir/findings.tsv")
-		at=$( [ -n "$line" ] && [ "$line" != 0 ] && stamp_of_line "$dir/console.log" "$line" || echo -)
 	else
 		result=$([ "$rc" = 1 ] && [ -n "$first" ] && echo caught || echo missed)
 	fi
+	at=$( [ -n "$line" ] && [ "$line" != 0 ] && stamp_of_line "$dir/console.log" "$line" || echo -)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$s" "$result" "${first:--}" "${at:--}" "$wall" \
 		"$(basename "$dir")" >>"$table"
 	log "$v: $result (${first:-no finding})"

@@ -168,11 +168,17 @@ reach_begin() {
 
 # reach_delta REASON COLUMN: growth of an offload stat since reach_begin
 reach_delta() {
-	{ echo "$REACH_SNAP"; echo "--"; cat $OFFLOAD/stats; } | awk -v r="$1" -v col="$2" '
-		$1 == "--" { after = 1; next }
-		$1 == "reason" { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-		$1 == r { if (after) now = $c; else before = $c }
-		END { print now - before }'
+	stats_delta "$REACH_SNAP" "$1" "$2"
+}
+
+# trace_reason_counts TRACE_FILE: "count reason" lines of its mm_migrate_pages events
+trace_reason_counts() {
+	sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' "$1" | sort | uniq -c
+}
+
+# reason_count COUNTS REASON: the count of REASON in trace_reason_counts output
+reason_count() {
+	echo "$1" | awk -v r="$2" '$2 == r { n = $1 } END { print n + 0 }'
 }
 
 # reach_end REASON...: each REASON must have migrated since reach_begin;
@@ -183,10 +189,9 @@ reach_end() {
 	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
 	set=",$(cat $OFFLOAD/reasons | tr -d '\n'),"
 	# one pass over the trace buffer: "reason count" lines
-	counts=$(sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' $TRACE/trace | sort | uniq -c)
+	counts=$(trace_reason_counts $TRACE/trace)
 	for r in $REASONS; do
-		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
-		n=${n:-0}
+		n=$(reason_count "$counts" $r)
 		calls=$(reach_delta $r calls)
 		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$(reach_delta $r folios) considered=$(reach_delta $r considered)"
 		case $set in
@@ -195,8 +200,7 @@ reach_end() {
 		esac
 	done
 	for r in "$@"; do
-		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
-		n=${n:-0}
+		n=$(reason_count "$counts" $r)
 		if [ "$n" -gt 0 ]; then ok "reached $r ($n migrate_pages calls)"; else not_ok "reached $r"; fi
 	done
 	if [ -z "$leaked" ]; then
@@ -247,22 +251,22 @@ run_reach_begin() {
 run_reach_end() {
 	local r n counts calls folios lost
 	echo 0 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
-	counts=$(sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' $RUN_TRACE/trace | sort | uniq -c)
+	counts=$(trace_reason_counts $RUN_TRACE/trace)
 	lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $RUN_TRACE/trace)
 	[ "${lost:-0}" -gt 0 ] 2>/dev/null && echo "# reach: $lost trace events overwritten, counts are lower bounds"
 	for r in $REASONS; do
-		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
+		n=$(reason_count "$counts" $r)
 		calls=0 folios=0
 		if [ -f $OFFLOAD/stats ]; then
 			calls=$(stats_delta "$RUN_SNAP" $r calls)
 			folios=$(stats_delta "$RUN_SNAP" $r folios)
 		fi
-		[ "${n:-0}" = 0 ] && [ "$calls" = 0 ] && continue
-		echo "REACH-RUN: $r migrations=${n:-0} offload_calls=$calls offload_folios=$folios"
+		[ "$n" = 0 ] && [ "$calls" = 0 ] && continue
+		echo "REACH-RUN: $r migrations=$n offload_calls=$calls offload_folios=$folios"
 	done
 	for r in "$@"; do
-		n=$(echo "$counts" | awk -v r="$r" '$2 == r { print $1 }')
-		if [ "${n:-0}" -gt 0 ]; then ok "scenario reached $r"; else not_ok "scenario reached $r"; fi
+		n=$(reason_count "$counts" $r)
+		if [ "$n" -gt 0 ]; then ok "scenario reached $r"; else not_ok "scenario reached $r"; fi
 	done
 }
 
