@@ -68,7 +68,7 @@ else
 fi
 
 # Each console oracle, shown firing on this kernel (negative controls)
-for s in oracle-kasan oracle-lockdep oracle-warn oracle-hang oracle-silence; do
+for s in oracle-kasan oracle-lockdep oracle-warn oracle-hang oracle-silence oracle-reach; do
 	vm_case "$s"
 done
 
