@@ -19,7 +19,7 @@ export EXTRA_PATCHES KERNEL_SRC COVERAGE
 
 S := scripts
 
-.PHONY: all deps kernel modules initramfs unit check stress reproduce bisect bench mutants clean help
+.PHONY: all deps kernel modules initramfs unit check stress reproduce bisect bench mutants judge clean help
 
 all: help
 
@@ -33,6 +33,7 @@ help:
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
 	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
 	@echo "make mutants     every broken variant in patches/mutants/, caught or missed"
+	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make kernel | modules | initramfs | deps | clean"
 
 deps:
@@ -69,6 +70,9 @@ mutants: deps
 
 bench: deps
 	@$(S)/bench.sh
+
+judge:
+	@$(S)/judge.sh $(or $(DIRS),$(error give DIRS=results/... (runs or campaigns)))
 
 clean:
 	rm -rf build

@@ -32,6 +32,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/kprobes.h>
 
 #include "fault_prng.h"
@@ -72,6 +73,10 @@ MODULE_PARM_DESC(stall_us_max, "upper bound of a stall, in microseconds");
 static uint churn_ms_max = 20;
 module_param(churn_ms_max, uint, 0644);
 MODULE_PARM_DESC(churn_ms_max, "upper bound of the delay before re-registering, in milliseconds");
+
+static uint stat_interval = 5;
+module_param(stat_interval, uint, 0444);
+MODULE_PARM_DESC(stat_interval, "seconds between the counters on the console, as rcutorture's stat_interval (0: off)");
 
 static bool register_on_load = true;
 module_param(register_on_load, bool, 0444);
@@ -606,6 +611,34 @@ static int fp_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(fp_stats);
 
+/*
+ * The counters on the console every stat_interval seconds and once at
+ * unload, so that a run that dies (panic, hang, a killed QEMU) keeps its
+ * last figures on the host.
+ */
+static void fp_stats_print(const char *when)
+{
+	char line[512];
+	int i, n = 0;
+
+	for (i = 0; i < FPC_NR && n < sizeof(line); i++)
+		n += scnprintf(line + n, sizeof(line) - n, " %s=%lld",
+			       fp_counter_names[i], atomic64_read(&fp_counter[i]));
+	for (i = 0; i < FP_NR_MODES && n < sizeof(line); i++)
+		n += scnprintf(line + n, sizeof(line) - n, " %s=%lld",
+			       fp_mode_names[i], atomic64_read(&fp_mode_count[i]));
+	pr_info("stats %s:%s in_flight=%d\n", when, line, atomic_read(&fp_in_flight));
+}
+
+static void fp_stats_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(fp_stats_work, fp_stats_work_fn);
+
+static void fp_stats_work_fn(struct work_struct *work)
+{
+	fp_stats_print("periodic");
+	schedule_delayed_work(&fp_stats_work, stat_interval * HZ);
+}
+
 /* "seq mode nr copied rc pid comm", oldest first */
 static int fp_log_show(struct seq_file *m, void *v)
 {
@@ -708,6 +741,8 @@ static int __init fault_provider_init(void)
 		goto out_debugfs;
 	}
 	pr_info("seed=%lu weights=%s min_batch=%u\n", seed, weights, min_batch);
+	if (stat_interval)
+		schedule_delayed_work(&fp_stats_work, stat_interval * HZ);
 	if (register_on_load) {
 		mutex_lock(&fp_lock);
 		rc = fp_register();
@@ -720,6 +755,7 @@ static int __init fault_provider_init(void)
 	return 0;
 
 out_thread:
+	cancel_delayed_work_sync(&fp_stats_work);
 	kthread_stop(fp_churn_task);
 out_debugfs:
 	if (fp_kretprobe_on)
@@ -731,6 +767,7 @@ out_debugfs:
 
 static void __exit fault_provider_exit(void)
 {
+	cancel_delayed_work_sync(&fp_stats_work);
 	kthread_stop(fp_churn_task);
 	/* Only reachable unregistered, unless unloaded by force */
 	mutex_lock(&fp_lock);
@@ -740,6 +777,7 @@ static void __exit fault_provider_exit(void)
 	if (fp_kretprobe_on)
 		unregister_kretprobe(&fp_kretprobe);
 	fp_release(NULL, 0);
+	fp_stats_print("final");
 	debugfs_remove_recursive(fp_dir);
 	kfree(fp_log);
 }

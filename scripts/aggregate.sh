@@ -7,7 +7,9 @@
 #   scripts/aggregate.sh --out DIR CAMPAIGN_DIR...     merge, report into DIR
 #
 # A campaign dir holds runs.tsv (campaign.sh); each run's directory is a
-# sibling of it (results/<run>/), as in an uploaded results/ tree.
+# sibling of it (results/<run>/), as in an uploaded results/ tree. A run's
+# expectation and verdict are read from its own one-word files (expect,
+# verdict: scripts/judge.sh), so that a re-judged run counts as re-judged.
 # Only runs that expect no finding contribute findings: a negative
 # control's expected title is its pass, any other outcome a "missed".
 set -euo pipefail
@@ -27,11 +29,17 @@ out=${out:-$1}
 mkdir -p "$out"
 
 # one table of every run: campaign k scenario seed expect verdict wall dir
-all=$(mktemp)
-trap 'rm -f "$all"' EXIT
+all=$(tmp_file)
 for c in "$@"; do
-	awk -F'\t' -v c="$(basename "$c")" -v root="$(dirname "$(realpath "$c")")" \
-		'NR > 1 { print c "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" root "/" $7 }' "$c/runs.tsv"
+	root=$(dirname "$(realpath "$c")")
+	while IFS=$'\t' read -r k scn seed expect verdict wall run; do
+		[ "$k" = k ] && continue
+		d=$root/$run
+		[ -f "$d/expect" ] && expect=$(cat "$d/expect")
+		[ -f "$d/verdict" ] && verdict=$(cat "$d/verdict")
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$c")" "$k" "$scn" "$seed" \
+			"$expect" "$verdict" "$wall" "$d"
+	done <"$c/runs.tsv"
 done | sort -t$'\t' -k2,2n -s >"$all"
 
 # findings: title -> count, first seed, first scenario, first dir (runs in k order)
@@ -64,7 +72,7 @@ total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
 	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
 		i=$((i + 1))
 		[ -f "$dir/findings.tsv" ] && cut -f2 "$dir/findings.tsv" | sed 's/^/# finding: /'
-		[ "$expect" = pass ] || echo "# expected: $expect"
+		[ "$expect" = pass ] || echo "# expected: $(cat "$dir/expected-title" 2>/dev/null || echo "$expect")"
 		case $verdict in
 		pass | caught) echo "ok $i $scn seed=$seed k=$k" ;;
 		*) echo "not ok $i $scn seed=$seed k=$k # $verdict, $(basename "$dir")" ;;

@@ -46,7 +46,7 @@ get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.
 # bench_run ART SCENARIO: one boot; its dir is appended to runs.txt
 bench_run() {
 	local art=$1 s=$2 dirf rc=0
-	dirf=$(mktemp)
+	dirf=$(tmp_file)
 	KERNEL_ART=$art RUN_DIR_FILE=$dirf "$TOP/scripts/run.sh" "$s" "$seed" >/dev/null || rc=$?
 	LAST=$(cat "$dirf")
 	rm -f "$dirf"
@@ -107,7 +107,7 @@ measure() {
 	src=$(cat "$art/src") obj=$(cat "$art/obj")
 	# Kbuild reads the headers from the shared source tree: this artifact's
 	git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
-	work=$(mktemp -d)
+	work=$(tmp_dir)
 	cp "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h "$TOP"/faultmods/Kbuild "$work"/
 	make -s -C "$src" O="$obj" M="$work" CC="ccache gcc" modules >/dev/null 2>&1 ||
 		die "faultmods do not build (see scripts/build-modules.sh)"

@@ -19,7 +19,7 @@ set -euo pipefail
 scenario=${1:-} seed=${2:-} runs=${3:-3} duration=${4:-}
 [ -n "$scenario" ] && [ -n "$seed" ] ||
 	die "usage: make bisect SCENARIO=name SEED=number [RUNS=3] [EXTRA_PATCHES=...] [TITLE=...]"
-[ -f "$TOP/stress/scenarios/$scenario.scn" ] || die "unknown scenario '$scenario'"
+scenario_exists "$scenario" || die "unknown scenario '$scenario'"
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "bad RUNS '$runs': a positive number"
 

@@ -39,7 +39,7 @@ if [ -f "$img" ]; then
 fi
 mkdir -p "$BUILD/initramfs"
 
-list=$(mktemp)
+list=$(tmp_file)
 {
 	for d in /bin /sbin /usr /usr/bin /usr/sbin /lib /lib64 /lib/x86_64-linux-gnu \
 		/proc /sys /dev /tmp /run /mnt /root /etc /guest /scenarios /modules; do

@@ -25,6 +25,10 @@ PATCHES=$TOP/patches
 CONFIGS=("$PATCHES/configs/lean.config" "$PATCHES/configs/debug.config")
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 JOBS=${JOBS:-$(($(nproc) + 1))}
+# what a fresh build of this config compiles, and how long it took on the
+# project's 2-core machine (the progress line's estimate; see README)
+FRESH_OBJECTS=2700
+FRESH_MINUTES=12
 SERIES_UPTO=${SERIES_UPTO:-all}
 COVERAGE=${COVERAGE:-0}
 case $COVERAGE in
@@ -99,7 +103,7 @@ if [ "$mode" = --dir ]; then
 	exit 0
 fi
 if [ -f "$ART/bzImage" ]; then
-	log "kernel up to date: $ART"
+	progress "kernel: up to date ($(basename "$ART"))"
 	echo "$ART"
 	exit 0
 fi
@@ -110,13 +114,13 @@ if [ ! -f "$SRC/.git/base-ready" ]; then
 	rm -rf "$SRC" "$OBJ"
 	mkdir -p "$SRC"
 	if [ -n "${KERNEL_SRC:-}" ]; then
-		log "copying $KERNEL_SRC"
+		progress "copying $KERNEL_SRC"
 		rsync -a --exclude=.git "$KERNEL_SRC/" "$SRC/"
 	else
-		log "extracting $TARBALL (about 30 s)"
+		progress "extracting $TARBALL (about 30 s)"
 		tar -xf "$TARBALL" -C "$SRC" --strip-components=1
 	fi
-	log "recording the base tree in git (about 1 min)"
+	progress "recording the base tree in git (about 1 min)"
 	(cd "$SRC" && git init -q && git add -Af . &&
 		git -c user.name=suite -c user.email=suite@localhost \
 			commit -qm "base: $base_id" && git tag base) ||
@@ -125,7 +129,7 @@ if [ ! -f "$SRC/.git/base-ready" ]; then
 fi
 
 # --- apply the patches into a scratch index, then switch the tree to it ----
-log "applying ${#patch_files[@]} patches"
+progress "applying ${#patch_files[@]} patches"
 idx=$SRC/.git/index.apply
 rm -f "$idx"
 GIT_INDEX_FILE=$idx git -C "$SRC" read-tree base
@@ -172,21 +176,40 @@ blog=$BUILD/logs/kernel-$id.log
 # a build into an object tree that has never linked a kernel is a fresh one
 fresh=0
 [ -f "$OBJ/vmlinux" ] || fresh=1
-log "building bzImage with -j$JOBS (log: $blog)"
+# objects to compile: what the last full build of this object tree
+# compiled, else the figure measured for a fresh build of our config
+expect_objs=$(cat "$OBJ/.objects" 2>/dev/null || echo "$FRESH_OBJECTS")
+progress "kernel: building with -j$JOBS ($([ $fresh = 1 ] && echo "fresh object tree, about $FRESH_MINUTES min on 2 cores" || echo incremental); log: $blog)"
 start=$(date +%s)
-set +e
 make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" "${gcov_vars[@]}" \
 	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite \
-	KBUILD_BUILD_HOST=suite bzImage modules 2>&1 | tee "$blog" |
-	awk '/^  (CC|AS|LD|AR) /{n++; if (n % 500 == 0) {printf "  ... %d objects\n", n; fflush()}}'
-rc=${PIPESTATUS[0]}
-set -e
+	KBUILD_BUILD_HOST=suite bzImage modules >"$blog" 2>&1 &
+kpid=$!
+SUITE_CHILD=$kpid
+# the running count, and no build left running when the caller is gone
+while kill -0 "$kpid" 2>/dev/null; do
+	sleep 2
+	if ! suite_ancestors_alive; then
+		kill -TERM "$kpid" 2>/dev/null
+		wait "$kpid" 2>/dev/null
+		die "interrupted: the calling script is gone; kernel build stopped"
+	fi
+	n=$(grep -c '^  \(CC\|AS\|LD\|AR\)' "$blog" || true)
+	if [ "$fresh" = 1 ] || [ "$n" -gt 0 ]; then
+		progress_live "kernel: $n objects$( [ "$fresh" = 1 ] && echo " of about $expect_objs ($((n * 100 / expect_objs))%)"), $(($(date +%s) - start)) s"
+	fi
+done
+rc=0
+wait "$kpid" || rc=$?
+SUITE_CHILD=""
+progress_live_end
 if [ "$rc" != 0 ]; then
 	grep -m5 -E 'error:|Error [0-9]' "$blog" >&2 || tail -5 "$blog" >&2
 	die "kernel build failed for patch set $id (see $blog)"
 fi
+[ "$fresh" = 1 ] && grep -c '^  \(CC\|AS\|LD\|AR\)' "$blog" >"$OBJ/.objects"
 built=$(($(date +%s) - start))
-log "built in $built s"
+progress "kernel: built in $built s"
 
 # --- the artifact ------------------------------------------------------------
 tmp=$ART.tmp.$$
@@ -209,5 +232,5 @@ echo "$COVERAGE" >"$tmp/coverage"
 rm -rf "$ART"
 mv "$tmp" "$ART"
 echo "$id" >"$OBJ/.artifact-id"
-log "kernel ready: $ART"
+progress "kernel: ready ($(basename "$ART"))"
 echo "$ART"

@@ -35,29 +35,20 @@ while [ $# -gt 0 ]; do
 done
 
 # --- the scenario list ---------------------------------------------------------
-all_scenarios() { # every scenario but the benchmarks
-	local f
-	for f in "$TOP"/stress/scenarios/*.scn; do
-		grep -q '^KIND=bench' "$f" || basename "$f" .scn
-	done
-}
 if [ ${#scenarios[@]} -gt 0 ]; then
 	[ -z "$name" ] || die "give a campaign or scenarios, not both"
+	for s in "${scenarios[@]}"; do
+		scenario_exists "$s" || die "unknown scenario '$s'"
+	done
 	name=$(IFS=+; echo "${scenarios[*]}")
 	[ ${#name} -le 40 ] || name=custom
-elif [ -z "$name" ] || [ "$name" = all ]; then
-	name=all
-	mapfile -t scenarios < <(all_scenarios)
 else
-	list=$TOP/stress/campaigns/$name
-	[ -f "$list" ] || die "unknown campaign '$name' (known: all $(ls "$TOP/stress/campaigns" | grep -v README | tr '\n' ' '))"
-	mapfile -t scenarios < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' "$list")
+	name=${name:-all}
+	lst=$(campaign_list "$name") || exit "$EXIT_INFRA"
+	mapfile -t scenarios <<<"$lst"
 fi
-for s in "${scenarios[@]}"; do
-	[ -f "$TOP/stress/scenarios/$s.scn" ] || die "unknown scenario '$s'"
-done
 L=${#scenarios[@]}
-[ "$L" -gt 0 ] || die "campaign '$name' lists no scenario"
+[ "$L" -gt 0 ] && [ -n "${scenarios[0]}" ] || die "campaign '$name' lists no scenario"
 
 # --- seeds, limits, shard ---------------------------------------------------------
 if [ -z "$master" ]; then
@@ -77,6 +68,13 @@ fi
 # without a limit, one pass over the list
 [ -n "$runs" ] || [ -n "$budget" ] || runs=$L
 
+# how many runs this shard will make, for "run k/N" (under a budget: "?")
+total_label="?"
+if [ -n "$runs" ]; then
+	total_label=0
+	for ((j = 0; j < runs; j++)); do [ $((j % sn)) = "$si" ] && total_label=$((total_label + 1)); done
+fi
+
 art=$("$TOP/scripts/build-kernel.sh" | tail -1)
 export KERNEL_ART=$art
 
@@ -95,7 +93,7 @@ while ! mkdir "$cdir" 2>/dev/null; do n=$((n + 1)); cdir=$RESULTS/$cbase-$n; don
 	echo "list:     ${scenarios[*]}"
 } >"$cdir/campaign.txt"
 printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n' >"$cdir/runs.tsv"
-log "campaign $name: $(basename "$cdir")"
+progress "campaign $name: $(basename "$cdir"), $total_label runs"
 
 # --- the runs -----------------------------------------------------------------------
 start=$(date +%s) k=0 done_runs=0 bad=0
@@ -105,30 +103,38 @@ while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 	s=${scenarios[$((k % L))]}
 	seed=$(((master + k) & 0x7fffffffffffffff))
 	if [ -n "$budget" ]; then
-		d=${duration:-$(sed -n 's/^DURATION=//p' "$TOP/stress/scenarios/$s.scn")}
+		d=${duration:-$(scenario_var "$s" DURATION)}
 		est=${last_wall[$s]:-$((${d:-60} * 2 + 40))}
 		if [ $(($(date +%s) - start + est)) -gt $((budget * 60)) ]; then
 			log "budget of $budget min reached after $done_runs runs"
 			break
 		fi
 	fi
-	rc=0 dirf=$(mktemp) t0=$(date +%s)
-	RUN_DIR_FILE=$dirf "$TOP/scripts/run.sh" "$s" "$seed" "$duration" || rc=$?
+	rc=0 dirf=$(tmp_file) t0=$(date +%s)
+	progress_live "run $((done_runs + 1))/$total_label: $s, seed $seed: running"
+	RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "$duration" >/dev/null || rc=$?
+	progress_live_end
 	dir=$(cat "$dirf")
-	rm -f "$dirf"
+	[ "$rc" = 130 ] && { echo "error: interrupted at run $k ($s, seed $seed); campaign stopped ($cdir)" >&2; exit 130; }
 	[ "$rc" = 2 ] && die "run $k ($s, seed $seed) could not run; campaign stopped (see $cdir)"
 	[ "$rc" = 0 ] || bad=1
 	last_wall[$s]=$(($(date +%s) - t0))
+	verdict=$(cat "$dir/verdict" 2>/dev/null || echo error)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$seed" \
-		"$(sed -n 's/^expect: *//p' "$dir/summary.txt")" \
-		"$(sed -n 's/^verdict: *//p' "$dir/summary.txt")" \
+		"$(cat "$dir/expect" 2>/dev/null)" "$verdict" \
 		"${last_wall[$s]}" "$(basename "$dir")" >>"$cdir/runs.tsv"
+	first=$(head -1 "$dir/findings.tsv" 2>/dev/null | cut -f2)
+	progress "run $((done_runs + 1))/$total_label: $s, seed $seed, $verdict${first:+ ($first)}, ${last_wall[$s]} s (total $(($(date +%s) - start)) s)"
 	done_runs=$((done_runs + 1)) k=$((k + 1))
 done
 echo "wall:     $(($(date +%s) - start)) s" >>"$cdir/campaign.txt"
 
 echo
-"$TOP/scripts/aggregate.sh" "$cdir" || true
+# the report: its exit status is the campaign's (a finding is 1), but an
+# aggregate that could not run is an infrastructure error, never a pass
+arc=0
+"$TOP/scripts/aggregate.sh" "$cdir" || arc=$?
+[ "$arc" -le 1 ] || die "the campaign report failed (exit $arc) for $cdir"
 if [ "${COVERAGE:-0}" = 1 ]; then
 	echo
 	"$TOP/scripts/coverage.sh" "$cdir/coverage" "$cdir" || log "no coverage report (see above)"
@@ -139,9 +145,9 @@ fi
 # otherwise.
 clean=0 dirty=0
 for d in "$RESULTS"/*/; do
-	[ -f "$d/summary.txt" ] && [ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] || continue
-	grep -q '^expect: *pass' "$d/summary.txt" || continue
-	if grep -q '^verdict: *pass' "$d/summary.txt"; then clean=$((clean + 1)); else dirty=$((dirty + 1)); fi
+	[ -f "$d/verdict" ] && [ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] || continue
+	[ "$(cat "$d/expect" 2>/dev/null)" = pass ] || continue
+	if [ "$(cat "$d/verdict")" = pass ]; then clean=$((clean + 1)); else dirty=$((dirty + 1)); fi
 done
 echo "kernel $(cat "$art/id"): $clean clean boots with no finding, $dirty boots with a finding, in results/"
 echo "$cdir"

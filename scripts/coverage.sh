@@ -26,8 +26,7 @@ for d in "$@"; do
 done
 
 mkdir -p "$out"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(tmp_dir)
 merged="" art="" n=0 missing=0
 for r in "${runs[@]}"; do
 	if [ ! -s "$r/gcov.b64" ] || ! grep -q GCOV-END "$r/gcov.b64"; then

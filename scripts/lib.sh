@@ -26,6 +26,23 @@ log() {
 	printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"
 }
 
+# progress MESSAGE: one line on stderr per step of a long job (stdout is
+# often captured by the caller for its last line)
+progress() {
+	[ "${SUITE_QUIET:-0}" = 1 ] || printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+# progress_live MESSAGE: a line that rewrites itself, on a terminal only
+# (a log file gets the step's progress lines, not every count)
+progress_live() {
+	[ -t 2 ] && [ "${SUITE_QUIET:-0}" != 1 ] && printf '\r\033[K[%s] %s' "$(date +%H:%M:%S)" "$*" >&2
+	return 0
+}
+progress_live_end() {
+	[ -t 2 ] && [ "${SUITE_QUIET:-0}" != 1 ] && printf '\r\033[K' >&2
+	return 0
+}
+
 # need_cmd CMD PACKAGE: say exactly which Debian package is missing
 need_cmd() {
 	command -v "$1" >/dev/null 2>&1 ||
@@ -48,4 +65,105 @@ draw_seed() {
 valid_seed() {
 	[[ $1 =~ ^[0-9]{1,19}$ ]] || return 1
 	[ ${#1} -lt 19 ] || [[ $1 < 9223372036854775807 ]]
+}
+
+# --- scenarios: one reader of their headers, one list --------------------------
+SCENARIOS_DIR=$TOP/stress/scenarios
+
+# scenario_var NAME VAR: the value a scenario's header sets (DESCRIPTION,
+# EXPECT, DURATION, SILENCE, REACHES, KIND, PROVIDER), empty when unset.
+# The header is the file's assignments; sourcing it defines run() and the
+# like but runs nothing.
+scenario_var() {
+	bash -c '. "$1" >/dev/null 2>&1; eval "printf %s \"\${$2:-}\""' _ "$SCENARIOS_DIR/$1.scn" "$2"
+}
+
+scenario_exists() {
+	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$SCENARIOS_DIR/$1.scn" ]
+}
+
+# scenario_names [KIND]: every scenario of that kind (default: every one
+# that is not a benchmark), sorted
+scenario_names() {
+	local f kind
+	for f in "$SCENARIOS_DIR"/*.scn; do
+		kind=$(sed -n 's/^KIND=//p' "$f" | tr -d '"')
+		case ${1:-test} in
+		test) [ "$kind" = bench ] || basename "$f" .scn ;;
+		*) [ "$kind" = "$1" ] && basename "$f" .scn ;;
+		esac
+	done
+	return 0
+}
+
+# campaign_list NAME: the scenarios of stress/campaigns/NAME, in order
+# ("all": scenario_names); a missing list or scenario is a usage error
+campaign_list() {
+	local list=$TOP/stress/campaigns/$1 s
+	if [ "$1" = all ]; then
+		scenario_names
+		return
+	fi
+	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$list" ] ||
+		die "unknown campaign '$1' (known: all $(ls "$TOP/stress/campaigns" | grep -v README | tr '\n' ' '))"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' "$list" | while read -r s; do
+		scenario_exists "$s" || die "campaign '$1' names unknown scenario '$s'"
+		echo "$s"
+	done
+}
+
+# --- processes: nothing outlives the make target that started it --------------
+# Every suite script adds its PID to SUITE_PIDS (and the first one adds the
+# make that ran it). A watched command stops when any of them is gone:
+# make killed with SIGTERM only signals its direct child, so the QEMU of a
+# grandchild would otherwise run on until its own timeout.
+if [ -z "${SUITE_PIDS:-}" ] && [ "$(ps -o comm= -p "$PPID" 2>/dev/null)" = make ]; then
+	SUITE_PIDS=$PPID
+fi
+SUITE_PIDS="${SUITE_PIDS:+$SUITE_PIDS }$$"
+export SUITE_PIDS
+
+# suite_ancestors_alive: every script above us is still running
+suite_ancestors_alive() {
+	local p
+	for p in $SUITE_PIDS; do
+		kill -0 "$p" 2>/dev/null || return 1
+	done
+}
+
+# Temporary files: one directory per script, removed when the script exits
+# however it exits (also from inside $(...), which cannot add to a list)
+SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/suite-$(basename "$0" .sh).XXXXXX")
+tmp_file() { # [SUFFIX]
+	mktemp "$SUITE_TMP/f.XXXXXX${1:-}"
+}
+tmp_dir() {
+	mktemp -d "$SUITE_TMP/d.XXXXXX"
+}
+# scripts that need more on exit set SUITE_ON_EXIT (a command)
+SUITE_ON_EXIT=""
+SUITE_CHILD=""
+suite_cleanup() {
+	[ -z "$SUITE_CHILD" ] || kill -TERM "$SUITE_CHILD" 2>/dev/null || true
+	[ -z "$SUITE_ON_EXIT" ] || eval "$SUITE_ON_EXIT"
+	rm -rf "$SUITE_TMP"
+}
+trap suite_cleanup EXIT
+# a signal ends the script through its EXIT trap
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# run_child COMMAND...: a long step (a build, a boot, a campaign) run so
+# that a signal to this script stops it at once. bash runs a trap only
+# when the foreground command returns, but at once while in "wait": so the
+# step runs in the background and is waited for, and the EXIT trap sends
+# it SIGTERM. Its status is the command's.
+run_child() {
+	local rc=0
+	"$@" &
+	SUITE_CHILD=$!
+	wait "$SUITE_CHILD" || rc=$?
+	SUITE_CHILD=""
+	return $rc
 }

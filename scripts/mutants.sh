@@ -9,14 +9,26 @@
 # of the same table.
 #
 #   scripts/mutants.sh [NAME...]      (default: every mutant)
+#   scripts/mutants.sh --tier check   the mutants whose header says
+#                                     "Tier: check" (make check's subset:
+#                                     one per oracle), without the control
 #
 # Writes build/mutants-<time>.tsv. Exit 1 when any variant is missed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+names=() tier=""
+if [ "${1:-}" = --tier ]; then
+	tier=${2:?--tier needs a name}
+	shift 2
+fi
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-	for p in "$TOP"/patches/mutants/*.patch; do names+=("$(basename "$p" .patch)"); done
+	for p in "$TOP"/patches/mutants/*.patch; do
+		[ -z "$tier" ] || grep -qx "Tier: $tier" "$p" || continue
+		names+=("$(basename "$p" .patch)")
+	done
+	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'Tier: $tier'"
 fi
 seed=${SEED:-7}
 table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
@@ -29,49 +41,54 @@ stamp_of_line() {
 }
 
 row() { # variant scenario extra_patches [title that must be among the findings]
-	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result
+	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result verdict
 	start=$(date +%s)
+	progress "mutant $v: building, then scenario $s"
 	art=$(EXTRA_PATCHES=$extra "$TOP/scripts/build-kernel.sh" | tail -1) ||
 		die "building variant $v failed"
-	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
+	# a second oracle must not be hidden by the first finding: run on to it
+	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art RUN_PROGRESS=0 QUIET_SUMMARY=1 \
+		STOP_ON=${want:+title:$want} "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
+	[ "$rc" = 130 ] && exit 130
 	[ "$rc" = 2 ] && die "run of $v failed (infrastructure)"
 	wall=$(($(date +%s) - start))
+	verdict=$(cat "$dir/verdict")
 	first=$(head -1 "$dir/findings.tsv" | cut -f2)
 	line=$(head -1 "$dir/findings.tsv" | cut -f3)
 	# a variant is caught when its scenario does not pass; the corrupt
 	# control is caught when its expected finding came out
 	if [ "$v" = corrupt-provider ]; then
-		result=$([ "$rc" = 0 ] && echo caught || echo missed)
+		result=$([ "$verdict" = caught ] && echo caught || echo missed)
 	elif [ -n "$want" ]; then
 		# a second oracle of the same variant: its own title, wherever it is
 		result=$(cut -f2 "$dir/findings.tsv" | grep -qxF "$want" && echo caught || echo missed)
 		first=$want
 		line=$(awk -F'\t' -v t="$want" '$2 == t { print $3; exit }' "$dir/findings.tsv")
 	else
-		result=$([ "$rc" = 1 ] && [ -n "$first" ] && echo caught || echo missed)
+		result=$([ "$verdict" = finding ] && [ -n "$first" ] && echo caught || echo missed)
 	fi
 	at=$( [ -n "$line" ] && [ "$line" != 0 ] && stamp_of_line "$dir/console.log" "$line" || echo -)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$s" "$result" "${first:--}" "${at:--}" "$wall" \
 		"$(basename "$dir")" >>"$table"
-	log "$v: $result (${first:-no finding})"
+	progress "mutant $v: $result by $s (${first:-no finding}), ${wall} s"
 }
 
 for v in "${names[@]}"; do
 	p=$TOP/patches/mutants/$v.patch
 	[ -f "$p" ] || die "no mutant named '$v' in patches/mutants/"
 	s=$(sed -n 's/^Caught by: scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' "$p" | head -1)
-	[ -n "$s" ] && [ -f "$TOP/stress/scenarios/$s.scn" ] ||
+	[ -n "$s" ] && scenario_exists "$s" ||
 		die "$v.patch names no known scenario in its 'Caught by:' line"
 	row "$v" "$s" "$p"
 	# "Also caught by: scenario NAME: TITLE": another oracle that must
 	# fire on the same variant (one the first finding would hide)
 	while IFS= read -r also; do
 		as=${also%%:*} at_title=${also#*: }
-		[ -f "$TOP/stress/scenarios/$as.scn" ] || die "$v.patch: unknown scenario '$as' in 'Also caught by'"
+		scenario_exists "$as" || die "$v.patch: unknown scenario '$as' in 'Also caught by'"
 		row "$v@$as" "$as" "$p" "$at_title" </dev/null
 	done < <(sed -n 's/^Also caught by: scenario //p' "$p")
 done
-[ $# -eq 0 ] && row corrupt-provider corrupt ""
+[ $# -eq 0 ] && [ -z "$tier" ] && row corrupt-provider corrupt ""
 
 echo
 column -t -s $'\t' "$table"

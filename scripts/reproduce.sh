@@ -15,7 +15,7 @@ set -euo pipefail
 scenario=${1:-} seed=${2:-} runs=${3:-10} duration=${4:-}
 [ -n "$scenario" ] && [ -n "$seed" ] ||
 	die "usage: make reproduce SCENARIO=name SEED=number [RUNS=10] [DURATION=s]"
-[ -f "$TOP/stress/scenarios/$scenario.scn" ] || die "unknown scenario '$scenario'"
+scenario_exists "$scenario" || die "unknown scenario '$scenario'"
 [[ $runs =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] || die "bad RUNS '$runs': a positive number"
 
 art=$("$TOP/scripts/build-kernel.sh" | tail -1)
@@ -30,7 +30,7 @@ if [ -z "$target" ]; then
 	done
 fi
 
-hits=0 seen=$(mktemp)
+hits=0 seen=$(tmp_file)
 for i in $(seq 1 "$runs"); do
 	rc=0
 	dir=$("$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" | tail -1) || rc=$?
@@ -52,5 +52,5 @@ echo "target:   ${target:-none (no run found anything)}"
 echo "hit rate: $hits/$runs"
 echo "titles seen (count):"
 sort "$seen" | uniq -c | sort -rn | sed 's/^/  /'
-rm -f "$seen"
+
 [ "$hits" -gt 0 ]

@@ -6,11 +6,24 @@
 #   scripts/run-vm.sh OUTDIR BZIMAGE INITRAMFS 'KERNEL ARGS'
 #
 # Writes OUTDIR/console.log, OUTDIR/qemu-cmdline, OUTDIR/vm-verdict (one
-# word: pass, fail, died, hang, timeout) and, for a hang, what could be
-# collected: a task dump through sysrq and the registers of every vCPU.
+# word: pass, fail, died, hang, timeout, stopped, interrupted) and, for a
+# hang, what could be collected: a task dump through sysrq and the
+# registers of every vCPU.
+#
+# The console is triaged as it comes (STOP_ON): once the first finding's
+# report is complete, the vCPUs' registers are saved and the guest is
+# stopped ("stopped"), instead of running on to the guest's own end or the
+# timeout: a lockdep splat or a KTAP failure does not panic the guest.
+#
+# QEMU never outlives this script (SIGKILL included: its parent-death
+# signal), nor this script the suite scripts that called it (SUITE_PIDS):
+# a Ctrl-C or a kill of the make target ends the boot within seconds,
+# with vm-verdict "interrupted" and exit status 130.
 #
 # Environment: NODE_MEM (MB per node, 512), TIMEOUT (s, 600), SILENCE (s,
-# 180), ACCEL (auto|tcg|kvm), TCG_THREAD (single|multi).
+# 180), ACCEL (auto|tcg|kvm), TCG_THREAD (single|multi), STOP_ON (first:
+# any finding, the default; title:TITLE: that title only, for a negative
+# control; never), TRIAGE (the console triage program).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +40,13 @@ ACCEL=${ACCEL:-auto}
 # self-modifying code under MTTCG (QEMU 7.2), not a kernel bug. The vCPUs
 # still interleave, and the providers' stalls keep the race windows open.
 TCG_THREAD=${TCG_THREAD:-single}
+STOP_ON=${STOP_ON:-first}
+TRIAGE=${TRIAGE:-$BUILD/triage/triage}
+case $STOP_ON in
+first | never | title:?*) ;;
+*) die "STOP_ON must be first, never or title:TITLE, not '$STOP_ON'" ;;
+esac
+[ "$STOP_ON" = never ] || [ -x "$TRIAGE" ] || die "no console triage at $TRIAGE (make -C scripts/triage)"
 need_cmd qemu-system-x86_64 qemu-system-x86
 [ -f "$bzimage" ] || die "no kernel image: $bzimage"
 [ -f "$initrd" ] || die "no initramfs: $initrd"
@@ -47,7 +67,7 @@ kvm_works() {
 		[ "$(cut -d' ' -f2 "$cache")" = yes ]
 		return
 	fi
-	probe=$(mktemp)
+	probe=$(tmp_file)
 	(timeout 20 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nographic \
 		-no-reboot -kernel "$bzimage" -append "console=ttyS0 panic=-1 rdinit=/nonexistent" \
 		-serial "file:$probe" -display none -monitor none >/dev/null 2>&1) 2>/dev/null || true
@@ -125,38 +145,98 @@ PY
 }
 
 : >"$out/console.log"
-"${cmd[@]}" >"$out/qemu.log" 2>&1 &
+rm -f "$out/vm-verdict"
+# the parent-death signal stops QEMU even when this script is SIGKILLed
+setpriv --pdeathsig KILL "${cmd[@]}" >"$out/qemu.log" 2>&1 &
 qpid=$!
+stop_qemu() {
+	kill -0 "$qpid" 2>/dev/null || return 0
+	kill "$qpid" 2>/dev/null
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -9 "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+}
+interrupted() {
+	trap - INT TERM HUP
+	stop_qemu
+	echo interrupted >"$out/vm-verdict"
+	rm -f "$out/monitor.sock"
+	echo "error: interrupted: $1; QEMU stopped ($out)" >&2
+	exit 130
+}
+trap 'interrupted SIGINT' INT
+trap 'interrupted SIGTERM' TERM
+trap 'interrupted SIGHUP' HUP
+
+# wanted_finding: the console so far holds the finding STOP_ON waits for
+wanted_finding() {
+	local titles rc=0
+	titles=$("$TRIAGE" "$out/console.log" 2>/dev/null | cut -f2) || rc=$?
+	# 0 nothing, 1 findings; anything else is judge.sh's to report
+	[ "$rc" = 1 ] || return 1
+	case $STOP_ON in
+	first) [ -n "$titles" ] ;;
+	title:*) printf '%s\n' "$titles" | grep -qxF "${STOP_ON#title:}" ;;
+	esac
+}
+
 start=$(date +%s)
 last_size=0
 last_change=$start
 verdict=""
+found_at=""
 while kill -0 "$qpid" 2>/dev/null; do
-	sleep 2
+	sleep 1
+	suite_ancestors_alive || interrupted "the calling script is gone"
 	now=$(date +%s)
 	size=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
+	grew=0
 	if [ "$size" != "$last_size" ]; then
 		last_size=$size
 		last_change=$now
+		grew=1
 	fi
 	if [ $((now - start)) -ge "$TIMEOUT" ]; then
 		verdict=timeout
 	elif [ $((now - last_change)) -ge "$SILENCE" ]; then
 		verdict=hang
+	elif [ -z "$found_at" ] && [ "$STOP_ON" != never ] && [ $grew = 1 ] && wanted_finding; then
+		found_at=$now
+	elif [ -n "$found_at" ]; then
+		# the report is complete when the console has been quiet for 2 s
+		# (a report prints in one burst), or at the latest 15 s on
+		if [ $((now - last_change)) -ge 2 ] || [ $((now - found_at)) -ge 15 ]; then
+			monitor "info registers -a" | sed -n "/^CPU#/,\$p" >"$out/finding-registers.txt"
+			[ -s "$out/finding-registers.txt" ] || rm -f "$out/finding-registers.txt"
+			monitor "quit" >/dev/null
+			verdict=stopped
+		fi
 	fi
-	if [ -n "$verdict" ]; then
+	if [ "$verdict" = hang ] || [ "$verdict" = timeout ]; then
 		# collect what can be had before stopping the guest
 		monitor "sendkey alt-sysrq-t" >/dev/null
 		sleep 5
 		monitor "info registers -a" | sed -n "/^CPU#/,\$p" >"$out/hang-registers.txt"
 		monitor "quit" >/dev/null
-		sleep 2
-		kill "$qpid" 2>/dev/null || true
+	fi
+	if [ -n "$verdict" ]; then
+		sleep 1
+		stop_qemu
 		break
 	fi
 done
 rc=0
-wait "$qpid" || rc=$?
+wait "$qpid" 2>/dev/null || rc=$?
+# a Ctrl-C reaches QEMU too, and it may end before our own trap runs
+if [ -z "$verdict" ] && { ! suite_ancestors_alive || grep -q "terminating on signal" "$out/qemu.log"; }; then
+	interrupted "QEMU or a calling script was signalled"
+fi
+trap - INT TERM HUP
+rm -f "$out/monitor.sock"
 if [ -z "$verdict" ]; then
 	case $rc in
 	"$GUEST_PASS") verdict=pass ;;
@@ -164,7 +244,7 @@ if [ -z "$verdict" ]; then
 	*) verdict=died ;;	# panic, reboot, or QEMU failed to start
 	esac
 fi
-if [ "$verdict" = died ] && [ "$last_size" = 0 ]; then
+if [ "$verdict" = died ] && [ "$last_size" = 0 ] && [ ! -s "$out/console.log" ]; then
 	echo "qemu-failed" >"$out/vm-verdict"
 	die "QEMU exited with $rc before the guest printed anything (see $out/qemu.log)"
 fi

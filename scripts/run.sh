@@ -13,21 +13,18 @@ set -euo pipefail
 scenario=${1:-}
 seed=${2:-}
 duration=${3:-}
-scn=$TOP/stress/scenarios/$scenario.scn
 [ -n "$scenario" ] || die "usage: run.sh SCENARIO [SEED] [DURATION]"
-if [ ! -f "$scn" ]; then
-	die "unknown scenario '$scenario' (known: $(cd "$TOP/stress/scenarios" && ls ./*.scn | sed 's|^\./||;s|\.scn$||' | tr '\n' ' '))"
-fi
-scn_var() { # the value of a variable the scenario file sets
-	bash -c '. "$1" >/dev/null 2>&1; eval "printf %s \"\${$2:-}\""' _ "$scn" "$1"
-}
-expect=$(scn_var EXPECT)
-expect=${expect:-pass}
+scenario_exists "$scenario" ||
+	die "unknown scenario '$scenario' (known: $(scenario_names test | tr '\n' ' '))"
+# EXPECT in the header: "pass", or the title a negative control must produce
+expect_title=$(scenario_var "$scenario" EXPECT)
+expect=pass
+[ -z "$expect_title" ] || [ "$expect_title" = pass ] || expect=caught
 [ -n "$seed" ] || seed=$(draw_seed)
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
-silence=${SILENCE:-$(scn_var SILENCE)}
+silence=${SILENCE:-$(scenario_var "$scenario" SILENCE)}
 silence=${silence:-180}
-duration=${duration:-$(scn_var DURATION)}
+duration=${duration:-$(scenario_var "$scenario" DURATION)}
 duration=${duration:-60}
 [[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -gt 0 ] ||
 	die "bad duration '$duration': whole seconds"
@@ -52,6 +49,10 @@ run_id=$(basename "$out")
 [ -n "${RUN_DIR_FILE:-}" ] && echo "$out" >"$RUN_DIR_FILE"
 echo "$seed" >"$out/seed"
 echo "$scenario" >"$out/scenario"
+echo "$expect" >"$out/expect"
+[ "$expect" = pass ] || echo "$expect_title" >"$out/expected-title"
+echo "$duration" >"$out/duration"
+echo "$silence" >"$out/silence"
 cp "$art/config" "$out/config"
 cp "$art/patches.txt" "$out/patches.txt"
 sha256sum "$out/patches.txt" | cut -c1-64 >"$out/patches.sha256"
@@ -72,101 +73,29 @@ args+=" printk.devkmsg=on"
 args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 # generous: TCG runs the guest an order of magnitude slower than native
 timeout_s=${TIMEOUT:-$((duration * 3 + 240))}
-log "run $run_id: scenario $scenario, seed $seed, ${duration}s (kernel $(cat "$art/id"))"
+echo "$timeout_s" >"$out/timeout"
+# a negative control stops at its own title; any other run at its first finding
+stop_on=${STOP_ON:-first}
+[ "$expect" = pass ] || stop_on=title:$expect_title
+[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
 start=$(date +%s)
 serial2=""
 [ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
-vm=$(SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence "$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) ||
-	exit "$EXIT_INFRA"
-elapsed=$(($(date +%s) - start))
-
-# --- judge ---------------------------------------------------------------------
-"$BUILD/triage/triage" --reports "$out" "$out/console.log" >"$out/findings.tsv" || true
-case $vm in
-hang) printf 'Hang\tguest hang: no console output for %s s\t0\t1\n' "$silence" >>"$out/findings.tsv" ;;
-timeout) printf 'Hang\tguest timeout after %s s\t0\t1\n' "$timeout_s" >>"$out/findings.tsv" ;;
-died) grep -q . "$out/findings.tsv" ||
-	printf 'Bug\tguest died without a report\t0\t1\n' >>"$out/findings.tsv" ;;
-esac
-booted=0
-grep -q "SUITE: seed=$seed scenario=$scenario" "$out/console.log" && booted=1
-[ $booted = 1 ] || [ -s "$out/findings.tsv" ] ||
-	printf 'Bug\tguest never reached the scenario\t0\t1\n' >>"$out/findings.tsv"
-
-# migrations and offloads per reason: over the whole scenario (REACH-RUN)
-# and in the windows a scenario counted itself (REACH)
-grep -a -o 'REACH\(-RUN\)\{0,1\}: .*' "$out/console.log" >"$out/reach.txt" || true
-[ -s "$out/reach.txt" ] || rm -f "$out/reach.txt"
-# guest seconds of the scenario, from its first and last console lines
-stamp() { { grep -a -m1 "$1" "$out/console.log" || true; } | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'; }
-t_begin=$(stamp "SUITE: seed=") t_end=$(stamp "SUITE-RESULT:")
-reach_line=""
-if [ -f "$out/reach.txt" ] && [ -n "$t_begin" ] && [ -n "$t_end" ]; then
-	reach_line=$(awk -v a="$t_begin" -v b="$t_end" '/^REACH-RUN:/ {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		line = line sprintf("%s %d migrations (%d offload calls); ", $2, v["migrations"], v["offload_calls"])
-		calls += v["offload_calls"] }
-		END { if (line != "") printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
+rc=0
+vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence \
+	"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
+echo $(($(date +%s) - start)) >"$out/wall"
+if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then
+	"$TOP/scripts/judge.sh" "$out" >/dev/null 2>&1 || true
+	echo "$out"
+	exit 130
 fi
+[ "$rc" = 0 ] || exit "$EXIT_INFRA"
 
-# file:line for each report's stack
-src=$(cat "$art/src")
-for r in "$out"/report-*.txt; do
-	[ -e "$r" ] || break
-	timeout 120 "$src/scripts/decode_stacktrace.sh" "$art/vmlinux" "$src" \
-		"$mods" <"$r" \
-		>"${r%.txt}.decoded.txt" 2>/dev/null || true
-done
-
-titles=$(cut -f2 "$out/findings.tsv")
-if [ "$expect" = pass ]; then
-	if [ -z "$titles" ] && [ "$vm" = pass ]; then verdict=pass; else verdict=finding; fi
-else
-	if printf '%s\n' "$titles" | grep -qxF "$expect"; then verdict=caught; else verdict=missed; fi
-fi
-
-# KTAP and JUnit for CI
-{
-	echo "KTAP version 1"
-	echo "1..3"
-	if [ $booted = 1 ]; then echo "ok 1 boot"; else echo "not ok 1 boot"; fi
-	case $vm in
-	pass) echo "ok 2 guest" ;;
-	*) echo "not ok 2 guest # vm verdict: $vm" ;;
-	esac
-	if [ "$expect" = pass ]; then
-		while IFS=$'\t' read -r type title line count; do
-			echo "# finding: [$type] $title (line $line, x$count)"
-		done <"$out/findings.tsv"
-		[ "$verdict" = pass ] && echo "ok 3 no-finding" || echo "not ok 3 no-finding"
-	else
-		echo "# expected: $expect"
-		[ "$verdict" = caught ] && echo "ok 3 expected-finding" || echo "not ok 3 expected-finding"
-	fi
-} >"$out/ktap.txt"
-"$TOP/scripts/ktap-to-junit.sh" "$scenario" "$out/ktap.txt" >"$out/junit.xml"
-
-{
-	echo "run:       $run_id"
-	echo "scenario:  $scenario ($(scn_var DESCRIPTION))"
-	echo "seed:      $seed"
-	echo "duration:  ${duration}s (wall ${elapsed}s)"
-	echo "kernel:    $(cat "$art/id") ($(grep -c . "$art/patches.txt") lines in patches.txt)"
-	echo "vm:        $vm"
-	[ -n "$reach_line" ] && echo "reach:     $reach_line"
-	echo "expect:    $expect"
-	echo "verdict:   $verdict"
-	if [ -s "$out/findings.tsv" ]; then
-		echo "findings:"
-		while IFS=$'\t' read -r type title line count; do
-			echo "  [$type] $title (console line $line, x$count)"
-		done <"$out/findings.tsv"
-	fi
-	echo "reproduce: $repro"
-} >"$out/summary.txt"
-cat "$out/summary.txt"
+# --- judge: a step of its own, which scripts/judge.sh can redo later ------------
+rc=0
+verdict_line=$("$TOP/scripts/judge.sh" "$out") || rc=$?
+[ "${QUIET_SUMMARY:-}" = 1 ] || cat "$out/summary.txt"
+[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: ${verdict_line#*: } (wall $(cat "$out/wall") s)"
 echo "$out"
-case $verdict in
-pass | caught) exit "$EXIT_PASS" ;;
-*) exit "$EXIT_FINDING" ;;
-esac
+exit "$rc"

@@ -30,7 +30,7 @@ t_fail() {
 t_run() {
 	local name=$1 outf
 	shift
-	outf=$(mktemp)
+	outf=$(tmp_file)
 	if "$@" >"$outf" 2>&1; then
 		t_pass "$name"
 	else

@@ -64,7 +64,7 @@ done
 
 apply_series() {
 	local tmp
-	tmp=$(mktemp -d)
+	tmp=$(tmp_dir)
 	cp -r "$ktools/mm" "$ktools/include" "$ktools/MAINTAINERS" "$tmp"/
 	for p in "${series[@]}"; do
 		patch -p1 -s -N -d "$tmp" <"$TOP/patches/$p" || { echo "$p does not apply"; rm -rf "$tmp"; return 1; }
@@ -102,12 +102,31 @@ t_run "shell syntax" syntax
 scenarios_complete() {
 	local f rc=0
 	for f in "$TOP"/stress/scenarios/*.scn; do
-		bash -c '. "$1"; [ -n "$DESCRIPTION" ] && [ -n "$EXPECT" ] && declare -F run >/dev/null' _ "$f" ||
-			{ echo "$(basename "$f"): needs DESCRIPTION, EXPECT and run()"; rc=1; }
+		bash -c '. "$1"; [ -n "$DESCRIPTION" ] && [ -n "$EXPECT" ] &&
+			{ declare -F run >/dev/null || [ -n "${PROVIDER:-}" ]; }' _ "$f" ||
+			{ echo "$(basename "$f"): needs DESCRIPTION, EXPECT and run() or PROVIDER"; rc=1; }
 	done
 	return $rc
 }
-t_run "scenarios set DESCRIPTION, EXPECT and run()" scenarios_complete
+t_run "scenarios set DESCRIPTION, EXPECT and run() or PROVIDER" scenarios_complete
+
+# one list of scenarios: every campaign names known scenarios only, the
+# nightly one names every scenario (negative controls included) at least
+# once per pass, and make check's is part of it
+campaign_lists() {
+	local c all nightly missing
+	for c in "$TOP"/stress/campaigns/*; do
+		case $c in *README*) continue ;; esac
+		( campaign_list "$(basename "$c")" >/dev/null ) || return 1
+	done
+	all=$(scenario_names test)
+	nightly=$(campaign_list nightly | sort -u)
+	missing=$(comm -23 <(echo "$all") <(echo "$nightly"))
+	[ -z "$missing" ] || { echo "not in the nightly campaign: $missing"; return 1; }
+	missing=$(comm -23 <(campaign_list check | sort -u) <(echo "$nightly"))
+	[ -z "$missing" ] || { echo "in make check but not nightly: $missing"; return 1; }
+}
+t_run "campaigns: known scenarios; nightly has every scenario and control" campaign_lists
 
 # expect_refusal NAME WANT_RC PATTERN COMMAND...: exit WANT_RC, one line
 # on stderr that matches PATTERN
@@ -163,6 +182,69 @@ expect_refusal "COVERAGE=2: exit 2" 2 "COVERAGE must be 0 or 1" \
 expect_refusal "aggregate of a dir that is no campaign: exit 2" 2 "not a campaign" \
 	"$TOP/scripts/aggregate.sh" "$TOP"
 
+# --- judging apart from running: scripts/judge.sh on fixture results -----------
+# fixture_results DIR LOG SCENARIO SEED VM EXPECT [TITLE]: what run.sh leaves
+fixture_results() {
+	mkdir -p "$1"
+	cp "$TOP/scripts/triage/tests/$2.log" "$1/console.log"
+	echo "$3" >"$1/scenario"
+	echo "$4" >"$1/seed"
+	echo "$5" >"$1/vm-verdict"
+	echo "$6" >"$1/expect"
+	[ -z "${7:-}" ] || echo "$7" >"$1/expected-title"
+	echo "make reproduce SCENARIO=$3 SEED=$4" >"$1/reproduce"
+}
+JT=$(tmp_dir)
+# judge_is NAME WANT_RC WANT_VERDICT DIR [ENV...]: one judge.sh call
+judge_is() {
+	local name=$1 want_rc=$2 want_v=$3 dir=$4 rc=0 err
+	shift 4
+	err=$(env "$@" "$TOP/scripts/judge.sh" "$dir" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$(cat "$dir/verdict" 2>/dev/null)" = "$want_v" ]; then
+		t_pass "judge: $name (exit $rc, $want_v)"
+	else
+		t_fail "judge: $name (exit $rc, verdict $(cat "$dir/verdict" 2>/dev/null), want $want_rc/$want_v: $err)"
+	fi
+}
+fixture_results "$JT/clean" clean-boot smoke 5 pass pass
+judge_is "a clean console and a guest that passed" 0 pass "$JT/clean"
+fixture_results "$JT/control" kasan-uaf oracle-kasan 1 died caught "KASAN: slab-use-after-free Read in oracle_kasan"
+judge_is "a negative control's title came out" 0 caught "$JT/control"
+fixture_results "$JT/kasan" kasan-uaf oracle-kasan 1 died pass
+judge_is "a KASAN report where none is expected" 1 finding "$JT/kasan"
+fixture_results "$JT/missed" warn oracle-warn 1 died caught "WARNING in something_else"
+judge_is "a control whose title did not come out" 1 missed "$JT/missed"
+fixture_results "$JT/hang" clean-boot smoke 5 hang pass
+judge_is "a silent guest on a clean console" 1 finding "$JT/hang"
+grep -q "guest hang" "$JT/hang/findings.tsv" || t_fail "judge: the hang has no title"
+fixture_results "$JT/intr" clean-boot smoke 5 interrupted pass
+judge_is "an interrupted run is no verdict" 2 error "$JT/intr"
+# the triage program fails or crashes: an infrastructure error, never a pass
+crash=$JT/crashing-triage
+printf '#!/bin/sh\nkill -SEGV $$\n' >"$crash" && chmod +x "$crash"
+fixture_results "$JT/crash" clean-boot smoke 5 pass pass
+judge_is "a triage that crashes (SIGSEGV)" 2 error "$JT/crash" TRIAGE="$crash" TRIAGE_GIVEN=1
+fixture_results "$JT/fails" clean-boot smoke 5 pass pass
+failing=$JT/failing-triage
+printf '#!/bin/sh\necho "triage: cannot read" >&2\nexit 2\n' >"$failing" && chmod +x "$failing"
+judge_is "a triage that exits 2" 2 error "$JT/fails" TRIAGE="$failing" TRIAGE_GIVEN=1
+# judged again: the same verdicts, and no "(was ...)"
+rejudge_same() {
+	local out
+	out=$("$TOP/scripts/judge.sh" "$JT/clean" "$JT/control" "$JT/kasan" "$JT/missed" 2>&1)
+	! printf '%s' "$out" | grep -F "(was " || return 1
+	[ "$(cat "$JT"/{clean,control,kasan,missed}/verdict | tr '\n' ' ')" = "pass caught finding missed " ]
+}
+t_run "judge: re-judging gives the same verdicts" rejudge_same
+# a re-judge after a verdict changed says so
+rejudge_changed() {
+	local out
+	echo pass >"$JT/kasan/verdict"
+	out=$("$TOP/scripts/judge.sh" "$JT/kasan" 2>&1)
+	printf '%s\n' "$out" | grep -qF "finding (was pass)" || { echo "$out"; return 1; }
+}
+t_run "judge: a changed verdict is reported as such" rejudge_changed
+
 # --- seeds: one master seed, sub-seeds by name ------------------------------------
 make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null
 sd=$BUILD/guest/seed-derive
@@ -181,22 +263,25 @@ t_run "seed-derive: same name same seed, other name other seed, below 2^63" seed
 # --- the campaign report: deduplication by title, on fixture runs -------------------
 aggregate_dedup() {
 	local r c1 c2 out
-	r=$(mktemp -d)
+	r=$(tmp_dir)
 	fixture_run() { # NAME SEED EXPECT VERDICT TITLE...
 		local d=$r/$1
 		mkdir -p "$d"
 		echo "make reproduce SCENARIO=x SEED=$2" >"$d/reproduce"
+		echo "$3" >"$d/expect"
+		echo "$4" >"$d/verdict"
 		: >"$d/findings.tsv"
 		local t
 		for t in "${@:5}"; do printf 'Bug\t%s\t10\t1\n' "$t" >>"$d/findings.tsv"; done
 	}
 	fixture_run run-a 100 pass finding "WARNING in f"
 	fixture_run run-b 101 pass finding "WARNING in f" "KASAN: use-after-free in g"
-	fixture_run run-c 102 "KTAP: not ok c" caught "KTAP: not ok c"
+	fixture_run run-c 102 caught caught "KTAP: not ok c"
 	fixture_run run-d 103 pass pass
 	mkdir -p "$r/camp1" "$r/camp2"
 	printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n' | tee "$r/camp1/runs.tsv" >"$r/camp2/runs.tsv"
-	printf '0\tx\t100\tpass\tfinding\t5\trun-a\n2\tx\t102\tKTAP: not ok c\tcaught\t5\trun-c\n' >>"$r/camp1/runs.tsv"
+	# runs.tsv's verdicts are stale on purpose: the run dirs' files count
+	printf '0\tx\t100\tpass\tpass\t5\trun-a\n2\tx\t102\tcaught\tmissed\t5\trun-c\n' >>"$r/camp1/runs.tsv"
 	printf '1\tx\t101\tpass\tfinding\t5\trun-b\n3\tx\t103\tpass\tpass\t5\trun-d\n' >>"$r/camp2/runs.tsv"
 	out=$r/merged
 	! "$TOP/scripts/aggregate.sh" --out "$out" "$r/camp1" "$r/camp2" >/dev/null || { echo "findings, yet exit 0"; return 1; }

@@ -285,3 +285,19 @@ bench_quiet() {
 	echo 0 >/proc/sys/kernel/numa_balancing
 	echo 1 >/proc/sys/vm/compact_memory
 }
+
+# --- the provider skeleton -----------------------------------------------------
+# provider_scenario: the body of every scenario that differs from the others
+# only in what fault_provider does (PROVIDER: its module parameters) and in
+# what it checks afterwards (an optional checks() function): load the
+# provider, migrate with every byte checked (VERIFY_ARGS: more options of
+# migrate-verify), the scenario's checks, the books, unload.
+provider_scenario() {
+	provider_load $PROVIDER
+	offload_snapshot
+	migrate_verify -t "$SUITE_duration" -w 1 $VERIFY_ARGS
+	check "the provider was called" test "$(provider_stat calls)" -gt 0
+	if command -v checks >/dev/null 2>&1; then checks; fi
+	check_offload_identity
+	provider_unload
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Judge runs: turn a results directory's console into findings, a verdict,
+# KTAP, JUnit and summary.txt, in the manner of rcutorture's kvm-recheck.sh.
+# run.sh calls it after each boot; call it again on old results when the
+# triage patterns improve: judging only reads what the run left.
+#
+#   scripts/judge.sh RESULTS_DIR...
+#   scripts/judge.sh CAMPAIGN_DIR...   every run of the campaign, then its
+#                                      report again (scripts/aggregate.sh)
+#
+# Reads (written by run.sh and run-vm.sh): console.log, vm-verdict,
+# scenario, seed, expect, expected-title (negative controls), duration,
+# wall, silence, timeout, kernel (artifact dir, for file:line decoding when
+# it still exists), modules, reproduce.
+# Writes: findings.tsv, report-N.txt (+ .decoded.txt), reach.txt, ktap.txt,
+# junit.xml, summary.txt, and verdict, one word:
+#   pass    no finding, and the guest ended by itself with its pass
+#   finding a finding in a run that expects none
+#   caught  a negative control's expected title came out
+#   missed  a negative control's expected title did not
+#   error   the run could not be judged (triage failed, run interrupted)
+# A run met its expectation when verdict = expect (both one word).
+#
+# Prints one line per directory: its verdict, and the old one if it changed.
+# Exit: 0 every run met its expectation, 1 some did not, 2 a run could not
+# be judged (a triage that crashed or failed is never a pass).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 1 ] || die "usage: judge.sh RESULTS_DIR..."
+TRIAGE=${TRIAGE:-$BUILD/triage/triage}
+if [ -z "${TRIAGE_GIVEN:-}" ] && [ "$TRIAGE" = "$BUILD/triage/triage" ]; then
+	make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null ||
+		die "building the console triage failed"
+fi
+
+# judge_one DIR: returns 0, 1 or 2 as the script does
+judge_one() {
+	local out=$1 scenario seed expect title vm rc=0 booted verdict silence timeout_s
+	local t_begin t_end reach_line art mods src r titles old=""
+	for f in console.log vm-verdict scenario seed expect; do
+		[ -f "$out/$f" ] || { echo "error: $out is not a results directory (no $f)" >&2; return 2; }
+	done
+	scenario=$(cat "$out/scenario") seed=$(cat "$out/seed") expect=$(cat "$out/expect")
+	title=$(cat "$out/expected-title" 2>/dev/null || true)
+	vm=$(cat "$out/vm-verdict")
+	silence=$(cat "$out/silence" 2>/dev/null || echo '?')
+	timeout_s=$(cat "$out/timeout" 2>/dev/null || echo '?')
+	[ -f "$out/verdict" ] && old=$(cat "$out/verdict")
+	rm -f "$out"/report-*.txt
+
+	# --- findings: the console triage, then what the VM's end says -------------
+	"$TRIAGE" --reports "$out" "$out/console.log" >"$out/findings.tsv" 2>"$out/triage.err" || rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+		echo error >"$out/verdict"
+		echo "error: console triage failed on $out (exit $rc: $(head -1 "$out/triage.err"))" >&2
+		return 2
+	fi
+	rm -f "$out/triage.err"
+	case $vm in
+	hang) printf 'Hang\tguest hang: no console output for %s s\t0\t1\n' "$silence" >>"$out/findings.tsv" ;;
+	timeout) printf 'Hang\tguest timeout after %s s\t0\t1\n' "$timeout_s" >>"$out/findings.tsv" ;;
+	died) grep -q . "$out/findings.tsv" ||
+		printf 'Bug\tguest died without a report\t0\t1\n' >>"$out/findings.tsv" ;;
+	stopped) grep -q . "$out/findings.tsv" ||
+		printf 'Bug\tguest stopped for a finding that triage no longer sees\t0\t1\n' >>"$out/findings.tsv" ;;
+	esac
+	booted=0
+	grep -aq "SUITE: seed=$seed scenario=$scenario" "$out/console.log" && booted=1
+	[ $booted = 1 ] || [ -s "$out/findings.tsv" ] || [ "$vm" = interrupted ] ||
+		printf 'Bug\tguest never reached the scenario\t0\t1\n' >>"$out/findings.tsv"
+
+	# --- reach: migrations and offloads per reason ---------------------------------
+	grep -a -o 'REACH\(-RUN\)\{0,1\}: .*' "$out/console.log" >"$out/reach.txt" || true
+	[ -s "$out/reach.txt" ] || rm -f "$out/reach.txt"
+	stamp() { { grep -a -m1 "$1" "$out/console.log" || true; } | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'; }
+	t_begin=$(stamp "SUITE: seed=") t_end=$(stamp "SUITE-RESULT:")
+	reach_line=""
+	if [ -f "$out/reach.txt" ] && [ -n "$t_begin" ] && [ -n "$t_end" ]; then
+		reach_line=$(awk -v a="$t_begin" -v b="$t_end" '/^REACH-RUN:/ {
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			line = line sprintf("%s %d migrations (%d offload calls); ", $2, v["migrations"], v["offload_calls"])
+			calls += v["offload_calls"] }
+			END { if (line != "") printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
+	fi
+
+	# --- file:line for each report's stack, while the kernel is still there --------
+	art=$(cat "$out/kernel" 2>/dev/null || true)
+	mods=$(cat "$out/modules" 2>/dev/null || true)
+	src=$(cat "$art/src" 2>/dev/null || true)
+	for r in "$out"/report-*.txt; do
+		[ -e "$r" ] || break
+		case $r in *.decoded.txt) continue ;; esac
+		if [ -f "$art/vmlinux" ] && [ -x "$src/scripts/decode_stacktrace.sh" ]; then
+			timeout 120 "$src/scripts/decode_stacktrace.sh" "$art/vmlinux" "$src" "$mods" \
+				<"$r" >"${r%.txt}.decoded.txt" 2>/dev/null || true
+		fi
+	done
+
+	# --- the verdict ---------------------------------------------------------------------
+	titles=$(cut -f2 "$out/findings.tsv")
+	if [ "$vm" = interrupted ]; then
+		verdict=error
+	elif [ "$expect" = pass ]; then
+		if [ -z "$titles" ] && [ "$vm" = pass ]; then verdict=pass; else verdict=finding; fi
+	elif printf '%s\n' "$titles" | grep -qxF -- "$title"; then
+		verdict=caught
+	else
+		verdict=missed
+	fi
+	echo "$verdict" >"$out/verdict"
+
+	# --- KTAP and JUnit for CI ---------------------------------------------------------
+	{
+		echo "KTAP version 1"
+		echo "1..3"
+		if [ $booted = 1 ]; then echo "ok 1 boot"; else echo "not ok 1 boot"; fi
+		case $vm in
+		pass) echo "ok 2 guest" ;;
+		stopped) echo "ok 2 guest # stopped by the host after its first finding" ;;
+		*) echo "not ok 2 guest # vm verdict: $vm" ;;
+		esac
+		if [ "$expect" = pass ]; then
+			while IFS=$'\t' read -r type t line count; do
+				echo "# finding: [$type] $t (line $line, x$count)"
+			done <"$out/findings.tsv"
+			[ "$verdict" = pass ] && echo "ok 3 no-finding" || echo "not ok 3 no-finding"
+		else
+			echo "# expected: $title"
+			[ "$verdict" = caught ] && echo "ok 3 expected-finding" || echo "not ok 3 expected-finding"
+		fi
+	} >"$out/ktap.txt"
+	"$TOP/scripts/ktap-to-junit.sh" "$scenario" "$out/ktap.txt" >"$out/junit.xml"
+
+	{
+		echo "run:       $(basename "$out")"
+		echo "scenario:  $scenario ($(scenario_var "$scenario" DESCRIPTION 2>/dev/null))"
+		echo "seed:      $seed"
+		echo "duration:  $(cat "$out/duration" 2>/dev/null || echo '?')s (wall $(cat "$out/wall" 2>/dev/null || echo '?')s)"
+		echo "kernel:    $(basename "${art:-?}")"
+		echo "vm:        $vm"
+		[ -n "$reach_line" ] && echo "reach:     $reach_line"
+		if [ "$expect" = pass ]; then echo "expect:    pass"; else echo "expect:    caught: $title"; fi
+		echo "verdict:   $verdict"
+		if [ -s "$out/findings.tsv" ]; then
+			echo "findings:"
+			while IFS=$'\t' read -r type t line count; do
+				echo "  [$type] $t (console line $line, x$count)"
+			done <"$out/findings.tsv"
+		fi
+		echo "reproduce: $(cat "$out/reproduce" 2>/dev/null)"
+	} >"$out/summary.txt"
+
+	printf '%s: %s%s\n' "$(basename "$out")" "$verdict" \
+		"$([ -n "$old" ] && [ "$old" != "$verdict" ] && echo " (was $old)")"
+	[ "$verdict" = error ] && return 2
+	[ "$verdict" = "$expect" ]
+}
+
+worst=0
+for d in "$@"; do
+	d=${d%/}
+	if [ -f "$d/runs.tsv" ]; then
+		# a campaign: its runs are siblings of it, then its report anew
+		while IFS=$'\t' read -r k _ _ _ _ _ run; do
+			[ "$k" = k ] && continue
+			rc=0
+			judge_one "$(dirname "$d")/$run" || rc=$?
+			[ "$rc" -gt "$worst" ] && worst=$rc
+		done <"$d/runs.tsv"
+		rc=0
+		"$TOP/scripts/aggregate.sh" "$d" >/dev/null || rc=$?
+		[ "$rc" -le 1 ] || { echo "error: the report of $d failed (exit $rc)" >&2; worst=2; }
+		continue
+	fi
+	rc=0
+	judge_one "$d" || rc=$?
+	[ "$rc" -gt "$worst" ] && worst=$rc
+done
+exit "$worst"
