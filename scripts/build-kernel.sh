@@ -27,8 +27,8 @@ TARBALL=/usr/src/linux-source-6.12.tar.xz
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # what a fresh build of this config compiles, and how long it took on the
 # project's 2-core machine (the progress line's estimate; see README)
-FRESH_OBJECTS=2700
-FRESH_MINUTES=12
+FRESH_OBJECTS=1980
+FRESH_MINUTES=10
 SERIES_UPTO=${SERIES_UPTO:-all}
 COVERAGE=${COVERAGE:-0}
 case $COVERAGE in

@@ -116,7 +116,7 @@ t_run "judge.sh re-judges the ${#runs_dirs[@]} runs with the same verdicts" reju
 progress "check: the mutants of tier check ($(elapsed) so far)"
 table=$(tmp_file .tsv)
 rc=0
-MUTANTS_TABLE=$table run_child "$TOP/scripts/mutants.sh" --tier check >"$BUILD/logs/mutants-check.log" 2>&1 || rc=$?
+MUTANTS_TABLE=$table run_child "$TOP/scripts/mutants.sh" --tier check >"$BUILD/logs/mutants-check.log" || rc=$?
 want=0
 for p in "$TOP"/patches/mutants/*.patch; do
 	grep -qx "Tier: check" "$p" || continue

@@ -30,6 +30,9 @@ if [ ${#names[@]} -eq 0 ]; then
 	done
 	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'Tier: $tier'"
 fi
+for v in "${names[@]}"; do
+	[ -f "$TOP/patches/mutants/$v.patch" ] || die "no mutant named '$v' in patches/mutants/"
+done
 seed=${SEED:-7}
 table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
 mkdir -p "$BUILD"
@@ -44,7 +47,7 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result verdict
 	start=$(date +%s)
 	progress "mutant $v: building, then scenario $s"
-	art=$(EXTRA_PATCHES=$extra "$TOP/scripts/build-kernel.sh" | tail -1) ||
+	art=$(EXTRA_PATCHES=$extra SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1) ||
 		die "building variant $v failed"
 	# a second oracle must not be hidden by the first finding: run on to it
 	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art RUN_PROGRESS=0 QUIET_SUMMARY=1 \

@@ -15,6 +15,7 @@ t_pass() {
 	local p f
 	read -r p f <"$TEST_COUNTS"
 	echo "$((p + 1)) $f" >"$TEST_COUNTS"
+	printf 'PASS\t%s\n' "$*" >>"$TEST_COUNTS.log"
 	echo "PASS: $*"
 }
 
@@ -22,6 +23,7 @@ t_fail() {
 	local p f
 	read -r p f <"$TEST_COUNTS"
 	echo "$p $((f + 1))" >"$TEST_COUNTS"
+	printf 'FAIL\t%s\n' "$*" >>"$TEST_COUNTS.log"
 	echo "FAIL: $*"
 }
 
@@ -40,13 +42,25 @@ t_run() {
 	rm -f "$outf"
 }
 
-# t_summary: the closing line, and the status, only in the outermost script
+# t_summary: the closing line, and the status, only in the outermost script;
+# before it, one screen: passed and failed per group (the part of a test's
+# name before its first "/" or ":"), then every failure again
 t_summary() {
 	local p f
 	read -r p f <"$TEST_COUNTS"
 	if [ -n "${TEST_OWNER:-}" ]; then
+		if [ -f "$TEST_COUNTS.log" ]; then
+			echo
+			echo "summary by group (passed/total):"
+			awk -F'\t' '{ g = $2; sub(/[\/:].*/, "", g); if (!(g in t)) o[++n] = g; t[g]++; if ($1 == "PASS") ok[g]++ }
+				END { for (i = 1; i <= n; i++) printf "  %-40s %d/%d\n", o[i], ok[o[i]], t[o[i]] }' "$TEST_COUNTS.log"
+			if grep -q '^FAIL' "$TEST_COUNTS.log"; then
+				echo "failures:"
+				sed -n 's/^FAIL\t/  /p' "$TEST_COUNTS.log"
+			fi
+		fi
 		echo "$p passed, $f failed"
-		rm -f "$TEST_COUNTS"
+		rm -f "$TEST_COUNTS" "$TEST_COUNTS.log"
 	fi
 	[ "$f" = 0 ]
 }
