@@ -146,8 +146,17 @@ PY
 
 : >"$out/console.log"
 rm -f "$out/vm-verdict"
-# the parent-death signal stops QEMU even when this script is SIGKILLed
-setpriv --pdeathsig KILL "${cmd[@]}" >"$out/qemu.log" 2>&1 &
+# the parent-death signal stops QEMU even when this script is SIGKILLed.
+# SUITE_TEST_NO_REAPER=1 turns the reaping off: the negative control of
+# scripts/interrupt-test.sh, and nothing else
+reaper=1
+[ "${SUITE_TEST_NO_REAPER:-}" = 1 ] && reaper=0
+if [ $reaper = 1 ]; then
+	setpriv --pdeathsig KILL "${cmd[@]}" >"$out/qemu.log" 2>&1 &
+else
+	"${cmd[@]}" >"$out/qemu.log" 2>&1 &
+	SUITE_PIDS=$$
+fi
 qpid=$!
 stop_qemu() {
 	kill -0 "$qpid" 2>/dev/null || return 0
@@ -168,9 +177,11 @@ interrupted() {
 	echo "error: interrupted: $1; QEMU stopped ($out)" >&2
 	exit 130
 }
-trap 'interrupted SIGINT' INT
-trap 'interrupted SIGTERM' TERM
-trap 'interrupted SIGHUP' HUP
+if [ $reaper = 1 ]; then
+	trap 'interrupted SIGINT' INT
+	trap 'interrupted SIGTERM' TERM
+	trap 'interrupted SIGHUP' HUP
+fi
 
 # wanted_finding: the console so far holds the finding STOP_ON waits for
 wanted_finding() {
