@@ -11,6 +11,11 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # paths relative to the checkout, so that another clone (CI) hits the cache
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+# depend mode: a miss costs no extra preprocessor run. Measured on mm/ (92
+# objects, 2 cores): no ccache 46.6 s, a cold cache 58.1 s in the default
+# mode and 44.9 s in depend mode, a warm one 1.6 s in both; so a fresh
+# machine's first build pays nothing for the cache it fills
+export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 
 EXIT_PASS=0
 EXIT_FINDING=1
