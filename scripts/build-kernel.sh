@@ -28,7 +28,7 @@ JOBS=${JOBS:-$(($(nproc) + 1))}
 # what a fresh build of this config compiles, and how long it took on the
 # project's 2-core machine (the progress line's estimate; see README)
 FRESH_OBJECTS=1980
-FRESH_MINUTES=10
+FRESH_MINUTES=8
 SERIES_UPTO=${SERIES_UPTO:-all}
 COVERAGE=${COVERAGE:-0}
 case $COVERAGE in

@@ -27,6 +27,7 @@ progress "check: host tests"
 run_child "$TOP/scripts/unit.sh"
 
 # --- the kernel ------------------------------------------------------------------
+TEST_GROUP="check: kernel"
 start=$(date +%s)
 art_file=$(tmp_file)
 if run_child "$TOP/scripts/build-kernel.sh" >"$art_file" && art=$(tail -1 "$art_file") &&
@@ -58,6 +59,7 @@ else
 fi
 
 # --- the check campaign: one list, run k with seed SEED + k ------------------------
+TEST_GROUP="check: VM campaign (stress/campaigns/check)"
 progress "check: the VM campaign stress/campaigns/check ($(elapsed) so far)"
 out_file=$(tmp_file)
 rc=0
@@ -114,6 +116,7 @@ rejudge() {
 t_run "judge.sh re-judges the ${#runs_dirs[@]} runs with the same verdicts" rejudge
 
 # --- broken variants of the series, one per oracle -----------------------------------
+TEST_GROUP="check: mutants (Tier: check) and reproduce"
 progress "check: the mutants of tier check ($(elapsed) so far)"
 table=$(tmp_file .tsv)
 rc=0
@@ -152,6 +155,7 @@ else
 fi
 
 # --- nothing left behind --------------------------------------------------------------
+TEST_GROUP="check: nothing left behind on a signal"
 t_run "Ctrl-C (SIGINT to the process group) during a boot leaves no QEMU, watchdog or temp file" \
 	"$TOP/scripts/interrupt-test.sh" INT group
 t_run "kill of make (SIGTERM to make alone) during a boot leaves no QEMU, watchdog or temp file" \

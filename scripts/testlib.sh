@@ -15,7 +15,7 @@ t_pass() {
 	local p f
 	read -r p f <"$TEST_COUNTS"
 	echo "$((p + 1)) $f" >"$TEST_COUNTS"
-	printf 'PASS\t%s\n' "$*" >>"$TEST_COUNTS.log"
+	printf 'PASS\t%s\t%s\n' "${TEST_GROUP:-${*%%[/:]*}}" "$*" >>"$TEST_COUNTS.log"
 	echo "PASS: $*"
 }
 
@@ -23,7 +23,7 @@ t_fail() {
 	local p f
 	read -r p f <"$TEST_COUNTS"
 	echo "$p $((f + 1))" >"$TEST_COUNTS"
-	printf 'FAIL\t%s\n' "$*" >>"$TEST_COUNTS.log"
+	printf 'FAIL\t%s\t%s\n' "${TEST_GROUP:-${*%%[/:]*}}" "$*" >>"$TEST_COUNTS.log"
 	echo "FAIL: $*"
 }
 
@@ -43,8 +43,9 @@ t_run() {
 }
 
 # t_summary: the closing line, and the status, only in the outermost script;
-# before it, one screen: passed and failed per group (the part of a test's
-# name before its first "/" or ":"), then every failure again
+# before it, one screen: passed and failed per group (TEST_GROUP when the
+# script set one, else the part of a test's name before its first "/" or
+# ":"), then every failure again
 t_summary() {
 	local p f
 	read -r p f <"$TEST_COUNTS"
@@ -52,11 +53,11 @@ t_summary() {
 		if [ -f "$TEST_COUNTS.log" ]; then
 			echo
 			echo "summary by group (passed/total):"
-			awk -F'\t' '{ g = $2; sub(/[\/:].*/, "", g); if (!(g in t)) o[++n] = g; t[g]++; if ($1 == "PASS") ok[g]++ }
+			awk -F'\t' '{ g = $2; if (!(g in t)) o[++n] = g; t[g]++; if ($1 == "PASS") ok[g]++ }
 				END { for (i = 1; i <= n; i++) printf "  %-40s %d/%d\n", o[i], ok[o[i]], t[o[i]] }' "$TEST_COUNTS.log"
 			if grep -q '^FAIL' "$TEST_COUNTS.log"; then
 				echo "failures:"
-				sed -n 's/^FAIL\t/  /p' "$TEST_COUNTS.log"
+				awk -F'\t' '$1 == "FAIL" { print "  " $3 }' "$TEST_COUNTS.log"
 			fi
 		fi
 		echo "$p passed, $f failed"

@@ -11,6 +11,7 @@ make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" || die "building the consol
 TRIAGE=$BUILD/triage/triage
 
 # --- console triage on real logs of this kernel: golden titles ---------------
+TEST_GROUP="unit: console triage"
 for log in "$TOP"/scripts/triage/tests/*.log; do
 	[ -e "$log" ] || break
 	name=$(basename "$log" .log)
@@ -39,6 +40,7 @@ else
 fi
 
 # --- kernel tree pieces: checkpatch and the pristine tree ----------------------
+TEST_GROUP="unit: checkpatch, series and mutants apply"
 # Extracted once from the Debian tarball; only what these tests read.
 ktools=$BUILD/ktools
 if [ ! -f "$ktools/.ready" ]; then
@@ -73,6 +75,20 @@ apply_series() {
 }
 t_run "series applies to linux-source-6.12 with patch -p1" apply_series
 
+# every broken variant applies on top of the series (a change to the
+# series that moves their context must rebase them, or make mutants and
+# make check lose their oracles' proofs)
+mutants_apply() {
+	local m rc=0
+	[ -d "${PATCHED:-}" ] || return 1
+	for m in "$TOP"/patches/mutants/*.patch; do
+		patch -p1 -s -N --dry-run -d "$PATCHED" <"$m" >/dev/null ||
+			{ echo "$(basename "$m") does not apply on top of the series"; rc=1; }
+	done
+	return $rc
+}
+t_run "every mutant applies on top of the series" mutants_apply
+
 # the coverage report finds each branch it names on exactly one line
 coverage_anchors() {
 	local name path anchor off meaning n rc=0
@@ -88,6 +104,7 @@ t_run "coverage: every branch anchor is on exactly one line of the patched tree"
 rm -rf "${PATCHED:-/nonexistent}"
 
 # --- scripts -----------------------------------------------------------------------
+TEST_GROUP="unit: scripts, lists, bad input refused"
 syntax() {
 	local f rc=0
 	for f in "$TOP"/scripts/*.sh "$TOP"/.ci/run; do bash -n "$f" || rc=1; done
@@ -183,6 +200,7 @@ expect_refusal "aggregate of a dir that is no campaign: exit 2" 2 "not a campaig
 	"$TOP/scripts/aggregate.sh" "$TOP"
 
 # --- judging apart from running: scripts/judge.sh on fixture results -----------
+TEST_GROUP="unit: judge.sh on fixture results"
 # fixture_results DIR LOG SCENARIO SEED VM EXPECT [TITLE]: what run.sh leaves
 fixture_results() {
 	mkdir -p "$1"
@@ -246,6 +264,7 @@ rejudge_changed() {
 t_run "judge: a changed verdict is reported as such" rejudge_changed
 
 # --- seeds: one master seed, sub-seeds by name ------------------------------------
+TEST_GROUP="unit: seeds and campaign reports"
 make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null
 sd=$BUILD/guest/seed-derive
 seed_derivation() {

@@ -90,6 +90,22 @@ static inline int write_file(const char *path, const char *val)
 	return n < 0 ? -errno : 0;
 }
 
+/* a whole small file into buf, NUL-terminated: its length, or -1 */
+static inline ssize_t read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* a counter from /proc/vmstat, or -1 */
 static inline long vmstat(const char *name)
 {

@@ -49,17 +49,8 @@ static const char *mode = "anon", *dir = "/mnt/huge", *name = "hugetlb-drive";
 static long read_long(const char *path)
 {
 	char buf[64];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
+	return read_text(path, buf, sizeof(buf)) < 0 ? -1 : strtol(buf, NULL, 10);
 }
 
 static char *node_pool(int node, const char *what)

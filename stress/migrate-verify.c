@@ -158,17 +158,10 @@ static void *writer(void *arg)
 static int parse_nodes(void)
 {
 	char buf[256];
-	int fd = open("/sys/devices/system/node/has_memory", O_RDONLY);
-	ssize_t n;
 	char *s;
 
-	if (fd < 0)
+	if (read_text("/sys/devices/system/node/has_memory", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	for (s = buf; *s && *s != '\n';) {
 		int a = strtol(s, &s, 10), b = a;
 

@@ -289,10 +289,12 @@ bench_quiet() {
 # --- the provider skeleton -----------------------------------------------------
 # provider_scenario: the body of every scenario that differs from the others
 # only in what fault_provider does (PROVIDER: its module parameters) and in
-# what it checks afterwards (an optional checks() function): load the
+# what it checks afterwards (an optional checks() function, and an
+# optional prepare() that runs before the provider is loaded): load the
 # provider, migrate with every byte checked (VERIFY_ARGS: more options of
 # migrate-verify), the scenario's checks, the books, unload.
 provider_scenario() {
+	if command -v prepare >/dev/null 2>&1; then prepare; fi
 	provider_load $PROVIDER
 	offload_snapshot
 	migrate_verify -t "$SUITE_duration" -w 1 $VERIFY_ARGS
