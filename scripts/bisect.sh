@@ -52,7 +52,10 @@ test_point() {
 	else
 		for i in $(seq 1 "$runs"); do
 			rc=0
-			dir=$(KERNEL_ART=$art EXTRA_PATCHES=$ex "$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" 2>>"$bdir/build.log" | tail -1) || rc=$?
+			# a known target: the run goes on to it past other findings
+			dir=$(KERNEL_ART=$art EXTRA_PATCHES=$ex STOP_ON=${target:+title:$target} \
+				"$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" 2>>"$bdir/build.log" | tail -1) || rc=$?
+			[ "$rc" = 130 ] && exit 130
 			tried=$i
 			if [ "$rc" = 2 ] || [ ! -f "$dir/summary.txt" ]; then
 				verdict=skip titles="cannot run: $(tail -1 "$bdir/build.log")"

@@ -33,7 +33,9 @@ fi
 hits=0 seen=$(tmp_file)
 for i in $(seq 1 "$runs"); do
 	rc=0
-	dir=$("$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" | tail -1) || rc=$?
+	# a known target: the run goes on to it past other findings
+	dir=$(STOP_ON=${target:+title:$target} "$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" | tail -1) || rc=$?
+	[ "$rc" = 130 ] && exit 130
 	[ "$rc" = 2 ] && exit 2
 	cut -f2 "$dir/findings.tsv" >>"$seen"
 	if [ -z "$target" ] && [ -s "$dir/findings.tsv" ]; then
