@@ -51,9 +51,10 @@ L=${#scenarios[@]}
 [ "$L" -gt 0 ] && [ -n "${scenarios[0]}" ] || die "campaign '$name' lists no scenario"
 
 # --- seeds, limits, shard ---------------------------------------------------------
+drawn=0
 if [ -z "$master" ]; then
 	master=$(draw_seed)
-	log "master seed $master (drawn; SEED=$master repeats this campaign)"
+	drawn=1
 fi
 valid_seed "$master" ||
 	die "bad seed '$master': a decimal number below 2^63"
@@ -65,6 +66,8 @@ if [ -n "$shard" ]; then
 	si=${BASH_REMATCH[1]} sn=${BASH_REMATCH[2]}
 	[ "$si" -lt "$sn" ] || die "bad SHARD '$shard': I/N with 0 <= I < N"
 fi
+# said only once the arguments are known good: an error stays one line
+[ "$drawn" = 0 ] || progress "master seed $master (drawn; SEED=$master repeats this campaign)"
 # without a limit, one pass over the list
 [ -n "$runs" ] || [ -n "$budget" ] || runs=$L
 
@@ -106,7 +109,7 @@ while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 		d=${duration:-$(scenario_var "$s" DURATION)}
 		est=${last_wall[$s]:-$((${d:-60} * 2 + 40))}
 		if [ $(($(date +%s) - start + est)) -gt $((budget * 60)) ]; then
-			log "budget of $budget min reached after $done_runs runs"
+			progress "budget of $budget min reached after $done_runs runs"
 			break
 		fi
 	fi

@@ -145,12 +145,9 @@ tmp_file() { # [SUFFIX]
 tmp_dir() {
 	mktemp -d "$SUITE_TMP/d.XXXXXX"
 }
-# scripts that need more on exit set SUITE_ON_EXIT (a command)
-SUITE_ON_EXIT=""
 SUITE_CHILD=""
 suite_cleanup() {
 	[ -z "$SUITE_CHILD" ] || kill -TERM "$SUITE_CHILD" 2>/dev/null || true
-	[ -z "$SUITE_ON_EXIT" ] || eval "$SUITE_ON_EXIT"
 	rm -rf "$SUITE_TMP"
 }
 trap suite_cleanup EXIT
