@@ -462,8 +462,18 @@ static int fp_offload_copy(struct list_head *dst_list, struct list_head *src_lis
 		rc = -EOPNOTSUPP;
 		break;
 	case FP_STALL:
-		fp_stall(&r, stall_us_max);
-		copied = fp_copy(dst_list, src_list, keep_all, 0, &rc);
+		/*
+		 * Half the stalls come after the copy: that widens the window
+		 * between the copy and the move phase, in which a write to src
+		 * (a pin holder's late DMA, a buffer head) would be lost.
+		 */
+		if (fp_rnd_below(&r, 2)) {
+			fp_stall(&r, stall_us_max);
+			copied = fp_copy(dst_list, src_list, keep_all, 0, &rc);
+		} else {
+			copied = fp_copy(dst_list, src_list, keep_all, 0, &rc);
+			fp_stall(&r, stall_us_max);
+		}
 		break;
 	case FP_UNREGISTER:
 		/*

@@ -37,7 +37,7 @@ fi
 # judge_one DIR: returns 0, 1 or 2 as the script does
 judge_one() {
 	local out=$1 scenario seed expect title vm rc=0 booted verdict silence timeout_s
-	local t_begin t_end reach_line art mods src r titles old=""
+	local t_begin t_end reach_line kinds_line art mods src r titles old=""
 	for f in console.log vm-verdict scenario seed expect; do
 		[ -f "$out/$f" ] || { echo "error: $out is not a results directory (no $f)" >&2; return 2; }
 	done
@@ -82,6 +82,21 @@ judge_one() {
 			line = line sprintf("%s %d migrations (%d offload calls); ", $2, v["migrations"], v["offload_calls"])
 			calls += v["offload_calls"] }
 			END { if (line != "") printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
+	fi
+
+	# --- page kinds: migrations and offload calls per guest-second, per kind ------------
+	# (KIND: lines, one per driver window, from scenarios that drive page kinds)
+	grep -a -o 'KIND: .*' "$out/console.log" >"$out/kinds.txt" || true
+	kinds_line=""
+	if [ -s "$out/kinds.txt" ]; then
+		kinds_line=$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			k = v["kind"]; if (!(k in sec)) order[n++] = k
+			sec[k] += v["seconds"]; mig[k] += v["migrations"]; calls[k] += v["offload_calls"] }
+			END { for (i = 0; i < n; i++) { k = order[i]; s = sec[k] > 0 ? sec[k] : 1
+				printf "%s %.1f/%.1f; ", k, mig[k] / s, calls[k] / s }
+				printf "(migrations/offload calls per guest-second)" }' "$out/kinds.txt")
+	else
+		rm -f "$out/kinds.txt"
 	fi
 
 	# --- file:line for each report's stack, while the kernel is still there --------
@@ -140,6 +155,7 @@ judge_one() {
 		echo "kernel:    $(basename "${art:-?}")"
 		echo "vm:        $vm"
 		[ -n "$reach_line" ] && echo "reach:     $reach_line"
+		[ -n "$kinds_line" ] && echo "kinds:     $kinds_line"
 		if [ "$expect" = pass ]; then echo "expect:    pass"; else echo "expect:    caught: $title"; fi
 		echo "verdict:   $verdict"
 		if [ -s "$out/findings.tsv" ]; then

@@ -11,11 +11,26 @@
  * writers' feet, which is the point. A lost write or a stale copy shows up
  * as a word of the wrong generation.
  *
- * Regions: anonymous 4K pages, anonymous THP, shmem, and with -f a file's
- * page cache (MAP_SHARED on a real filesystem: ext2 on a loop device in the
- * guest, whose folios migrate through buffer_migrate_folio and so must
- * never be batched). Moves are move_pages(2) of a few pages, and now and
- * then migrate_pages(2) of the whole process from one node to another.
+ * Regions, one per kind of page (each off unless given a size):
+ *   anon      anonymous 4K pages (MADV_NOHUGEPAGE)
+ *   thp       anonymous PMD THP, moved a whole 2 MB folio at a time
+ *   mthp      anonymous, MADV_HUGEPAGE but moved a few 4K pages at a time:
+ *             with only the smaller mTHP sizes enabled in sysfs (the
+ *             scenario's job) these are 16K..1M folios, moved whole or split
+ *   shmem     a memfd (shmem), MAP_SHARED
+ *   file      with -f, a file's page cache on a real filesystem (ext2 on a
+ *             loop device in the guest: buffer heads, never batched)
+ *   mlock     anonymous pages locked with mlock(2): migrate with
+ *             PAGE_WAS_MLOCKED and must come back locked
+ *   ksm       anonymous MADV_MERGEABLE pages in pairs of equal content, so
+ *             that ksmd merges them into KSM folios (rmap via stable nodes);
+ *             a writer rewrites both pages of a pair (copy on write of the
+ *             KSM page), and they merge again
+ *   swapcache anonymous pages pushed out with MADV_PAGEOUT now and then, so
+ *             that a read faults them back as swap-cache folios, which the
+ *             next move migrates (needs swap: zram in the guest)
+ * Moves are move_pages(2) of a few pages, and now and then migrate_pages(2)
+ * of the whole process from one node to another.
  * Output: a KTAP subtest, one line per write(2) so that /dev/kmsg keeps it
  * whole.
  *
@@ -49,20 +64,28 @@
 #define MAX_BATCH	512
 #define MPOL_MF_MOVE	(1 << 1)
 
+enum kind { K_ANON, K_THP, K_MTHP, K_SHMEM, K_FILE, K_MLOCK, K_KSM, K_SWAPCACHE, NR_KINDS };
+
 struct region {
 	const char *name;
 	uint8_t *base;
 	size_t pages;
 	size_t first;	/* index of its first page in the global arrays */
 	size_t unit;	/* pages moved together (512 for THP) */
+	enum kind kind;
 };
 
-static struct region regions[4];
+static const char *const kind_name[NR_KINDS] = {
+	"anon", "thp", "mthp", "shmem", "file", "mlock", "ksm", "swapcache",
+};
+
+static struct region regions[NR_KINDS];
 static int nr_regions;
 static size_t total_pages;
 static uint32_t *gen;		/* per page, under its lock */
 static uint8_t *lock;		/* per page: 0 free, 1 held */
 static uint8_t **addr;		/* per page */
+static uint8_t *page_kind;	/* per page: its region's kind */
 static uint64_t seed = 1;
 static int seconds = 10, writers = 1, max_batch = 64, placement = 1, process_moves = 1;
 static const char *name = "migrate-verify";
@@ -73,7 +96,22 @@ static int failed;
 static unsigned long mismatches;
 
 static unsigned long st_calls, st_moved, st_busy, st_other, st_checked, st_writes;
-static unsigned long st_process_moves;
+static unsigned long st_process_moves, st_pageouts, st_mlock_lost;
+static unsigned long st_moved_kind[NR_KINDS];
+static long ksm_merged_max;
+
+/* the most of our pages KSM has merged at once (/proc/self/ksm_merging_pages) */
+static void sample_ksm(void)
+{
+	char buf[32];
+	long n;
+
+	if (read_text("/proc/self/ksm_merging_pages", buf, sizeof(buf)) < 0)
+		return;
+	n = strtol(buf, NULL, 10);
+	if (n > ksm_merged_max)
+		ksm_merged_max = n;
+}
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -81,8 +119,14 @@ static uint64_t rnd(uint64_t *s)
 	return *s;
 }
 
+/*
+ * The two pages of a KSM pair hold the same pattern (that of the even one),
+ * so that ksmd can merge them; every other page a pattern of its own.
+ */
 static uint64_t pattern(size_t page, uint32_t g, size_t word)
 {
+	if (page_kind[page] == K_KSM)
+		page &= ~(size_t)1;
 	return page_word(seed, page, g, word);
 }
 
@@ -145,6 +189,24 @@ static void *writer(void *arg)
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		size_t p = rnd(&s) % total_pages;
 
+		if (page_kind[p] == K_KSM) {
+			/* both pages of the pair, in index order, to the same generation */
+			size_t a = p & ~(size_t)1, b = a + 1;
+			uint32_t g;
+
+			page_lock(a);
+			page_lock(b);
+			check(a);
+			check(b);
+			g = (gen[a] > gen[b] ? gen[a] : gen[b]) + 1;
+			gen[a] = gen[b] = g;
+			fill(a, g);
+			fill(b, g);
+			page_unlock(b);
+			page_unlock(a);
+			__atomic_fetch_add(&st_writes, 1, __ATOMIC_RELAXED);
+			continue;
+		}
 		page_lock(p);
 		check(p);
 		gen[p]++;
@@ -175,7 +237,7 @@ static int parse_nodes(void)
 	return nr_nodes;
 }
 
-static int add_region(const char *rname, size_t mb, int kind)
+static int add_region(size_t mb, enum kind kind)
 {
 	size_t len = mb << 20;
 	struct region *r = &regions[nr_regions];
@@ -183,9 +245,9 @@ static int add_region(const char *rname, size_t mb, int kind)
 
 	if (!mb)
 		return 0;
-	if (kind == 2 || kind == 3) {
-		int fd = kind == 2 ? memfd_create("migrate-verify", 0) :
-				     open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (kind == K_SHMEM || kind == K_FILE) {
+		int fd = kind == K_SHMEM ? memfd_create("migrate-verify", 0) :
+					   open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 
 		if (fd < 0 || ftruncate(fd, len))
 			return -1;
@@ -197,18 +259,58 @@ static int add_region(const char *rname, size_t mb, int kind)
 		if (p != MAP_FAILED)
 			p = (uint8_t *)(((uintptr_t)p + THP - 1) & ~(THP - 1));
 		if (p != MAP_FAILED)
-			madvise(p, len, kind == 1 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+			madvise(p, len, kind == K_THP || kind == K_MTHP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+		if (p != MAP_FAILED && kind == K_KSM && madvise(p, len, MADV_MERGEABLE))
+			return -1;
 	}
 	if (p == MAP_FAILED)
 		return -1;
-	r->name = rname;
+	r->name = kind_name[kind];
+	r->kind = kind;
 	r->base = p;
 	r->pages = len / PAGE;
-	r->first = total_pages;
-	r->unit = kind == 1 ? THP / PAGE : 1;
+	r->first = total_pages;	/* even: every size is whole MB */
+	r->unit = kind == K_THP ? THP / PAGE : 1;
 	total_pages += r->pages;
 	nr_regions++;
 	return 0;
+}
+
+/* the mlocked region after a move: still locked (VmLck of the process) */
+static void check_mlocked(void)
+{
+	char buf[8192], *l;
+	long kb = -1;
+	size_t want = 0;
+
+	for (int i = 0; i < nr_regions; i++)
+		if (regions[i].kind == K_MLOCK)
+			want += regions[i].pages * (PAGE / 1024);
+	if (!want || read_text("/proc/self/status", buf, sizeof(buf)) < 0)
+		return;
+	l = strstr(buf, "VmLck:");
+	if (l)
+		kb = strtol(l + 6, NULL, 10);
+	if (kb >= 0 && (size_t)kb < want && st_mlock_lost++ < 4)
+		say("# mlock: VmLck %ld kB, the mlocked region alone is %zu kB", kb, want);
+}
+
+/* push a few swap-cache pages out again; their next touch faults them back */
+static void page_out(uint64_t *s)
+{
+	for (int i = 0; i < nr_regions; i++) {
+		struct region *r = &regions[i];
+		size_t n, start;
+
+		if (r->kind != K_SWAPCACHE)
+			continue;
+		n = 1 + rnd(s) % 64;
+		start = rnd(s) % r->pages;
+		if (start + n > r->pages)
+			n = r->pages - start;
+		if (!madvise(r->base + start * PAGE, n * PAGE, MADV_PAGEOUT))
+			st_pageouts += n;
+	}
 }
 
 /* migrate_pages(2): every page of the process on node @from to node @to */
@@ -244,6 +346,8 @@ static void move_some(uint64_t *s, int check_placement)
 	int target = nodes[rnd(s) % nr_nodes];
 	long rc;
 
+	if (rnd(s) % 8 == 0)
+		page_out(s);
 	if (process_moves && rnd(s) % 64 == 0) {
 		move_process(nodes[rnd(s) % nr_nodes], target);
 		return;
@@ -267,8 +371,10 @@ static void move_some(uint64_t *s, int check_placement)
 	for (size_t i = 0; i < n; i++) {
 		size_t first = r->first + start + i, cnt = r->unit > 1 ? r->unit : 1;
 
-		if (status[i] == target)
+		if (status[i] == target) {
 			st_moved += cnt;
+			st_moved_kind[r->kind] += cnt;
+		}
 		else if (status[i] == -EBUSY || status[i] == -EAGAIN || status[i] == -ENOMEM)
 			st_busy += cnt;
 		for (size_t p = first; p < first + cnt; p++) {
@@ -288,29 +394,33 @@ static void move_some(uint64_t *s, int check_placement)
 
 int main(int argc, char **argv)
 {
-	size_t anon_mb = 8, thp_mb = 4, shmem_mb = 4, file_mb = 0;
+	size_t mb[NR_KINDS] = { [K_ANON] = 8, [K_THP] = 4, [K_SHMEM] = 4 };
 	pthread_t tids[16];
 	int opt, balancing = 0;
 	uint64_t s;
 	time_t end;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "s:t:m:H:S:f:F:w:b:n:Pp")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:m:H:T:S:f:F:L:K:W:w:b:n:Pp")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': seconds = atoi(optarg); break;
-		case 'm': anon_mb = strtoul(optarg, NULL, 0); break;
-		case 'H': thp_mb = strtoul(optarg, NULL, 0); break;
-		case 'S': shmem_mb = strtoul(optarg, NULL, 0); break;
+		case 'm': mb[K_ANON] = strtoul(optarg, NULL, 0); break;
+		case 'H': mb[K_THP] = strtoul(optarg, NULL, 0); break;
+		case 'T': mb[K_MTHP] = strtoul(optarg, NULL, 0); break;
+		case 'S': mb[K_SHMEM] = strtoul(optarg, NULL, 0); break;
 		case 'f': file_path = optarg; break;
-		case 'F': file_mb = strtoul(optarg, NULL, 0); break;
+		case 'F': mb[K_FILE] = strtoul(optarg, NULL, 0); break;
+		case 'L': mb[K_MLOCK] = strtoul(optarg, NULL, 0); break;
+		case 'K': mb[K_KSM] = strtoul(optarg, NULL, 0); break;
+		case 'W': mb[K_SWAPCACHE] = strtoul(optarg, NULL, 0); break;
 		case 'w': writers = atoi(optarg); break;
 		case 'b': max_batch = atoi(optarg); break;
 		case 'n': name = optarg; break;
 		case 'P': placement = 0; break;
 		case 'p': process_moves = 0; break;
 		default:
-			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-S MB] [-f file -F MB] [-w n] [-b pages] [-n name] [-P] [-p]\n");
+			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-T MB] [-S MB] [-f file -F MB] [-L MB] [-K MB] [-W MB] [-w n] [-b pages] [-n name] [-P] [-p]\n");
 			return 2;
 		}
 	}
@@ -329,30 +439,52 @@ int main(int argc, char **argv)
 		say("  not ok 1 setup # fewer than two memory nodes");
 		return 1;
 	}
-	if (add_region("anon", anon_mb, 0) || add_region("thp", thp_mb, 1) ||
-	    add_region("shmem", shmem_mb, 2) ||
-	    (file_path && add_region("file", file_mb, 3)) || !total_pages) {
+	for (int k = 0; k < NR_KINDS; k++) {
+		if (k == K_FILE && !file_path)
+			continue;
+		if (add_region(mb[k], k)) {
+			say("  1..1");
+			say("  not ok 1 setup # %s region: %s", kind_name[k], strerror(errno));
+			return 1;
+		}
+	}
+	if (!total_pages) {
 		say("  1..1");
-		say("  not ok 1 setup # mmap failed: %s", strerror(errno));
+		say("  not ok 1 setup # no region");
 		return 1;
 	}
 	gen = calloc(total_pages, sizeof(*gen));
 	lock = calloc(total_pages, 1);
 	addr = calloc(total_pages, sizeof(*addr));
-	if (!gen || !lock || !addr)
+	page_kind = calloc(total_pages, 1);
+	if (!gen || !lock || !addr || !page_kind)
 		return 1;
 	for (int i = 0; i < nr_regions; i++)
-		for (size_t p = 0; p < regions[i].pages; p++)
+		for (size_t p = 0; p < regions[i].pages; p++) {
 			addr[regions[i].first + p] = regions[i].base + p * PAGE;
+			page_kind[regions[i].first + p] = regions[i].kind;
+		}
 	for (size_t p = 0; p < total_pages; p++)
 		fill(p, 0);
+	/* locked once populated: mlock faults in and pins to RAM, not to a node */
+	for (int i = 0; i < nr_regions; i++)
+		if (regions[i].kind == K_MLOCK && mlock(regions[i].base, regions[i].pages * PAGE)) {
+			say("  1..1");
+			say("  not ok 1 setup # mlock: %s", strerror(errno));
+			return 1;
+		}
 
 	for (long i = 0; i < writers; i++)
 		pthread_create(&tids[i], NULL, writer, (void *)i);
 	s = seed;
 	end = time(NULL) + seconds;
-	while (time(NULL) < end && !__atomic_load_n(&failed, __ATOMIC_RELAXED))
+	while (time(NULL) < end && !__atomic_load_n(&failed, __ATOMIC_RELAXED)) {
 		move_some(&s, placement && !balancing);
+		if (mb[K_MLOCK] && rnd(&s) % 16 == 0)
+			check_mlocked();
+		if (mb[K_KSM] && rnd(&s) % 16 == 0)
+			sample_ksm();
+	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < writers; i++)
 		pthread_join(tids[i], NULL);
@@ -366,6 +498,22 @@ int main(int argc, char **argv)
 	    nr_nodes, writers);
 	say("  # %s: move_pages calls %lu, pages moved %lu, busy %lu, errors %lu, checked %lu, writes %lu, migrate_pages %lu",
 	    name, st_calls, st_moved, st_busy, st_other, st_checked, st_writes, st_process_moves);
+	for (int i = 0; i < nr_regions; i++)
+		say("  # %s: region %s %zu pages, moved %lu", name, regions[i].name, regions[i].pages,
+		    st_moved_kind[regions[i].kind]);
+	if (mb[K_SWAPCACHE])
+		say("  # %s: pages pushed out to swap %lu", name, st_pageouts);
+	if (mb[K_KSM]) {
+		sample_ksm();
+		say("  # %s: KSM merged at most %ld of our pages at once", name, ksm_merged_max);
+	}
+	if (mb[K_MLOCK]) {
+		check_mlocked();
+		if (st_mlock_lost) {
+			say("  # %s: the mlocked region lost its lock after a move", name);
+			failed = 1;
+		}
+	}
 	say("  1..2");
 	if (failed)
 		say("  not ok 1 data-integrity # %lu mismatches", mismatches);

@@ -213,6 +213,27 @@ reach_end() {
 		printf "%s +%d ", $1, $2 - b[$1] }' - /proc/vmstat)"
 }
 
+# kind_window KIND COMMAND...: one page kind's driver alone, as a test
+# point, with what it moved: migrate_pages calls of every reason (the
+# tracepoint, top-level buffer), offload calls and folios, and the guest
+# seconds, on a "KIND:" line that the host gathers into kinds.txt.
+# KIND_MODE names the provider mode of the window.
+kind_window() {
+	local _k=$1 _t0 _t1 _n
+	shift
+	echo 0 >$TRACE/tracing_on
+	echo >$TRACE/trace
+	echo 1 >$TRACE/events/migrate/mm_migrate_pages/enable
+	echo 1 >$TRACE/tracing_on
+	offload_snapshot
+	_t0=$(cut -d' ' -f1 /proc/uptime)
+	drive "$_k, provider ${KIND_MODE:-none}" "$@"
+	_t1=$(cut -d' ' -f1 /proc/uptime)
+	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
+	_n=$(grep -c 'mm_migrate_pages:' $TRACE/trace)
+	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios)"
+}
+
 # drive NAME COMMAND...: a guest driver as a test point
 drive() {
 	local _name=$1

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pin-drive: pages with a DMA-style pin held across the move. Reader
+ * threads fill a buffer with O_DIRECT reads from a block device (a loop
+ * device in the guest: the block layer pins the buffer's pages for the whole
+ * I/O and the loop worker writes into them from another task, as a DMA
+ * engine would), while a mover thread keeps moving the same buffer between
+ * nodes with move_pages(2).
+ *
+ * A folio pinned when the batch copy runs holds a snapshot that the I/O may
+ * overwrite before the move phase; if the series copied it anyway and the
+ * pin was gone by the refcount check, the move would install the stale
+ * snapshot and the read's data would be lost. So after every read each page
+ * of it must hold exactly the device's block, and the mover checks idle
+ * pages against the block last read into them.
+ *
+ * The device holds block b as page_word(seed, b, 0, word): the scenario
+ * writes it with `pin-drive -s SEED -d DEV -i` before the run.
+ *
+ *   pin-drive -d DEV [-s seed] [-t seconds] [-p buffer_pages] [-r readers]
+ *             [-H] [-n name] [-i]
+ *
+ * -H: the buffer is one THP per 2 MB (MADV_HUGEPAGE) instead of 4K pages.
+ * -i: initialise the device with the pattern and exit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/fs.h>
+
+#include "guest.h"
+
+#define THP		(2UL << 20)
+#define MAX_READ	16		/* pages per read */
+#define MAX_READERS	8
+#define MPOL_MF_MOVE	(1 << 1)
+
+static uint64_t seed = 1;
+static const char *dev, *name = "pin-drive";
+static int fd, seconds = 10, nr_readers = 2, thp;
+static size_t buf_pages = 256, dev_blocks;
+static uint8_t *buf;
+static uint8_t *slot_lock;	/* per buffer page: 0 free, 1 held */
+static int64_t *slot_block;	/* per buffer page: the block it holds, -1 none */
+static int nodes[64], nr_nodes;
+static volatile int stop;
+static int failed;
+static unsigned long mismatches;
+static unsigned long st_reads, st_short, st_calls, st_moved, st_busy, st_checked;
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s = mix64(*s);
+	return *s;
+}
+
+static int node_of(void *a)
+{
+	int status = -1;
+
+	if (syscall(SYS_move_pages, 0, 1UL, &a, NULL, &status, 0))
+		return -errno;
+	return status;
+}
+
+/* the page at buffer slot @p must hold device block @b */
+static void check_slot(size_t p, int64_t b, const char *when)
+{
+	const uint64_t *w = (const uint64_t *)(buf + p * PAGE);
+
+	for (size_t i = 0; i < WORDS; i++) {
+		uint64_t want = page_word(seed, b, 0, i);
+
+		if (w[i] == want)
+			continue;
+		if (__atomic_fetch_add(&mismatches, 1, __ATOMIC_RELAXED) < 8)
+			say("# mismatch (%s): buffer page %zu block %" PRId64 " word %zu addr %p node %d expected %016" PRIx64
+			    " found %016" PRIx64, when, p, b, i, (void *)&w[i], node_of((void *)w), want, w[i]);
+		__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+		return;
+	}
+}
+
+static int trylock_slot(size_t p)
+{
+	return !__atomic_exchange_n(&slot_lock[p], 1, __ATOMIC_ACQUIRE);
+}
+
+static void unlock_slot(size_t p)
+{
+	__atomic_store_n(&slot_lock[p], 0, __ATOMIC_RELEASE);
+}
+
+static void *reader(void *arg)
+{
+	uint64_t s = seed ^ (0x2000 + (uintptr_t)arg);
+
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		size_t n = 1 + rnd(&s) % MAX_READ, p = rnd(&s) % buf_pages, got = 0;
+		int64_t b = rnd(&s) % (dev_blocks - MAX_READ);
+		ssize_t rc;
+
+		if (p + n > buf_pages)
+			n = buf_pages - p;
+		/* take the slots in order; skip the read if one is busy */
+		for (; got < n; got++)
+			if (!trylock_slot(p + got))
+				break;
+		if (got < n) {
+			while (got)
+				unlock_slot(p + --got);
+			sched_yield();
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			slot_block[p + i] = -1;	/* in flight: nobody checks it */
+		rc = pread(fd, buf + p * PAGE, n * PAGE, b * PAGE);
+		__atomic_fetch_add(&st_reads, 1, __ATOMIC_RELAXED);
+		if (rc != (ssize_t)(n * PAGE)) {
+			if (__atomic_fetch_add(&st_short, 1, __ATOMIC_RELAXED) < 4)
+				say("# read of %zu pages at block %" PRId64 ": %zd (%s)", n, b, rc,
+				    rc < 0 ? strerror(errno) : "short");
+			__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				check_slot(p + i, b + i, "after its read");
+				slot_block[p + i] = b + i;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			unlock_slot(p + i);
+	}
+	return NULL;
+}
+
+static void move_some(uint64_t *s)
+{
+	static void *pages[MAX_READ * 4];
+	static int want[MAX_READ * 4], status[MAX_READ * 4];
+	size_t n = thp ? 1 : 1 + rnd(s) % (MAX_READ * 4);
+	size_t p = thp ? (rnd(s) % (buf_pages / 512)) * 512 : rnd(s) % buf_pages;
+	int target = nodes[rnd(s) % nr_nodes];
+	long rc;
+
+	if (p + n > buf_pages)
+		n = buf_pages - p;
+	for (size_t i = 0; i < n; i++) {
+		pages[i] = buf + (p + i) * PAGE;
+		want[i] = target;
+		status[i] = -1;
+	}
+	rc = syscall(SYS_move_pages, 0, n, pages, want, status, MPOL_MF_MOVE);
+	st_calls++;
+	if (rc < 0 && errno != ENOMEM && errno != EBUSY) {
+		say("# move_pages failed: %s", strerror(errno));
+		__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (status[i] == target)
+			st_moved += thp ? 512 : 1;
+		else if (status[i] == -EBUSY || status[i] == -EAGAIN || status[i] == -ENOMEM)
+			st_busy++;
+	}
+	/* idle pages of what moved must still hold their block */
+	for (size_t i = 0; i < (thp ? 512 : n) && p + i < buf_pages; i++) {
+		if (!trylock_slot(p + i))
+			continue;
+		if (slot_block[p + i] >= 0) {
+			check_slot(p + i, slot_block[p + i], "after a move");
+			st_checked++;
+		}
+		unlock_slot(p + i);
+	}
+}
+
+static int parse_nodes(void)
+{
+	char text[256];
+	char *s;
+
+	if (read_text("/sys/devices/system/node/has_memory", text, sizeof(text)) < 0)
+		return -1;
+	for (s = text; *s && *s != '\n';) {
+		int a = strtol(s, &s, 10), b = a;
+
+		if (*s == '-')
+			b = strtol(s + 1, &s, 10);
+		for (; a <= b && nr_nodes < 64; a++)
+			nodes[nr_nodes++] = a;
+		if (*s == ',')
+			s++;
+	}
+	return nr_nodes;
+}
+
+/* write every block of the device with its pattern */
+static int init_device(void)
+{
+	uint8_t *page = aligned_alloc(PAGE, PAGE);
+
+	if (!page)
+		return -1;
+	for (size_t b = 0; b < dev_blocks; b++) {
+		page_fill(page, seed, b, 0);
+		if (pwrite(fd, page, PAGE, b * PAGE) != (ssize_t)PAGE)
+			return -1;
+	}
+	free(page);
+	return fsync(fd);
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t tids[MAX_READERS];
+	uint64_t s, bytes = 0;
+	int opt, init = 0;
+	time_t end;
+
+	while ((opt = getopt(argc, argv, "d:s:t:p:r:Hn:i")) != -1) {
+		switch (opt) {
+		case 'd': dev = optarg; break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 't': seconds = atoi(optarg); break;
+		case 'p': buf_pages = strtoul(optarg, NULL, 0); break;
+		case 'r': nr_readers = atoi(optarg); break;
+		case 'H': thp = 1; break;
+		case 'n': name = optarg; break;
+		case 'i': init = 1; break;
+		default:
+			fprintf(stderr, "usage: pin-drive -d DEV [-s seed] [-t s] [-p pages] [-r readers] [-H] [-n name] [-i]\n");
+			return 2;
+		}
+	}
+	if (!dev || nr_readers < 1 || nr_readers > MAX_READERS || buf_pages < MAX_READ)
+		return 2;
+	fd = open(dev, init ? O_RDWR : O_RDONLY | O_DIRECT);
+	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
+		fprintf(stderr, "pin-drive: %s: %s\n", dev, strerror(errno));
+		return 2;
+	}
+	dev_blocks = bytes / PAGE;
+	if (dev_blocks < 4 * MAX_READ) {
+		fprintf(stderr, "pin-drive: %s: too small\n", dev);
+		return 2;
+	}
+	if (init)
+		return init_device() ? 1 : 0;
+
+	say("  # Subtest: %s", name);
+	if (parse_nodes() < 2) {
+		say("  1..1");
+		say("  not ok 1 setup # fewer than two memory nodes");
+		return 1;
+	}
+	if (thp)
+		buf_pages = (buf_pages + 511) / 512 * 512;
+	buf = mmap(NULL, buf_pages * PAGE + THP, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		say("  1..1");
+		say("  not ok 1 setup # mmap: %s", strerror(errno));
+		return 1;
+	}
+	buf = (uint8_t *)(((uintptr_t)buf + THP - 1) & ~(THP - 1));
+	madvise(buf, buf_pages * PAGE, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	memset(buf, 0, buf_pages * PAGE);
+	slot_lock = calloc(buf_pages, 1);
+	slot_block = malloc(buf_pages * sizeof(*slot_block));
+	if (!slot_lock || !slot_block)
+		return 1;
+	for (size_t p = 0; p < buf_pages; p++)
+		slot_block[p] = -1;
+
+	for (long i = 0; i < nr_readers; i++)
+		pthread_create(&tids[i], NULL, reader, (void *)i);
+	s = seed;
+	end = time(NULL) + seconds;
+	while (time(NULL) < end && !__atomic_load_n(&failed, __ATOMIC_RELAXED))
+		move_some(&s);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for (int i = 0; i < nr_readers; i++)
+		pthread_join(tids[i], NULL);
+	for (size_t p = 0; p < buf_pages; p++)
+		if (slot_block[p] >= 0) {
+			check_slot(p, slot_block[p], "at the end");
+			st_checked++;
+		}
+
+	say("  # %s: seed %" PRIu64 ", %zu buffer pages (%s), %zu device blocks, %d readers", name, seed,
+	    buf_pages, thp ? "THP" : "4K", dev_blocks, nr_readers);
+	say("  # %s: O_DIRECT reads %lu, move_pages calls %lu, pages moved %lu, busy (pinned) %lu, idle pages checked %lu",
+	    name, st_reads, st_calls, st_moved, st_busy, st_checked);
+	say("  1..2");
+	if (failed)
+		say("  not ok 1 data-integrity # %lu mismatches, %lu failed reads", mismatches, st_short);
+	else
+		say("  ok 1 data-integrity");
+	if (st_moved && st_reads)
+		say("  ok 2 progress");
+	else
+		say("  not ok 2 progress # reads %lu, pages moved %lu", st_reads, st_moved);
+	return failed || !st_moved || !st_reads;
+}
