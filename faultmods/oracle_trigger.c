@@ -4,7 +4,7 @@
  * report of the kind that the console triage must title, so that a test
  * can show each oracle firing on this very kernel.
  *
- *   insmod oracle_trigger.ko what=kasan|lockdep|warn|hang
+ *   insmod oracle_trigger.ko what=kasan|lockdep|warn|hang|leak
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,7 +17,7 @@
 
 static char *what = "";
 module_param(what, charp, 0444);
-MODULE_PARM_DESC(what, "kasan, lockdep, warn or hang");
+MODULE_PARM_DESC(what, "kasan, lockdep, warn, hang or leak");
 
 static unsigned int hang_seconds = 300;
 module_param(hang_seconds, uint, 0444);
@@ -63,6 +63,24 @@ static noinline int oracle_warn(void)
 	return 0;
 }
 
+/*
+ * Objects nobody points to any more: kmemleak's case ("memory leak in
+ * oracle_leak" once the guest prints its report). Several, so that one
+ * whose address a stale stack slot still holds does not hide the control.
+ */
+static noinline int oracle_leak(void)
+{
+	for (int i = 0; i < 8; i++) {
+		void *p = kmalloc(192, GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0x5a, 192);
+		OPTIMIZER_HIDE_VAR(p);
+	}
+	return 0;
+}
+
 static int oracle_hang_fn(void *unused)
 {
 	/* D state without a single wakeup: the hung-task detector's case */
@@ -89,6 +107,8 @@ static int __init oracle_trigger_init(void)
 		return oracle_warn();
 	if (!strcmp(what, "hang"))
 		return oracle_hang();
+	if (!strcmp(what, "leak"))
+		return oracle_leak();
 	pr_err("unknown what='%s'\n", what);
 	return -EINVAL;
 }

@@ -71,6 +71,9 @@ args+=" softlockup_panic=1 hung_task_panic=1 sysctl.kernel.hung_task_timeout_sec
 args+=" watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 sysrq_always_enabled=1"
 args+=" printk.devkmsg=on"
 args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
+# a scenario's own boot parameters (kmemleak=on for the leak oracle)
+boot_args=$(scenario_var "$scenario" BOOT_ARGS)
+[ -z "$boot_args" ] || args+=" $boot_args"
 # generous: TCG runs the guest an order of magnitude slower than native
 timeout_s=${TIMEOUT:-$((duration * 3 + 240))}
 echo "$timeout_s" >"$out/timeout"

@@ -18,9 +18,13 @@
  * writes it with `pin-drive -s SEED -d DEV -i` before the run.
  *
  *   pin-drive -d DEV [-s seed] [-t seconds] [-p buffer_pages] [-r readers]
- *             [-H] [-n name] [-i]
+ *             [-H] [-S] [-n name] [-i]
  *
  * -H: the buffer is one THP per 2 MB (MADV_HUGEPAGE) instead of 4K pages.
+ * -S: the buffer is shared memory (a memfd, MAP_SHARED). An anonymous
+ *     private page that is pinned cannot even be unmapped for migration
+ *     (its exclusive-anon bit cannot be cleared while it may be pinned), so
+ *     only a shared buffer takes a pinned folio as far as the batch.
  * -i: initialise the device with the pattern and exit.
  */
 #define _GNU_SOURCE
@@ -49,7 +53,7 @@
 
 static uint64_t seed = 1;
 static const char *dev, *name = "pin-drive";
-static int fd, seconds = 10, nr_readers = 2, thp;
+static int fd, seconds = 10, nr_readers = 2, thp, shared;
 static size_t buf_pages = 256, dev_blocks;
 static uint8_t *buf;
 static uint8_t *slot_lock;	/* per buffer page: 0 free, 1 held */
@@ -228,7 +232,7 @@ int main(int argc, char **argv)
 	int opt, init = 0;
 	time_t end;
 
-	while ((opt = getopt(argc, argv, "d:s:t:p:r:Hn:i")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:t:p:r:HSn:i")) != -1) {
 		switch (opt) {
 		case 'd': dev = optarg; break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
@@ -236,10 +240,11 @@ int main(int argc, char **argv)
 		case 'p': buf_pages = strtoul(optarg, NULL, 0); break;
 		case 'r': nr_readers = atoi(optarg); break;
 		case 'H': thp = 1; break;
+		case 'S': shared = 1; break;
 		case 'n': name = optarg; break;
 		case 'i': init = 1; break;
 		default:
-			fprintf(stderr, "usage: pin-drive -d DEV [-s seed] [-t s] [-p pages] [-r readers] [-H] [-n name] [-i]\n");
+			fprintf(stderr, "usage: pin-drive -d DEV [-s seed] [-t s] [-p pages] [-r readers] [-H] [-S] [-n name] [-i]\n");
 			return 2;
 		}
 	}
@@ -266,14 +271,27 @@ int main(int argc, char **argv)
 	}
 	if (thp)
 		buf_pages = (buf_pages + 511) / 512 * 512;
-	buf = mmap(NULL, buf_pages * PAGE + THP, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (shared) {
+		/* a THP-aligned address for a shmem THP: reserve, then map over */
+		int mfd = memfd_create("pin-drive", 0);
+		uint8_t *at = mmap(NULL, buf_pages * PAGE + THP, PROT_NONE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		buf = MAP_FAILED;
+		if (mfd >= 0 && at != MAP_FAILED && !ftruncate(mfd, buf_pages * PAGE))
+			buf = mmap((void *)(((uintptr_t)at + THP - 1) & ~(THP - 1)), buf_pages * PAGE,
+				   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, mfd, 0);
+	} else {
+		buf = mmap(NULL, buf_pages * PAGE + THP, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf != MAP_FAILED)
+			buf = (uint8_t *)(((uintptr_t)buf + THP - 1) & ~(THP - 1));
+	}
 	if (buf == MAP_FAILED) {
 		say("  1..1");
 		say("  not ok 1 setup # mmap: %s", strerror(errno));
 		return 1;
 	}
-	buf = (uint8_t *)(((uintptr_t)buf + THP - 1) & ~(THP - 1));
 	madvise(buf, buf_pages * PAGE, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(buf, 0, buf_pages * PAGE);
 	slot_lock = calloc(buf_pages, 1);
@@ -298,8 +316,8 @@ int main(int argc, char **argv)
 			st_checked++;
 		}
 
-	say("  # %s: seed %" PRIu64 ", %zu buffer pages (%s), %zu device blocks, %d readers", name, seed,
-	    buf_pages, thp ? "THP" : "4K", dev_blocks, nr_readers);
+	say("  # %s: seed %" PRIu64 ", %zu buffer pages (%s, %s), %zu device blocks, %d readers", name, seed,
+	    buf_pages, thp ? "THP" : "4K", shared ? "shared memfd" : "private anonymous", dev_blocks, nr_readers);
 	say("  # %s: O_DIRECT reads %lu, move_pages calls %lu, pages moved %lu, busy (pinned) %lu, idle pages checked %lu",
 	    name, st_reads, st_calls, st_moved, st_busy, st_checked);
 	say("  1..2");

@@ -54,6 +54,13 @@ static const char *const boring_frames[] = {
 	"ret_from_fork", "ret_from_fork_asm", "kthread", "worker_thread",
 	"process_one_work", "do_syscall_64", "entry_SYSCALL_64_after_hwframe",
 	"sched_show_task", "watchdog", "hungtask_pm_notify", "check_hung_uninterruptible_tasks",
+	/* kmemleak's backtrace starts in the allocator */
+	"kmemleak_alloc", "kmemleak_alloc_recursive", "slab_post_alloc_hook",
+	"__kmalloc_cache_noprof", "__kmalloc_noprof", "__kmalloc_node_noprof",
+	"kmem_cache_alloc_noprof", "kmem_cache_alloc_node_noprof", "kmem_cache_alloc_lru_noprof",
+	"kmalloc_trace", "kmalloc_trace_noprof", "__kmalloc", "kmem_cache_alloc",
+	"__kmalloc_node", "kmalloc_node_trace", "kmalloc_noprof", "kzalloc_noprof",
+	"__kvmalloc_node_noprof", "kvmalloc_node_noprof", "__vmalloc_node_range_noprof",
 	NULL,
 };
 

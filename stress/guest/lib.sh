@@ -324,3 +324,150 @@ provider_scenario() {
 	check_offload_identity
 	provider_unload
 }
+
+# --- leaks: kmemleak, in scenarios that boot with kmemleak=on (BOOT_ARGS) -------
+# Booted without it, kmemleak is compiled in but off, and costs nothing.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+leak_wanted() {
+	grep -qw "kmemleak=on" /proc/cmdline
+}
+
+# leak_begin: forget what boot left unreferenced (not the scenario's doing)
+leak_begin() {
+	leak_wanted || return 0
+	echo clear >$KMEMLEAK 2>/dev/null || true
+}
+
+# leak_end: two scans (an object must be unreferenced for 5 s to count),
+# then any report goes to the console after "BUG: memory leak", as
+# syzkaller prints it, so that the triage titles it by its allocator's caller
+leak_end() {
+	local _r _t0
+	leak_wanted || return 0
+	_t0=$(cut -d' ' -f1 /proc/uptime)
+	if ! echo scan >$KMEMLEAK 2>/dev/null; then
+		not_ok "no memory leak (kmemleak)" "booted with kmemleak=on, but kmemleak refuses to scan"
+		return
+	fi
+	sleep 6
+	echo scan >$KMEMLEAK
+	_r=$(cat $KMEMLEAK)
+	echo "# kmemleak: two scans in $(awk -v a="$_t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+	if [ -z "$_r" ]; then
+		ok "no memory leak (kmemleak)"
+		return
+	fi
+	echo "BUG: memory leak"
+	# one line per write, so that every line is one console record
+	printf '%s\n' "$_r" | while IFS= read -r _l; do echo "$_l"; done
+	not_ok "no memory leak (kmemleak)"
+}
+
+# --- page kinds (scenarios pagekinds, pinned, zsmalloc) ---------------------------
+# Every kind of page that migrates, each with a driver that checks every
+# byte: pk_kind names them, pagekinds_run drives a list of them under a
+# list of provider modes, one kind_window each.
+THP_SYS=/sys/kernel/mm/transparent_hugepage
+
+# mthp_sizes VALUE: every mTHP size below PMD to VALUE, PMD to the opposite
+mthp_sizes() {
+	local d
+	for d in $THP_SYS/hugepages-*kB; do
+		[ "$d" = $THP_SYS/hugepages-2048kB ] && continue
+		echo "$1" >"$d/enabled"
+	done
+	if [ "$1" = never ]; then echo inherit >$THP_SYS/hugepages-2048kB/enabled; else echo never >$THP_SYS/hugepages-2048kB/enabled; fi
+}
+
+# pk_setup: swap on zram1 (the swap cache kind), zram0 for the zsmalloc
+# kind, a loop device with the pin driver's pattern, KSM scanning fast
+pk_setup() {
+	echo 0 >/proc/sys/kernel/numa_balancing
+	echo all >$OFFLOAD/reasons
+	check "zram0 sized" sh -c 'echo 16M >/sys/block/zram0/disksize'
+	check "zram1 added" sh -c 'test "$(cat /sys/class/zram-control/hot_add)" = 1'
+	check "zram1 is swap" sh -c 'echo 32M >/sys/block/zram1/disksize && mkswap /dev/zram1 >/dev/null && swapon /dev/zram1'
+	dd if=/dev/zero of=/tmp/pin.img bs=1M count=16 2>/dev/null
+	check "pin device" losetup /dev/loop1 /tmp/pin.img
+	check "pin device holds its pattern" /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -i
+	echo 2000 >/sys/kernel/mm/ksm/pages_to_scan
+	echo 20 >/sys/kernel/mm/ksm/sleep_millisecs
+	echo 1 >/sys/kernel/mm/ksm/run
+	PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
+}
+
+# pk_kind KIND MODE SECONDS: the driver of one kind
+pk_kind() {
+	local k=$1 n="pk-$1-$2" t=$3 s mv
+	s=$(seed_for "$n")
+	mv="/guest/migrate-verify -s $s -t $t -w 1 -n $n -m 0 -H 0 -S 0"
+	case $k in
+	anon) kind_window $k $mv -m 2 ;;
+	thp) kind_window $k $mv -H 4 ;;
+	mthp)
+		mthp_sizes always
+		kind_window $k $mv -T 4
+		mthp_sizes never ;;
+	shmem) kind_window $k $mv -S 2 ;;
+	shmem-thp)
+		echo always >$THP_SYS/shmem_enabled
+		kind_window $k $mv -S 4
+		echo never >$THP_SYS/shmem_enabled ;;
+	file)
+		if [ -n "$PK_FILE_DIR" ]; then
+			kind_window $k $mv -f "$PK_FILE_DIR/$n" -F 2
+			rm -f "$PK_FILE_DIR/$n"
+		else
+			not_ok "$k, provider $2" "no page-cache filesystem"
+		fi ;;
+	mlock) kind_window $k $mv -L 2 ;;
+	ksm) kind_window $k $mv -K 2 ;;
+	swapcache) kind_window $k $mv -W 2 ;;
+	pin) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -n $n ;;
+	pin-thp) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 1024 -H -n $n ;;
+	pin-shmem) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -S -n $n ;;
+	pin-shmem-thp)
+		echo always >$THP_SYS/shmem_enabled
+		kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 1024 -H -S -n $n
+		echo never >$THP_SYS/shmem_enabled ;;
+	zram) kind_window $k /guest/zram-drive -d /dev/zram0 -s "$s" -t $t -n $n ;;
+	esac
+}
+
+# pagekinds_run "KINDS" "MODES": each kind's driver alone under each
+# provider mode ("none": no provider), SUITE_duration shared out evenly
+pagekinds_run() {
+	local PK_KINDS=$1 PK_MODES=$2 mode k q nk=0 nm=0 swap0 ksm0
+	for k in $PK_KINDS; do nk=$((nk + 1)); done
+	for mode in $PK_MODES; do nm=$((nm + 1)); done
+	q=$((SUITE_duration / (nk * nm)))
+	[ "$q" -ge 1 ] || q=1
+	pk_setup
+	swap0=$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)
+	ksm0=$(cat /sys/kernel/mm/ksm/full_scans)
+	for mode in $PK_MODES; do
+		KIND_MODE=$mode
+		[ $mode = none ] || provider_load weights=$mode:100 stall_us_max=20000
+		for k in $PK_KINDS; do
+			pk_kind $k $mode $q
+		done
+		if [ $mode != none ]; then
+			check "the provider was called ($mode)" test "$(provider_stat calls)" -gt 0
+			provider_unload
+		fi
+	done
+	echo "# pagekinds: swapped in $(($(awk '$1 == "pswpin" { print $2 }' /proc/vmstat) - swap0)) pages, KSM full scans $(($(cat /sys/kernel/mm/ksm/full_scans) - ksm0)), pages_sharing now $(cat /sys/kernel/mm/ksm/pages_sharing)"
+	echo "# pagekinds: mTHP and THP: $(for d in $THP_SYS/hugepages-*kB; do printf '%s %s ' "${d##*-}" "$(cat $d/stats/anon_fault_alloc 2>/dev/null)"; done)"
+	case " $PK_KINDS " in *" swapcache "*) check "swap cache pages were swapped in" test "$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)" -gt "$swap0" ;; esac
+	case " $PK_KINDS " in *" mthp "*) check "mTHP folios below PMD size were allocated" test "$(mthp_allocs)" -gt 0 ;; esac
+	swapoff /dev/zram1
+}
+
+# mthp_allocs: anonymous mTHP folios of the sizes below PMD faulted in so far
+mthp_allocs() {
+	local d n=0
+	for d in $THP_SYS/hugepages-*kB; do
+		[ "$d" = $THP_SYS/hugepages-2048kB ] || n=$((n + $(cat $d/stats/anon_fault_alloc)))
+	done
+	echo $n
+}
