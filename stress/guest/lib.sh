@@ -390,6 +390,9 @@ pk_setup() {
 	dd if=/dev/zero of=/tmp/pin.img bs=1M count=16 2>/dev/null
 	check "pin device" losetup /dev/loop1 /tmp/pin.img
 	check "pin device holds its pattern" /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -i
+	dd if=/dev/zero of=/tmp/bh.img bs=1M count=16 2>/dev/null
+	mkdir -p /mnt/bh
+	check "buffer-head device" losetup /dev/loop2 /tmp/bh.img
 	echo 2000 >/sys/kernel/mm/ksm/pages_to_scan
 	echo 20 >/sys/kernel/mm/ksm/sleep_millisecs
 	echo 1 >/sys/kernel/mm/ksm/run
@@ -431,6 +434,14 @@ pk_kind() {
 		kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 1024 -H -S -n $n
 		echo never >$THP_SYS/shmem_enabled ;;
 	zram) kind_window $k /guest/zram-drive -d /dev/zram0 -s "$s" -t $t -n $n ;;
+	bh)
+		# a fresh filesystem of 1K blocks each window: four buffer heads a folio
+		if mke2fs -b 1024 /dev/loop2 >/dev/null 2>&1 && mount -t ext2 /dev/loop2 /mnt/bh; then
+			kind_window $k /guest/bh-drive -d /dev/loop2 -m /mnt/bh -s "$s" -t $t -n $n
+			umount /mnt/bh
+		else
+			not_ok "$k, provider $2" "no ext2 with 1K blocks on /dev/loop2"
+		fi ;;
 	esac
 }
 
