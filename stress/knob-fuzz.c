@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knob-fuzz: the reasons knob (debugfs migrate_offload/reasons) against a
+ * model of its grammar, for a fixed time, with seeded inputs.
+ *
+ * The model: a write of PAGE_SIZE bytes or more is refused (EINVAL). The
+ * text ends at its first NUL. If all of it is a number for kstrtoul() with
+ * base 0 (an optional '+', "0x" hex or "0" octal or decimal, one optional
+ * trailing newline, no overflow), it is the mask, refused if it has a bit
+ * beyond the reasons. Otherwise it is a list of tokens separated by any of
+ * ", \t\n" (empty tokens skipped): "none" and "all" set the whole mask at
+ * their place, a reason name (or "syscall") adds its bit, anything else
+ * refuses the write; no token at all refuses it too. A write that is taken
+ * returns its whole length; reading back gives the names in bit order,
+ * comma-separated, or "none", and a newline; a refused write leaves the
+ * set as it was. The reason names are learnt from the kernel itself (the
+ * readback of "all"), so the model holds on any tree with the knob.
+ *
+ * Inputs: token lists of names, "all", "none", near-misses and garbage
+ * with every separator and some that are not (\r, \v, '.'); numbers in
+ * every base, signed, padded, overflowing, with bits beyond the reasons;
+ * random binary bytes with NULs; lengths around a page. Half-way, reader
+ * threads run beside the writer and check that every readback is
+ * well-formed (a torn or stale-format read is a finding).
+ *
+ *   knob-fuzz [-s seed] [-t seconds] [-r readers] [-n name]
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+#define KNOB		"/sys/kernel/debug/migrate_offload/reasons"
+#define MAX_REASONS	32
+#define MAX_INPUT	(2 * PAGE + 64)
+
+static char names[MAX_REASONS][32];
+static int nr_names;
+static unsigned long all_mask;
+static uint64_t seed = 1;
+static const char *name = "knob-fuzz";
+static volatile int stop;
+static int failed;
+static unsigned long st_writes, st_taken, st_refused, st_reads, st_bad_reads, mismatches;
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s = mix64(*s);
+	return *s;
+}
+
+/* the input as C-escaped text, cut short, for a report */
+static void escape(const unsigned char *in, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 8 < size; i++) {
+		unsigned char c = in[i];
+
+		if (c == '\n')
+			o += snprintf(out + o, size - o, "\\n");
+		else if (c == '\t')
+			o += snprintf(out + o, size - o, "\\t");
+		else if (c < 0x20 || c >= 0x7f || c == '\\')
+			o += snprintf(out + o, size - o, "\\x%02x", c);
+		else
+			out[o++] = c;
+	}
+	if (o + 8 >= size)
+		o += snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+/* kstrtoul(s, 0): 0 and the value, or -1 */
+static int model_number(const char *s, unsigned long *val)
+{
+	unsigned int base = 10;
+	unsigned long v = 0;
+	int digits = 0;
+
+	if (*s == '+')
+		s++;
+	if (s[0] == '0' && tolower((unsigned char)s[1]) == 'x' && isxdigit((unsigned char)s[2])) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (;; s++, digits++) {
+		unsigned int d;
+		char c = tolower((unsigned char)*s);
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		if (v > (~0UL - d) / base)
+			return -1;	/* -ERANGE: then it is taken as a list */
+		v = v * base + d;
+	}
+	if (!digits)
+		return -1;
+	if (*s == '\n')
+		s++;
+	if (*s)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+/* the knob's answer to @in: 0 and the mask, or -EINVAL */
+static int model(const unsigned char *in, size_t len, unsigned long *mask)
+{
+	char text[MAX_INPUT + 1], *cur, *tok;
+	unsigned long m = 0;
+	int any = 0;
+
+	if (len >= PAGE)
+		return -EINVAL;
+	memcpy(text, in, len);
+	text[len] = '\0';	/* and the text ends at its first NUL */
+	if (!model_number(text, &m)) {
+		if (m & ~all_mask)
+			return -EINVAL;
+		*mask = m;
+		return 0;
+	}
+	m = 0;
+	cur = text;
+	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+		int r;
+
+		if (!*tok)
+			continue;
+		any = 1;
+		if (!strcmp(tok, "none")) {
+			m = 0;
+			continue;
+		}
+		if (!strcmp(tok, "all")) {
+			m = all_mask;
+			continue;
+		}
+		if (!strcmp(tok, "syscall"))
+			tok = "syscall_or_cpuset";
+		for (r = 0; r < nr_names; r++)
+			if (!strcmp(tok, names[r]))
+				break;
+		if (r == nr_names)
+			return -EINVAL;
+		m |= 1UL << r;
+	}
+	if (!any)
+		return -EINVAL;
+	*mask = m;
+	return 0;
+}
+
+static void format(unsigned long mask, char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (!mask) {
+		snprintf(out, size, "none\n");
+		return;
+	}
+	for (int r = 0; r < nr_names; r++)
+		if (mask & (1UL << r))
+			o += snprintf(out + o, size - o, "%s%s", o ? "," : "", names[r]);
+	snprintf(out + o, size - o, "\n");
+}
+
+static int knob_write(const void *buf, size_t len)
+{
+	int fd = open(KNOB, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	n = n < 0 ? -errno : n;
+	close(fd);
+	return (int)n;
+}
+
+static int knob_read(char *buf, size_t size)
+{
+	return read_text(KNOB, buf, size) < 0 ? -1 : 0;
+}
+
+/* is @text what format() prints for some mask: names in bit order? */
+static int well_formed(const char *text)
+{
+	const char *p = text;
+	int last = -1;
+
+	if (!strcmp(text, "none\n"))
+		return 1;
+	for (;;) {
+		int r, found = -1;
+
+		for (r = last + 1; r < nr_names; r++) {
+			size_t l = strlen(names[r]);
+
+			if (!strncmp(p, names[r], l) && (p[l] == ',' || p[l] == '\n')) {
+				found = r;
+				break;
+			}
+		}
+		if (found < 0)
+			return 0;
+		p += strlen(names[found]);
+		last = found;
+		if (*p == '\n')
+			return p[1] == '\0';
+		p++;	/* the comma */
+	}
+}
+
+static void *reader(void *arg)
+{
+	char text[512];
+
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		if (knob_read(text, sizeof(text)))
+			continue;
+		__atomic_fetch_add(&st_reads, 1, __ATOMIC_RELAXED);
+		if (!well_formed(text)) {
+			char esc[128];
+
+			escape((unsigned char *)text, strlen(text), esc, sizeof(esc));
+			if (__atomic_fetch_add(&st_bad_reads, 1, __ATOMIC_RELAXED) < 4)
+				say("# knob: a concurrent read gave \"%s\", which no set prints", esc);
+			__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+		}
+	}
+	return NULL;
+}
+
+static const char *const garbage[] = {
+	"", "ALL", "None", "syscal", "syscall_or", "compaction2", "-", "0x", "+", "all!", "a",
+	"numa", "reason", "\xc3\xa9", "memory failure",
+};
+static const char *const separators[] = { ",", " ", "\t", "\n", ",,", " , ", "\r", "\v", ".", ";" };
+
+/* one input, seeded: a token list, a number, binary bytes, or a long one */
+static size_t gen_input(uint64_t *s, unsigned char *out)
+{
+	size_t len = 0;
+	unsigned int kind = rnd(s) % 10;
+
+	if (kind < 5) {				/* a list of tokens */
+		int n = rnd(s) % 6;
+
+		if (rnd(s) % 8 == 0)
+			out[len++] = ' ';
+		for (int i = 0; i < n; i++) {
+			const char *tok;
+			unsigned int t = rnd(s) % 16;
+
+			if (t < 10)
+				tok = names[rnd(s) % nr_names];
+			else if (t < 11)
+				tok = "all";
+			else if (t < 12)
+				tok = "none";
+			else if (t < 13)
+				tok = "syscall";
+			else
+				tok = garbage[rnd(s) % (sizeof(garbage) / sizeof(garbage[0]))];
+			len += sprintf((char *)out + len, "%s", tok);
+			if (i + 1 < n || rnd(s) % 4 == 0) {
+				unsigned int k = rnd(s) % 16;
+
+				len += sprintf((char *)out + len, "%s",
+					       k < 6 ? "," : separators[rnd(s) % (sizeof(separators) / sizeof(separators[0]))]);
+			}
+		}
+		if (rnd(s) % 2)
+			out[len++] = '\n';
+	} else if (kind < 8) {			/* a number */
+		static const char *const fmts[] = { "%lu", "0x%lx", "0X%lX", "0%lo", "+%lu", "-%lu", "%lu\n", "%lu\n\n",
+						    "00%lu", " %lu", "%lu ", "0x%lx\n", "%lu,", "0b%lu" };
+		unsigned long v;
+
+		switch (rnd(s) % 4) {
+		case 0: v = rnd(s) & all_mask; break;
+		case 1: v = 1UL << (rnd(s) % 64); break;
+		case 2: v = rnd(s); break;
+		default: v = rnd(s) % 4; break;
+		}
+		len = sprintf((char *)out, fmts[rnd(s) % (sizeof(fmts) / sizeof(fmts[0]))], v);
+		if (rnd(s) % 8 == 0)			/* past unsigned long */
+			len += sprintf((char *)out + len, "99999999999999999999");
+	} else if (kind < 9) {			/* binary */
+		len = rnd(s) % 64;
+		for (size_t i = 0; i < len; i++)
+			out[i] = rnd(s) % 4 ? rnd(s) & 0xff : 0;
+		if (len && rnd(s) % 2)		/* a valid list, then a NUL and junk */
+			len = sprintf((char *)out, "%s", names[rnd(s) % nr_names]) + 1 + len / 2;
+	} else {				/* around a page: a valid list padded */
+		static const size_t sizes[] = { PAGE - 2, PAGE - 1, PAGE, PAGE + 1, 2 * PAGE };
+		size_t want = sizes[rnd(s) % 5];
+
+		len = sprintf((char *)out, "none");
+		while (len < want - 16)
+			out[len++] = rnd(s) % 2 ? ' ' : ',';
+		len += sprintf((char *)out + len, ",%s", names[rnd(s) % nr_names]);
+	}
+	return len;
+}
+
+/* learn the names from the kernel: the readback of "all" */
+static int learn_names(void)
+{
+	char text[512], *cur, *tok;
+
+	if (knob_write("all", 3) != 3 || knob_read(text, sizeof(text)))
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	cur = text;
+	while ((tok = strsep(&cur, ",")) && nr_names < MAX_REASONS) {
+		snprintf(names[nr_names], sizeof(names[0]), "%s", tok);
+		all_mask |= 1UL << nr_names++;
+	}
+	return nr_names ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char in[MAX_INPUT];
+	char before[512], after[512], want[512], esc[160], saved[512];
+	pthread_t tids[4];
+	int opt, seconds = 10, nr_readers = 2, concurrent = 0;
+	uint64_t s;
+	time_t end, half;
+
+	while ((opt = getopt(argc, argv, "s:t:r:n:")) != -1) {
+		switch (opt) {
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 't': seconds = atoi(optarg); break;
+		case 'r': nr_readers = atoi(optarg); break;
+		case 'n': name = optarg; break;
+		default:
+			fprintf(stderr, "usage: knob-fuzz [-s seed] [-t s] [-r readers] [-n name]\n");
+			return 2;
+		}
+	}
+	if (nr_readers < 0 || nr_readers > 4)
+		return 2;
+	say("  # Subtest: %s", name);
+	if (access(KNOB, W_OK)) {
+		say("  1..0 # SKIP no reasons knob at %s", KNOB);
+		return 0;
+	}
+	if (knob_read(saved, sizeof(saved)) || learn_names()) {
+		say("  1..1");
+		say("  not ok 1 setup # the knob does not take \"all\"");
+		return 1;
+	}
+	s = seed;
+	end = time(NULL) + seconds;
+	half = time(NULL) + seconds / 2;
+	while (time(NULL) < end && mismatches < 8) {
+		size_t len = gen_input(&s, in);
+		unsigned long mask = 0;
+		int want_rc, rc;
+
+		if (!concurrent && time(NULL) >= half && nr_readers) {
+			concurrent = 1;
+			for (long i = 0; i < nr_readers; i++)
+				pthread_create(&tids[i], NULL, reader, (void *)i);
+		}
+		if (!concurrent && knob_read(before, sizeof(before)))
+			break;
+		want_rc = model(in, len, &mask);
+		rc = knob_write(in, len);
+		st_writes++;
+		if (rc >= 0)
+			st_taken++;
+		else
+			st_refused++;
+		escape(in, len, esc, sizeof(esc));
+		if ((want_rc == 0 && rc != (int)len) || (want_rc < 0 && rc != want_rc)) {
+			say("# knob: \"%s\" (%zu bytes): the model says %s, the write returned %d", esc, len,
+			    want_rc ? "EINVAL" : "taken whole", rc);
+			mismatches++;
+			continue;
+		}
+		if (concurrent)
+			continue;	/* readers check the form; the value is not ours alone */
+		if (knob_read(after, sizeof(after)))
+			break;
+		if (want_rc == 0)
+			format(mask, want, sizeof(want));
+		else
+			snprintf(want, sizeof(want), "%s", before);
+		if (strcmp(after, want)) {
+			char a[80], w[80];
+
+			escape((unsigned char *)after, strlen(after), a, sizeof(a));
+			escape((unsigned char *)want, strlen(want), w, sizeof(w));
+			say("# knob: after \"%s\" (%s) it reads \"%s\", the model says \"%s\"", esc,
+			    want_rc ? "refused" : "taken", a, w);
+			mismatches++;
+		}
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	if (concurrent)
+		for (int i = 0; i < nr_readers; i++)
+			pthread_join(tids[i], NULL);
+	knob_write(saved, strlen(saved));
+	if (mismatches)
+		failed = 1;
+	say("  # %s: seed %" PRIu64 ", %d reasons, writes %lu (taken %lu, refused %lu), concurrent reads %lu (ill-formed %lu)",
+	    name, seed, nr_names, st_writes, st_taken, st_refused, st_reads, st_bad_reads);
+	say("  1..2");
+	if (failed)
+		say("  not ok 1 knob-model # %lu writes against the model, %lu ill-formed reads", mismatches, st_bad_reads);
+	else
+		say("  ok 1 knob-model");
+	if (st_taken && st_refused)
+		say("  ok 2 progress");
+	else
+		say("  not ok 2 progress # taken %lu, refused %lu", st_taken, st_refused);
+	return failed || !st_taken || !st_refused;
+}
