@@ -357,9 +357,9 @@ leak_end() {
 		ok "no memory leak (kmemleak)"
 		return
 	fi
-	echo "BUG: memory leak"
-	# one line per write, so that every line is one console record
-	printf '%s\n' "$_r" | while IFS= read -r _l; do echo "$_l"; done
+	# one line per write, so that every line is one console record, and
+	# all from one process (the triage reads a report's stack by caller)
+	printf '%s\n' "BUG: memory leak" "$_r" | while IFS= read -r _l; do echo "$_l"; done
 	not_ok "no memory leak (kmemleak)"
 }
 
