@@ -399,9 +399,30 @@ pk_setup() {
 	PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
 }
 
+# kprobe_begin FUNC / kprobe_end FUNC: calls of a kernel function in
+# between (a kprobe event in a trace instance of its own), e.g. how many
+# zsmalloc pages migrated; kprobe_end prints the count (-1: no kprobe)
+PK_TRACE=$TRACE/instances/pagekinds
+kprobe_begin() {
+	grep -q "^p:kprobes/pk_$1 " $TRACE/kprobe_events 2>/dev/null ||
+		echo "p:pk_$1 $1" >>$TRACE/kprobe_events 2>/dev/null || return 0
+	mkdir -p $PK_TRACE 2>/dev/null
+	echo >$PK_TRACE/trace
+	echo 1 >$PK_TRACE/events/kprobes/pk_$1/enable
+}
+
+kprobe_end() {
+	if [ -f $PK_TRACE/events/kprobes/pk_$1/enable ]; then
+		echo 0 >$PK_TRACE/events/kprobes/pk_$1/enable
+		grep -c "pk_$1:" $PK_TRACE/trace
+	else
+		echo -1
+	fi
+}
+
 # pk_kind KIND MODE SECONDS: the driver of one kind
 pk_kind() {
-	local k=$1 n="pk-$1-$2" t=$3 s mv
+	local k=$1 n="pk-$1-$2" t=$3 s mv _zs
 	s=$(seed_for "$n")
 	mv="/guest/migrate-verify -s $s -t $t -w 1 -n $n -m 0 -H 0 -S 0"
 	case $k in
@@ -433,7 +454,12 @@ pk_kind() {
 		echo always >$THP_SYS/shmem_enabled
 		kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 1024 -H -S -n $n
 		echo never >$THP_SYS/shmem_enabled ;;
-	zram) kind_window $k /guest/zram-drive -d /dev/zram0 -s "$s" -t $t -n $n ;;
+	zram)
+		kprobe_begin zs_page_migrate
+		kind_window $k /guest/zram-drive -d /dev/zram0 -s "$s" -t $t -n $n
+		_zs=$(kprobe_end zs_page_migrate)
+		echo "# $n: zsmalloc pages migrated (zs_page_migrate calls): $_zs"
+		[ "$_zs" -lt 0 ] || PK_ZSMALLOC_MOVES=$((PK_ZSMALLOC_MOVES + _zs)) ;;
 	bh)
 		# a fresh filesystem of 1K blocks each window: four buffer heads a folio
 		if mke2fs -b 1024 /dev/loop2 >/dev/null 2>&1 && mount -t ext2 /dev/loop2 /mnt/bh; then
@@ -454,6 +480,7 @@ pagekinds_run() {
 	q=$((SUITE_duration / (nk * nm)))
 	[ "$q" -ge 1 ] || q=1
 	pk_setup
+	PK_ZSMALLOC_MOVES=0
 	swap0=$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)
 	ksm0=$(cat /sys/kernel/mm/ksm/full_scans)
 	for mode in $PK_MODES; do
@@ -470,6 +497,7 @@ pagekinds_run() {
 	echo "# pagekinds: swapped in $(($(awk '$1 == "pswpin" { print $2 }' /proc/vmstat) - swap0)) pages, KSM full scans $(($(cat /sys/kernel/mm/ksm/full_scans) - ksm0)), pages_sharing now $(cat /sys/kernel/mm/ksm/pages_sharing)"
 	echo "# pagekinds: mTHP and THP: $(for d in $THP_SYS/hugepages-*kB; do printf '%s %s ' "${d##*-}" "$(cat $d/stats/anon_fault_alloc 2>/dev/null)"; done)"
 	case " $PK_KINDS " in *" swapcache "*) check "swap cache pages were swapped in" test "$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)" -gt "$swap0" ;; esac
+	case " $PK_KINDS " in *" zram "*) check "zsmalloc pages were migrated ($PK_ZSMALLOC_MOVES)" test "$PK_ZSMALLOC_MOVES" -gt 0 ;; esac
 	case " $PK_KINDS " in *" mthp "*) check "mTHP folios below PMD size were allocated" test "$(mthp_allocs)" -gt 0 ;; esac
 	swapoff /dev/zram1
 }
