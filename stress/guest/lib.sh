@@ -390,7 +390,7 @@ pk_setup() {
 	dd if=/dev/zero of=/tmp/pin.img bs=1M count=16 2>/dev/null
 	check "pin device" losetup /dev/loop1 /tmp/pin.img
 	check "pin device holds its pattern" /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -i
-	dd if=/dev/zero of=/tmp/bh.img bs=1M count=16 2>/dev/null
+	dd if=/dev/zero of=/tmp/bh.img bs=1M count=32 2>/dev/null
 	mkdir -p /mnt/bh
 	check "buffer-head device" losetup /dev/loop2 /tmp/bh.img
 	echo 2000 >/sys/kernel/mm/ksm/pages_to_scan
