@@ -18,7 +18,7 @@
  * writes it with `pin-drive -s SEED -d DEV -i` before the run.
  *
  *   pin-drive -d DEV [-s seed] [-t seconds] [-p buffer_pages] [-r readers]
- *             [-H] [-S] [-n name] [-i]
+ *             [-H] [-S] [-k] [-n name] [-i]
  *
  * -H: the buffer is one THP per 2 MB (MADV_HUGEPAGE) instead of 4K pages.
  * -S: the buffer is shared memory (a memfd, MAP_SHARED). An anonymous
@@ -26,6 +26,11 @@
  *     (its exclusive-anon bit cannot be cleared while it may be pinned), so
  *     only a shared buffer takes a pinned folio as far as the batch.
  * -i: initialise the device with the pattern and exit.
+ * -k: the transfers go through faultmods/dma_pinner instead of O_DIRECT:
+ *     it pins the pages, waits a seeded while (up to 20 ms) with the pin
+ *     held, writes the block's pattern through the kernel mapping as a DMA
+ *     engine would, and unpins at once: the write lands late in the pin,
+ *     where a copy taken ahead of the move would miss it. -d is not read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,8 +57,16 @@
 #define MPOL_MF_MOVE	(1 << 1)
 
 static uint64_t seed = 1;
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s = mix64(*s);
+	return *s;
+}
+
 static const char *dev, *name = "pin-drive";
-static int fd, seconds = 10, nr_readers = 2, thp, shared;
+static int fd, seconds = 10, nr_readers = 2, thp, shared, kpin;
+
 static size_t buf_pages = 256, dev_blocks;
 static uint8_t *buf;
 static uint8_t *slot_lock;	/* per buffer page: 0 free, 1 held */
@@ -64,10 +77,32 @@ static int failed;
 static unsigned long mismatches;
 static unsigned long st_reads, st_short, st_calls, st_moved, st_busy, st_checked;
 
-static uint64_t rnd(uint64_t *s)
+
+#define PINNER "/sys/kernel/debug/dma_pinner/transfer"
+
+struct dma_pinner_req {
+	uint64_t addr;
+	uint32_t pages;
+	uint32_t delay_us;
+	uint64_t seed;
+	uint64_t first;
+};
+
+/* one transfer through the pinner: n pages at p get blocks b.. */
+static ssize_t pinner_transfer(uint64_t *s, size_t p, size_t n, int64_t b)
 {
-	*s = mix64(*s);
-	return *s;
+	struct dma_pinner_req req = {
+		.addr = (uintptr_t)(buf + p * PAGE), .pages = n,
+		.delay_us = rnd(s) % 20000, .seed = seed, .first = b,
+	};
+	int pfd = open(PINNER, O_WRONLY);
+	ssize_t rc;
+
+	if (pfd < 0)
+		return -1;
+	rc = write(pfd, &req, sizeof(req));
+	close(pfd);
+	return rc == sizeof(req) ? (ssize_t)(n * PAGE) : -1;
 }
 
 static int node_of(void *a)
@@ -130,7 +165,10 @@ static void *reader(void *arg)
 		}
 		for (size_t i = 0; i < n; i++)
 			slot_block[p + i] = -1;	/* in flight: nobody checks it */
-		rc = pread(fd, buf + p * PAGE, n * PAGE, b * PAGE);
+		if (kpin)
+			rc = pinner_transfer(&s, p, n, b);
+		else
+			rc = pread(fd, buf + p * PAGE, n * PAGE, b * PAGE);
 		__atomic_fetch_add(&st_reads, 1, __ATOMIC_RELAXED);
 		if (rc != (ssize_t)(n * PAGE)) {
 			if (__atomic_fetch_add(&st_short, 1, __ATOMIC_RELAXED) < 4)
@@ -232,7 +270,7 @@ int main(int argc, char **argv)
 	int opt, init = 0;
 	time_t end;
 
-	while ((opt = getopt(argc, argv, "d:s:t:p:r:HSn:i")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:t:p:r:HSkn:i")) != -1) {
 		switch (opt) {
 		case 'd': dev = optarg; break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
@@ -241,10 +279,11 @@ int main(int argc, char **argv)
 		case 'r': nr_readers = atoi(optarg); break;
 		case 'H': thp = 1; break;
 		case 'S': shared = 1; break;
+		case 'k': kpin = 1; break;
 		case 'n': name = optarg; break;
 		case 'i': init = 1; break;
 		default:
-			fprintf(stderr, "usage: pin-drive -d DEV [-s seed] [-t s] [-p pages] [-r readers] [-H] [-S] [-n name] [-i]\n");
+			fprintf(stderr, "usage: pin-drive -d DEV [-s seed] [-t s] [-p pages] [-r readers] [-H] [-S] [-k] [-n name] [-i]\n");
 			return 2;
 		}
 	}
@@ -318,8 +357,8 @@ int main(int argc, char **argv)
 
 	say("  # %s: seed %" PRIu64 ", %zu buffer pages (%s, %s), %zu device blocks, %d readers", name, seed,
 	    buf_pages, thp ? "THP" : "4K", shared ? "shared memfd" : "private anonymous", dev_blocks, nr_readers);
-	say("  # %s: O_DIRECT reads %lu, move_pages calls %lu, pages moved %lu, not moved (pinned or busy) %lu, idle pages checked %lu",
-	    name, st_reads, st_calls, st_moved, st_busy, st_checked);
+	say("  # %s: %s %lu, move_pages calls %lu, pages moved %lu, not moved (pinned or busy) %lu, idle pages checked %lu",
+	    name, kpin ? "dma_pinner transfers" : "O_DIRECT reads", st_reads, st_calls, st_moved, st_busy, st_checked);
 	say("  1..2");
 	if (failed)
 		say("  not ok 1 data-integrity # %lu mismatches, %lu failed reads", mismatches, st_short);

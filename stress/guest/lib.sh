@@ -389,6 +389,7 @@ pk_setup() {
 	check "zram1 is swap" sh -c 'echo 32M >/sys/block/zram1/disksize && mkswap /dev/zram1 >/dev/null && swapon /dev/zram1'
 	dd if=/dev/zero of=/tmp/pin.img bs=1M count=16 2>/dev/null
 	check "pin device" losetup /dev/loop1 /tmp/pin.img
+	grep -q "^dma_pinner " /proc/modules || check "dma_pinner loaded" insmod /modules/dma_pinner.ko
 	check "pin device holds its pattern" /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -i
 	dd if=/dev/zero of=/tmp/bh.img bs=1M count=32 2>/dev/null
 	mkdir -p /mnt/bh
@@ -449,6 +450,8 @@ pk_kind() {
 	swapcache) kind_window $k $mv -W 2 ;;
 	pin) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -n $n ;;
 	pin-thp) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 1024 -H -n $n ;;
+	pin-kmod) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -k -n $n ;;
+	pin-kmod-shmem) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -k -S -n $n ;;
 	pin-shmem) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -S -n $n ;;
 	pin-shmem-thp)
 		echo always >$THP_SYS/shmem_enabled

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A DMA engine's view of user memory, for pin-drive -k: pin the pages of a
+ * user buffer (pin_user_pages_fast(), as a driver does for a transfer),
+ * wait a while with the pin held, write the data through the kernel
+ * mapping, and unpin. Writing to debugfs dma_pinner/transfer
+ *
+ *	struct { u64 addr; u32 pages; u32 delay_us; u64 seed; u64 first; }
+ *
+ * does one such transfer and returns when it is done: page i of the buffer
+ * then holds the pattern of block first + i, generation 0, of stress/guest.h
+ * (page_word()). A write through the pin that lands after migration copied
+ * the page ahead of its move, with the pin gone by the move, is exactly
+ * what the batch must never lose.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#define DMA_PINNER_MAX_PAGES	64
+
+struct dma_pinner_req {
+	u64 addr;
+	u32 pages;
+	u32 delay_us;
+	u64 seed;
+	u64 first;
+};
+
+static struct dentry *dma_pinner_dir;
+static atomic64_t dma_pinner_transfers;
+
+/* the same words as mix64() and page_word() in stress/guest.h */
+static u64 dma_pinner_mix64(u64 z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void dma_pinner_fill(struct page *page, u64 seed, u64 block)
+{
+	u64 *w = kmap_local_page(page);
+	u64 base = dma_pinner_mix64(seed ^ (block << 24));
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(u64); i++)
+		w[i] = base + i * 0x9e3779b97f4a7c15ULL;
+	kunmap_local(w);
+}
+
+static ssize_t dma_pinner_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct page *pages[DMA_PINNER_MAX_PAGES];
+	struct dma_pinner_req req;
+	int pinned, i;
+
+	if (count != sizeof(req))
+		return -EINVAL;
+	if (copy_from_user(&req, ubuf, sizeof(req)))
+		return -EFAULT;
+	if (!req.pages || req.pages > DMA_PINNER_MAX_PAGES ||
+	    !PAGE_ALIGNED(req.addr) || req.delay_us > 100000)
+		return -EINVAL;
+	pinned = pin_user_pages_fast(req.addr, req.pages, FOLL_WRITE, pages);
+	if (pinned < 0)
+		return pinned;
+	/* the transfer is under way: the pages may move meanwhile */
+	if (req.delay_us)
+		usleep_range(req.delay_us, req.delay_us + 10);
+	for (i = 0; i < pinned; i++)
+		dma_pinner_fill(pages[i], req.seed, req.first + i);
+	unpin_user_pages_dirty_lock(pages, pinned, true);
+	atomic64_inc(&dma_pinner_transfers);
+	return pinned == req.pages ? count : -EAGAIN;
+}
+
+static const struct file_operations dma_pinner_fops = {
+	.owner = THIS_MODULE,
+	.write = dma_pinner_write,
+};
+
+static int __init dma_pinner_init(void)
+{
+	dma_pinner_dir = debugfs_create_dir("dma_pinner", NULL);
+	debugfs_create_file("transfer", 0200, dma_pinner_dir, NULL, &dma_pinner_fops);
+	return 0;
+}
+
+static void __exit dma_pinner_exit(void)
+{
+	debugfs_remove_recursive(dma_pinner_dir);
+	pr_info("%lld transfers\n", (long long)atomic64_read(&dma_pinner_transfers));
+}
+
+module_init(dma_pinner_init);
+module_exit(dma_pinner_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Pins user pages, writes them after a delay as a DMA engine would, unpins");
