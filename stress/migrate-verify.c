@@ -19,7 +19,9 @@
  *             scenario's job) these are 16K..1M folios, moved whole or split
  *   shmem     a memfd (shmem), MAP_SHARED
  *   file      with -f, a file's page cache on a real filesystem (ext2 on a
- *             loop device in the guest: buffer heads, never batched)
+ *             loop device in the guest: buffer heads, never batched); with
+ *             -y a flusher thread keeps starting its writeback
+ *             (sync_file_range), so that moves meet folios under writeback
  *   mlock     anonymous pages locked with mlock(2): migrate with
  *             PAGE_WAS_MLOCKED and must come back locked
  *   ksm       anonymous MADV_MERGEABLE pages in pairs of equal content, so
@@ -35,8 +37,9 @@
  * whole.
  *
  *   migrate-verify [-s seed] [-t seconds] [-m anon_mb] [-H thp_mb]
- *                  [-S shmem_mb] [-f file -F file_mb] [-w writers]
- *                  [-b max_pages] [-n name] [-P]
+ *                  [-T mthp_mb] [-S shmem_mb] [-f file -F file_mb [-y]]
+ *                  [-L mlock_mb] [-K ksm_mb] [-W swapcache_mb]
+ *                  [-w writers] [-b max_pages] [-n name] [-P] [-p]
  *
  * -P: do not check placement (other migrations run at the same time).
  * -p: no migrate_pages(2): it moves the driver's own memory too, and a
@@ -90,6 +93,8 @@ static uint64_t seed = 1;
 static int seconds = 10, writers = 1, max_batch = 64, placement = 1, process_moves = 1;
 static const char *name = "migrate-verify";
 static const char *file_path;
+static int file_fd = -1, flush;
+static unsigned long st_flushes;
 static int nodes[64], nr_nodes;
 static volatile int stop;
 static int failed;
@@ -217,6 +222,19 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* start writeback of the whole file, again and again */
+static void *flusher(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		if (sync_file_range(file_fd, 0, 0, SYNC_FILE_RANGE_WRITE))
+			break;
+		st_flushes++;
+		usleep(2000);
+	}
+	return NULL;
+}
+
 static int parse_nodes(void)
 {
 	char buf[256];
@@ -252,7 +270,10 @@ static int add_region(size_t mb, enum kind kind)
 		if (fd < 0 || ftruncate(fd, len))
 			return -1;
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		close(fd);
+		if (kind == K_FILE)
+			file_fd = fd;	/* for the flusher */
+		else
+			close(fd);
 	} else {
 		/* over-allocate so that THP regions are 2M aligned */
 		p = mmap(NULL, len + THP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -395,13 +416,13 @@ static void move_some(uint64_t *s, int check_placement)
 int main(int argc, char **argv)
 {
 	size_t mb[NR_KINDS] = { [K_ANON] = 8, [K_THP] = 4, [K_SHMEM] = 4 };
-	pthread_t tids[16];
+	pthread_t tids[16], flush_tid;
 	int opt, balancing = 0;
 	uint64_t s;
 	time_t end;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "s:t:m:H:T:S:f:F:L:K:W:w:b:n:Pp")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:m:H:T:S:f:F:L:K:W:w:b:n:Ppy")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': seconds = atoi(optarg); break;
@@ -419,8 +440,9 @@ int main(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'P': placement = 0; break;
 		case 'p': process_moves = 0; break;
+		case 'y': flush = 1; break;
 		default:
-			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-T MB] [-S MB] [-f file -F MB] [-L MB] [-K MB] [-W MB] [-w n] [-b pages] [-n name] [-P] [-p]\n");
+			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-T MB] [-S MB] [-f file -F MB] [-L MB] [-K MB] [-W MB] [-w n] [-b pages] [-n name] [-P] [-p] [-y]\n");
 			return 2;
 		}
 	}
@@ -476,6 +498,7 @@ int main(int argc, char **argv)
 
 	for (long i = 0; i < writers; i++)
 		pthread_create(&tids[i], NULL, writer, (void *)i);
+	flush = flush && file_fd >= 0 && !pthread_create(&flush_tid, NULL, flusher, NULL);
 	s = seed;
 	end = time(NULL) + seconds;
 	while (time(NULL) < end && !__atomic_load_n(&failed, __ATOMIC_RELAXED)) {
@@ -488,6 +511,8 @@ int main(int argc, char **argv)
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < writers; i++)
 		pthread_join(tids[i], NULL);
+	if (flush)
+		pthread_join(flush_tid, NULL);
 	/* and every page, once more, at the end */
 	for (size_t p = 0; p < total_pages; p++) {
 		check(p);
@@ -501,6 +526,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nr_regions; i++)
 		say("  # %s: region %s %zu pages, moved %lu", name, regions[i].name, regions[i].pages,
 		    st_moved_kind[regions[i].kind]);
+	if (flush)
+		say("  # %s: writeback of the file started %lu times", name, st_flushes);
 	if (mb[K_SWAPCACHE])
 		say("  # %s: pages pushed out to swap %lu", name, st_pageouts);
 	if (mb[K_KSM]) {

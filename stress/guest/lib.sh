@@ -445,6 +445,13 @@ pk_kind() {
 		else
 			not_ok "$k, provider $2" "no page-cache filesystem"
 		fi ;;
+	writeback)
+		if [ -n "$PK_FILE_DIR" ]; then
+			kind_window $k $mv -f "$PK_FILE_DIR/$n" -F 2 -y
+			rm -f "$PK_FILE_DIR/$n"
+		else
+			not_ok "$k, provider $2" "no page-cache filesystem"
+		fi ;;
 	mlock) kind_window $k $mv -L 2 ;;
 	ksm) kind_window $k $mv -K 2 ;;
 	swapcache) kind_window $k $mv -W 2 ;;
