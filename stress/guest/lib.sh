@@ -521,9 +521,9 @@ pk_kind() {
 	esac
 }
 
-# The kinds that the batch must never take: their windows move nothing
-# else with move_pages(2), so no syscall batch may reach the offload core.
-PK_UNBATCHED="bh zram"
+# The kinds that the batch must never take (ext2's folios have buffer
+# heads; zsmalloc pages are not folios): their windows need not reach it.
+PK_UNBATCHED="bh file writeback zram"
 
 # pk_batchable KIND...: those of them that the batch may take
 pk_batchable() {
