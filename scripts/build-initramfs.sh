@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the guest's initramfs with the kernel's own usr/gen_init_cpio:
-# busybox-static, stress-ng and its shared libraries, our static guest
+# busybox-static, stress-ng and mkfs.f2fs with their shared libraries, our static guest
 # programs, the init script, the scenarios, and the modules built for the
 # kernel artifact ART. Rebuilt only when an input changed.
 #
@@ -25,10 +25,13 @@ make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null || die "building stress/ 
 mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
 
 stressng=$(command -v stress-ng)
-libs=$( (ldd "$stressng" | awk '/=> \//{print $3} /^\t\/lib/{print $1}') | sort -u)
+# host programs the guest runs, with their shared libraries
+mkfs_f2fs=$(command -v mkfs.f2fs || echo /usr/sbin/mkfs.f2fs)	# sbin: not in every PATH
+[ -x "$mkfs_f2fs" ] || die "missing 'mkfs.f2fs': apt-get install f2fs-tools (or run 'make deps')"
+libs=$( (ldd "$stressng"; ldd "$mkfs_f2fs") | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u)
 
 inputs=$( {
-	sha256_of "$file_busybox" "$stressng" "$0"
+	sha256_of "$file_busybox" "$stressng" "$mkfs_f2fs" "$0"
 	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" -type f \
 		-print0 | sort -z | xargs -0 sha256sum
 } | sha256sum | cut -c1-16)
@@ -52,6 +55,7 @@ list=$(tmp_file)
 	echo "slink /bin/sh /bin/busybox 0777 0 0"
 	echo "file /init $TOP/stress/guest/init 0755 0 0"
 	echo "file /usr/bin/stress-ng $stressng 0755 0 0"
+	echo "file /sbin/mkfs.f2fs $(readlink -f "$mkfs_f2fs") 0755 0 0"
 	for l in $libs; do
 		echo "file $l $(readlink -f "$l") 0755 0 0"
 	done

@@ -12,6 +12,9 @@ PKGS=(
 	ccache xz-utils cpio kmod rsync git perl python3 bsdextrautils
 	# guest and VM
 	qemu-system-x86 busybox-static stress-ng libnuma-dev
+	# mkfs.f2fs for the guest: page cache of a filesystem without buffer
+	# heads (filemap_migrate_folio, which the batch takes)
+	f2fs-tools
 	# host-side tests of the console triage (libFuzzer)
 	clang
 )

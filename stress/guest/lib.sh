@@ -435,6 +435,13 @@ pk_setup() {
 	echo 20 >/sys/kernel/mm/ksm/sleep_millisecs
 	echo 1 >/sys/kernel/mm/ksm/run
 	PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
+	# f2fs: page cache without buffer heads (filemap_migrate_folio)
+	if ! grep -q " /mnt/f2fs " /proc/mounts; then
+		dd if=/dev/zero of=/tmp/f2fs.img bs=1M count=0 seek=128 2>/dev/null
+		mkdir -p /mnt/f2fs
+		check "f2fs on a loop device" sh -c 'losetup /dev/loop3 /tmp/f2fs.img &&
+			mkfs.f2fs -q /dev/loop3 >/dev/null 2>&1 && mount -t f2fs /dev/loop3 /mnt/f2fs'
+	fi
 }
 
 # kprobe_begin FUNC / kprobe_end FUNC: calls of a kernel function in
@@ -489,6 +496,13 @@ pk_kind() {
 		else
 			not_ok "$k, provider $2" "no page-cache filesystem"
 		fi ;;
+	f2fs | f2fs-writeback)
+		# page cache that the batch takes: its syscall batches must reach the core
+		_zs=$(offload_reason syscall_or_cpuset calls)
+		kind_window $k $mv -f "/mnt/f2fs/$n" -F 2 $([ $k = f2fs-writeback ] && echo -y)
+		_zs=$(($(offload_reason syscall_or_cpuset calls) - _zs))
+		rm -f "/mnt/f2fs/$n"
+		[ "$2" = none ] || PK_F2FS_BATCHES=$((PK_F2FS_BATCHES + _zs)) ;;
 	mlock) kind_window $k $mv -L 2 ;;
 	ksm) kind_window $k $mv -K 2 ;;
 	swapcache) kind_window $k $mv -W 2 ;;
@@ -542,7 +556,7 @@ pagekinds_run() {
 	q=$((SUITE_duration / (nk * nm)))
 	[ "$q" -ge 1 ] || q=1
 	pk_setup
-	PK_ZSMALLOC_MOVES=0
+	PK_ZSMALLOC_MOVES=0 PK_F2FS_BATCHES=0
 	swap0=$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)
 	ksm0=$(cat /sys/kernel/mm/ksm/full_scans)
 	for mode in $PK_MODES; do
@@ -561,6 +575,7 @@ pagekinds_run() {
 	echo "# pagekinds: swapped in $(($(awk '$1 == "pswpin" { print $2 }' /proc/vmstat) - swap0)) pages, KSM full scans $(($(cat /sys/kernel/mm/ksm/full_scans) - ksm0)), pages_sharing now $(cat /sys/kernel/mm/ksm/pages_sharing)"
 	echo "# pagekinds: mTHP and THP: $(for d in $THP_SYS/hugepages-*kB; do printf '%s %s ' "${d##*-}" "$(cat $d/stats/anon_fault_alloc 2>/dev/null)"; done)"
 	case " $PK_KINDS " in *" swapcache "*) check "swap cache pages were swapped in" test "$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)" -gt "$swap0" ;; esac
+	case " $PK_KINDS " in *" f2fs "*) check "f2fs page cache reached the batch ($PK_F2FS_BATCHES syscall batches)" test "$PK_F2FS_BATCHES" -gt 0 ;; esac
 	case " $PK_KINDS " in *" zram "*) check "zsmalloc pages were migrated ($PK_ZSMALLOC_MOVES)" test "$PK_ZSMALLOC_MOVES" -gt 0 ;; esac
 	case " $PK_KINDS " in *" mthp "*) check "mTHP folios below PMD size were allocated" test "$(mthp_allocs)" -gt 0 ;; esac
 	swapoff /dev/zram1
