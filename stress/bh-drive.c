@@ -65,12 +65,6 @@ static unsigned long mismatches;
 static unsigned long st_writes, st_chmods, st_touches, st_fsyncs, st_calls, st_moved, st_busy;
 static int nodes[64], nr_nodes;
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s = mix64(*s);
-	return *s;
-}
-
 static void bad(const char *fmt, const char *path, long want, long found)
 {
 	if (__atomic_fetch_add(&mismatches, 1, __ATOMIC_RELAXED) < 8) {
@@ -160,26 +154,6 @@ static void *churn(void *arg)
 		pthread_mutex_unlock(&m->lock);
 	}
 	return NULL;
-}
-
-static int parse_nodes(void)
-{
-	char text[256];
-	char *s;
-
-	if (read_text("/sys/devices/system/node/has_memory", text, sizeof(text)) < 0)
-		return -1;
-	for (s = text; *s && *s != '\n';) {
-		int a = strtol(s, &s, 10), b = a;
-
-		if (*s == '-')
-			b = strtol(s + 1, &s, 10);
-		for (; a <= b && nr_nodes < 64; a++)
-			nodes[nr_nodes++] = a;
-		if (*s == ',')
-			s++;
-	}
-	return nr_nodes;
 }
 
 /*
@@ -292,7 +266,8 @@ int main(int argc, char **argv)
 		return 2;
 	say("  # Subtest: %s", name);
 	fd = open(dev, O_RDONLY);
-	if (parse_nodes() < 2 || fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
+	nr_nodes = memory_nodes(nodes, 64);
+	if (nr_nodes < 2 || fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
 		say("  1..1");
 		say("  not ok 1 setup # %s", fd < 0 ? strerror(errno) : "fewer than two memory nodes");
 		return 1;

@@ -45,6 +45,13 @@ static inline uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* the next number of a seeded sequence (splitmix64 steps) */
+static inline uint64_t rnd(uint64_t *s)
+{
+	*s = mix64(*s);
+	return *s;
+}
+
 static inline uint64_t page_word(uint64_t seed, size_t page, uint32_t gen, size_t word)
 {
 	return mix64(seed ^ ((uint64_t)page << 24) ^ ((uint64_t)gen << 8)) +
@@ -103,6 +110,31 @@ static inline ssize_t read_text(const char *path, char *buf, size_t len)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * The nodes with memory (has_memory, a list such as "0-2,4") into
+ * nodes[max]: how many, or -1
+ */
+static inline int memory_nodes(int *nodes, int max)
+{
+	char text[256];
+	char *s;
+	int n = 0;
+
+	if (read_text("/sys/devices/system/node/has_memory", text, sizeof(text)) < 0)
+		return -1;
+	for (s = text; *s && *s != '\n';) {
+		int a = strtol(s, &s, 10), b = a;
+
+		if (*s == '-')
+			b = strtol(s + 1, &s, 10);
+		for (; a <= b && n < max; a++)
+			nodes[n++] = a;
+		if (*s == ',')
+			s++;
+	}
 	return n;
 }
 

@@ -53,12 +53,6 @@ static volatile int stop;
 static int failed;
 static unsigned long st_writes, st_taken, st_refused, st_reads, st_bad_reads, mismatches;
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s = mix64(*s);
-	return *s;
-}
-
 /* the input as C-escaped text, cut short, for a report */
 static void escape(const unsigned char *in, size_t len, char *out, size_t size)
 {

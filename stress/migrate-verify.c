@@ -118,12 +118,6 @@ static void sample_ksm(void)
 		ksm_merged_max = n;
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s = mix64(*s);
-	return *s;
-}
-
 /*
  * The two pages of a KSM pair hold the same pattern (that of the even one),
  * so that ksmd can merge them; every other page a pattern of its own.
@@ -233,26 +227,6 @@ static void *flusher(void *arg)
 		usleep(2000);
 	}
 	return NULL;
-}
-
-static int parse_nodes(void)
-{
-	char buf[256];
-	char *s;
-
-	if (read_text("/sys/devices/system/node/has_memory", buf, sizeof(buf)) < 0)
-		return -1;
-	for (s = buf; *s && *s != '\n';) {
-		int a = strtol(s, &s, 10), b = a;
-
-		if (*s == '-')
-			b = strtol(s + 1, &s, 10);
-		for (; a <= b && nr_nodes < 64; a++)
-			nodes[nr_nodes++] = a;
-		if (*s == ',')
-			s++;
-	}
-	return nr_nodes;
 }
 
 static int add_region(size_t mb, enum kind kind)
@@ -462,7 +436,8 @@ int main(int argc, char **argv)
 	}
 
 	say("  # Subtest: %s", name);
-	if (parse_nodes() < 2) {
+	nr_nodes = memory_nodes(nodes, 64);
+	if (nr_nodes < 2) {
 		say("  1..1");
 		say("  not ok 1 setup # fewer than two memory nodes");
 		return 1;

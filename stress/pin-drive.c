@@ -58,12 +58,6 @@
 
 static uint64_t seed = 1;
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s = mix64(*s);
-	return *s;
-}
-
 static const char *dev, *name = "pin-drive";
 static int fd, seconds = 10, nr_readers = 2, thp, shared, kpin;
 
@@ -95,14 +89,14 @@ static ssize_t pinner_transfer(uint64_t *s, size_t p, size_t n, int64_t b)
 		.addr = (uintptr_t)(buf + p * PAGE), .pages = n,
 		.delay_us = rnd(s) % 20000, .seed = seed, .first = b,
 	};
-	int pfd = open(PINNER, O_WRONLY);
-	ssize_t rc;
+	/* one file per reader thread: a shared one would serialise their writes on f_pos_lock */
+	static __thread int pfd = -1;
 
 	if (pfd < 0)
+		pfd = open(PINNER, O_WRONLY);
+	if (pfd < 0)
 		return -1;
-	rc = write(pfd, &req, sizeof(req));
-	close(pfd);
-	return rc == sizeof(req) ? (ssize_t)(n * PAGE) : -1;
+	return write(pfd, &req, sizeof(req)) == sizeof(req) ? (ssize_t)(n * PAGE) : -1;
 }
 
 static int node_of(void *a)
@@ -227,26 +221,6 @@ static void move_some(uint64_t *s)
 	}
 }
 
-static int parse_nodes(void)
-{
-	char text[256];
-	char *s;
-
-	if (read_text("/sys/devices/system/node/has_memory", text, sizeof(text)) < 0)
-		return -1;
-	for (s = text; *s && *s != '\n';) {
-		int a = strtol(s, &s, 10), b = a;
-
-		if (*s == '-')
-			b = strtol(s + 1, &s, 10);
-		for (; a <= b && nr_nodes < 64; a++)
-			nodes[nr_nodes++] = a;
-		if (*s == ',')
-			s++;
-	}
-	return nr_nodes;
-}
-
 /* write every block of the device with its pattern */
 static int init_device(void)
 {
@@ -303,7 +277,8 @@ int main(int argc, char **argv)
 		return init_device() ? 1 : 0;
 
 	say("  # Subtest: %s", name);
-	if (parse_nodes() < 2) {
+	nr_nodes = memory_nodes(nodes, 64);
+	if (nr_nodes < 2) {
 		say("  1..1");
 		say("  not ok 1 setup # fewer than two memory nodes");
 		return 1;

@@ -37,12 +37,6 @@ static uint32_t *gen;		/* per block; 0: discarded (reads as zeros) */
 static int failed;
 static unsigned long st_writes, st_discards, st_reads, st_compactions, mismatches;
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s = mix64(*s);
-	return *s;
-}
-
 /* how many leading words of block b, generation g, are random; the rest 0 */
 static size_t random_words(size_t b, uint32_t g)
 {

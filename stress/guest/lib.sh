@@ -155,13 +155,19 @@ offload_delta() {
 TRACE=/sys/kernel/tracing
 REASONS="compaction memory_failure memory_hotplug syscall_or_cpuset mempolicy_mbind numa_misplaced contig_range longterm_pin demotion damon"
 
-# reach_begin: count mm_migrate_pages events and offload stats from here on
-reach_begin() {
+# migrations_trace_begin: mm_migrate_pages events from here on, in the
+# top-level trace buffer (emptied)
+migrations_trace_begin() {
 	echo 0 >$TRACE/tracing_on
 	echo 8192 >$TRACE/buffer_size_kb
 	echo >$TRACE/trace
 	echo 1 >$TRACE/events/migrate/mm_migrate_pages/enable
 	echo 1 >$TRACE/tracing_on
+}
+
+# reach_begin: count mm_migrate_pages events and offload stats from here on
+reach_begin() {
+	migrations_trace_begin
 	REACH_SNAP=$(cat $OFFLOAD/stats)
 	REACH_VMSTAT=$(cat /proc/vmstat)
 }
@@ -221,10 +227,7 @@ reach_end() {
 kind_window() {
 	local _k=$1 _t0 _t1 _n
 	shift
-	echo 0 >$TRACE/tracing_on
-	echo >$TRACE/trace
-	echo 1 >$TRACE/events/migrate/mm_migrate_pages/enable
-	echo 1 >$TRACE/tracing_on
+	migrations_trace_begin
 	offload_snapshot
 	_t0=$(cut -d' ' -f1 /proc/uptime)
 	drive "$_k, provider ${KIND_MODE:-none}" "$@"
@@ -467,7 +470,7 @@ kprobe_end() {
 
 # pk_kind KIND MODE SECONDS: the driver of one kind
 pk_kind() {
-	local k=$1 n="pk-$1-$2" t=$3 s mv _zs
+	local k=$1 n="pk-$1-$2" t=$3 s mv _zs _batches
 	s=$(seed_for "$n")
 	mv="/guest/migrate-verify -s $s -t $t -w 1 -n $n -m 0 -H 0 -S 0"
 	case $k in
@@ -498,11 +501,11 @@ pk_kind() {
 		fi ;;
 	f2fs | f2fs-writeback)
 		# page cache that the batch takes: its syscall batches must reach the core
-		_zs=$(offload_reason syscall_or_cpuset calls)
+		_batches=$(offload_reason syscall_or_cpuset calls)
 		kind_window $k $mv -f "/mnt/f2fs/$n" -F 2 $([ $k = f2fs-writeback ] && echo -y)
-		_zs=$(($(offload_reason syscall_or_cpuset calls) - _zs))
+		_batches=$(($(offload_reason syscall_or_cpuset calls) - _batches))
 		rm -f "/mnt/f2fs/$n"
-		[ "$2" = none ] || PK_F2FS_BATCHES=$((PK_F2FS_BATCHES + _zs)) ;;
+		[ "$2" = none ] || PK_F2FS_BATCHES=$((PK_F2FS_BATCHES + _batches)) ;;
 	mlock) kind_window $k $mv -L 2 ;;
 	ksm) kind_window $k $mv -K 2 ;;
 	swapcache) kind_window $k $mv -W 2 ;;
@@ -524,10 +527,10 @@ pk_kind() {
 	bh)
 		# a fresh filesystem of 1K blocks each window: four buffer heads a folio
 		if mke2fs -b 1024 /dev/loop2 >/dev/null 2>&1 && mount -t ext2 /dev/loop2 /mnt/bh; then
-			_zs=$(offload_reason syscall_or_cpuset calls)
+			_batches=$(offload_reason syscall_or_cpuset calls)
 			kind_window $k /guest/bh-drive -d /dev/loop2 -m /mnt/bh -s "$s" -t $t -n $n
-			_zs=$(($(offload_reason syscall_or_cpuset calls) - _zs))
-			check "no folio with buffer heads offloaded ($2: $_zs syscall batches)" test "$_zs" = 0
+			_batches=$(($(offload_reason syscall_or_cpuset calls) - _batches))
+			check "no folio with buffer heads offloaded ($2: $_batches syscall batches)" test "$_batches" = 0
 			umount /mnt/bh
 		else
 			not_ok "$k, provider $2" "no ext2 with 1K blocks on /dev/loop2"
