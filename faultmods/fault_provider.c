@@ -36,6 +36,7 @@
 #include <linux/kprobes.h>
 
 #include "fault_prng.h"
+#include "param_range.h"
 
 enum fp_mode {
 	FP_PASS,
@@ -67,16 +68,19 @@ module_param(min_batch, uint, 0644);
 MODULE_PARM_DESC(min_batch, "decline batches smaller than this, as a DMA driver would");
 
 static uint stall_us_max = 2000;
-module_param(stall_us_max, uint, 0644);
-MODULE_PARM_DESC(stall_us_max, "upper bound of a stall, in microseconds");
+static struct fault_uint_range stall_us_max_range = { &stall_us_max, 0, 1000000 };
+module_param_cb(stall_us_max, &fault_uint_range_ops, &stall_us_max_range, 0644);
+MODULE_PARM_DESC(stall_us_max, "upper bound of a stall, in microseconds (0..1000000)");
 
 static uint churn_ms_max = 20;
-module_param(churn_ms_max, uint, 0644);
-MODULE_PARM_DESC(churn_ms_max, "upper bound of the delay before re-registering, in milliseconds");
+static struct fault_uint_range churn_ms_max_range = { &churn_ms_max, 0, 10000 };
+module_param_cb(churn_ms_max, &fault_uint_range_ops, &churn_ms_max_range, 0644);
+MODULE_PARM_DESC(churn_ms_max, "upper bound of the delay before re-registering, in milliseconds (0..10000)");
 
 static uint stat_interval = 5;
-module_param(stat_interval, uint, 0444);
-MODULE_PARM_DESC(stat_interval, "seconds between the counters on the console, as rcutorture's stat_interval (0: off)");
+static struct fault_uint_range stat_interval_range = { &stat_interval, 0, 3600 };
+module_param_cb(stat_interval, &fault_uint_range_ops, &stat_interval_range, 0444);
+MODULE_PARM_DESC(stat_interval, "seconds between the counters on the console, as rcutorture's stat_interval (0: off, up to 3600)");
 
 static bool register_on_load = true;
 module_param(register_on_load, bool, 0444);
@@ -675,7 +679,12 @@ DEFINE_SHOW_ATTRIBUTE(fp_log);
 
 /* --- setup ------------------------------------------------------------------- */
 
-/* "pass:50,fail:10": unknown modes and malformed entries are refused */
+/*
+ * "pass:50,fail:10": unknown modes, malformed entries, weights above
+ * FP_WEIGHT_MAX (so that the sum cannot wrap) and an all-zero list are
+ * refused
+ */
+#define FP_WEIGHT_MAX	1000000
 static int fp_parse_weights(const char *spec)
 {
 	char *buf, *cur, *tok;
@@ -692,7 +701,7 @@ static int fp_parse_weights(const char *spec)
 
 		if (!*tok)
 			continue;
-		if (!colon || kstrtouint(colon + 1, 0, &w)) {
+		if (!colon || kstrtouint(colon + 1, 0, &w) || w > FP_WEIGHT_MAX) {
 			rc = -EINVAL;
 			break;
 		}
@@ -719,7 +728,8 @@ static int __init fault_provider_init(void)
 
 	rc = fp_parse_weights(weights);
 	if (rc) {
-		pr_err("bad weights '%s'\n", weights);
+		pr_err("bad weights '%s': mode:weight,... with modes of the list and weights 0..%u, not all 0\n",
+		       weights, FP_WEIGHT_MAX);
 		return rc;
 	}
 	fp_log = kcalloc(FP_LOG_SIZE, sizeof(*fp_log), GFP_KERNEL);

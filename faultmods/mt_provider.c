@@ -15,10 +15,13 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
+#include "param_range.h"
+
 #define MT_MAX_THREADS	16
 
 static uint threads = 2;
-module_param(threads, uint, 0444);
+static struct fault_uint_range threads_range = { &threads, 1, MT_MAX_THREADS };
+module_param_cb(threads, &fault_uint_range_ops, &threads_range, 0444);
 MODULE_PARM_DESC(threads, "work items per batch (1..16)");
 
 static uint min_batch = 2;
@@ -131,8 +134,6 @@ static int __init mt_provider_init(void)
 {
 	int rc;
 
-	if (!threads || threads > MT_MAX_THREADS)
-		return -EINVAL;
 	mt_wq = alloc_workqueue("mt_provider", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!mt_wq)
 		return -ENOMEM;

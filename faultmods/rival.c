@@ -18,9 +18,12 @@
 #include <linux/migrate_copy_offload.h>
 #include <linux/module.h>
 
+#include "param_range.h"
+
 static uint race_rounds = 100;
-module_param(race_rounds, uint, 0444);
-MODULE_PARM_DESC(race_rounds, "rounds of the registration race when no migrator is active");
+static struct fault_uint_range race_rounds_range = { &race_rounds, 0, 100000 };
+module_param_cb(race_rounds, &fault_uint_range_ops, &race_rounds_range, 0444);
+MODULE_PARM_DESC(race_rounds, "rounds of the registration race when no migrator is active (0..100000)");
 
 static bool expect_busy;
 module_param(expect_busy, bool, 0444);
