@@ -25,7 +25,7 @@ struct line {
 };
 
 static regex_t compiled[128];
-static regex_t frame_re, rip_re, at_re, subtest_re, ktap_re, kasan_access_re;
+static regex_t frame_re, guess_re, rip_re, at_re, subtest_re, ktap_re, kasan_access_re;
 static int ready;
 
 /* Frames that say nothing about where a report came from */
@@ -84,6 +84,7 @@ int triage_init(void)
 			return -1;
 		}
 	if (regcomp(&frame_re, "^ *([A-Za-z0-9_.$]+)\\+0x[0-9a-f]+/0x[0-9a-f]+( \\[[A-Za-z0-9_]+\\])?$", REG_EXTENDED) ||
+	    regcomp(&guess_re, "^ *\\?? ?([A-Za-z0-9_.$]+)\\+0x[0-9a-f]+/0x[0-9a-f]+( \\[[A-Za-z0-9_]+\\])?$", REG_EXTENDED) ||
 	    regcomp(&rip_re, "^RIP: [0-9a-f]{4}:([A-Za-z0-9_.$]+)\\+0x", REG_EXTENDED) ||
 	    regcomp(&at_re, "at: ([A-Za-z0-9_.$]+)\\+0x[0-9a-f]+/0x", REG_EXTENDED) ||
 	    regcomp(&subtest_re, "^( *)# Subtest: (.+)$", REG_EXTENDED) ||
@@ -353,6 +354,13 @@ static void title_for(const struct pattern *p, const struct line *lines, int nr,
 		break;
 	case TITLE_RIP:
 		found = find_func(lines, nr, at, &rip_re, 0, fn, sizeof(fn));
+		/*
+		 * A RIP outside any known text (a jump into freed module
+		 * text): name the code that jumped, from the stack, where
+		 * the unwinder's "? " guesses are all there is
+		 */
+		if (found)
+			found = find_func(lines, nr, at, &guess_re, 1, fn, sizeof(fn));
 		with_func(title, p->title, found, fn);
 		break;
 	case TITLE_STACK:
