@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build the guest's initramfs with the kernel's own usr/gen_init_cpio:
-# busybox-static, stress-ng and mkfs.f2fs with their shared libraries, our static guest
-# programs, the init script, the scenarios, and the modules built for the
-# kernel artifact ART. Rebuilt only when an input changed.
+# busybox-static, mkfs.f2fs with its shared libraries, a current stress-ng
+# from Debian unstable with its own libraries and ld.so under /opt/stress-ng
+# (scripts/fetch-stressng.sh; /usr/bin/stress-ng runs it through them), our
+# static guest programs, the init script, the scenarios, and the modules
+# built for the kernel artifact ART. Rebuilt only when an input changed.
 #
 #   scripts/build-initramfs.sh ART     last line: the initramfs path
 set -euo pipefail
@@ -11,7 +13,6 @@ set -euo pipefail
 art=${1:?usage: build-initramfs.sh KERNEL_ARTIFACT_DIR}
 [ -f "$art/bzImage" ] || die "no kernel artifact at $art (make kernel)"
 need_cmd busybox busybox-static
-need_cmd stress-ng stress-ng
 [ -e /bin/busybox ] && file_busybox=/bin/busybox || file_busybox=$(command -v busybox)
 ldd "$file_busybox" >/dev/null 2>&1 && die "$file_busybox is not static: apt-get install busybox-static"
 
@@ -24,14 +25,15 @@ make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null || die "building stress/ 
 # modules for this kernel
 mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
 
-stressng=$(command -v stress-ng)
+stressng=$("$TOP/scripts/fetch-stressng.sh" | tail -1)
+[ -x "$stressng/bin/stress-ng" ] || die "no stress-ng from unstable (scripts/fetch-stressng.sh)"
 # host programs the guest runs, with their shared libraries
 mkfs_f2fs=$(command -v mkfs.f2fs || echo /usr/sbin/mkfs.f2fs)	# sbin: not in every PATH
 [ -x "$mkfs_f2fs" ] || die "missing 'mkfs.f2fs': apt-get install f2fs-tools (or run 'make deps')"
-libs=$( (ldd "$stressng"; ldd "$mkfs_f2fs") | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u)
+libs=$(ldd "$mkfs_f2fs" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u)
 
 inputs=$( {
-	sha256_of "$file_busybox" "$stressng" "$mkfs_f2fs" "$0"
+	sha256_of "$file_busybox" "$stressng/bin/stress-ng" "$stressng"/lib/* "$mkfs_f2fs" "$0"
 	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" -type f \
 		-print0 | sort -z | xargs -0 sha256sum
 } | sha256sum | cut -c1-16)
@@ -45,7 +47,8 @@ mkdir -p "$BUILD/initramfs"
 list=$(tmp_file)
 {
 	for d in /bin /sbin /usr /usr/bin /usr/sbin /lib /lib64 /lib/x86_64-linux-gnu \
-		/proc /sys /dev /tmp /run /mnt /root /etc /guest /scenarios /modules; do
+		/proc /sys /dev /tmp /run /mnt /root /etc /guest /scenarios /modules \
+		/opt /opt/stress-ng /opt/stress-ng/bin /opt/stress-ng/lib; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "nod /dev/console 0600 0 0 c 5 1"
@@ -54,7 +57,12 @@ list=$(tmp_file)
 	echo "file /bin/busybox $file_busybox 0755 0 0"
 	echo "slink /bin/sh /bin/busybox 0777 0 0"
 	echo "file /init $TOP/stress/guest/init 0755 0 0"
-	echo "file /usr/bin/stress-ng $stressng 0755 0 0"
+	echo "file /opt/stress-ng/bin/stress-ng $stressng/bin/stress-ng 0755 0 0"
+	echo "file /opt/stress-ng/version $stressng/version 0644 0 0"
+	for l in "$stressng"/lib/*; do
+		echo "file /opt/stress-ng/lib/$(basename "$l") $l 0755 0 0"
+	done
+	echo "slink /usr/bin/stress-ng /guest/stress-ng 0777 0 0"
 	echo "file /sbin/mkfs.f2fs $(readlink -f "$mkfs_f2fs") 0755 0 0"
 	for l in $libs; do
 		echo "file $l $(readlink -f "$l") 0755 0 0"

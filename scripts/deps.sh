@@ -11,7 +11,8 @@ PKGS=(
 	linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev
 	ccache xz-utils cpio kmod rsync git perl python3 bsdextrautils
 	# guest and VM
-	qemu-system-x86 busybox-static stress-ng libnuma-dev
+	qemu-system-x86 busybox-static libnuma-dev
+	# (stress-ng: unstable's, fetched by scripts/fetch-stressng.sh below)
 	# mkfs.f2fs for the guest: page cache of a filesystem without buffer
 	# heads (filemap_migrate_folio, which the batch takes)
 	f2fs-tools
@@ -24,7 +25,14 @@ for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# the current stress-ng for the guest, from Debian unstable (nothing installed)
+fetch_stressng() {
+	[ "${1:-}" = --check ] || "$TOP/scripts/fetch-stressng.sh" >/dev/null
+}
+if [ ${#missing[@]} -eq 0 ]; then
+	fetch_stressng "${1:-}"
+	exit 0
+fi
 
 if [ "${1:-}" = --check ] || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 	die "missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]})"
@@ -37,3 +45,4 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp
 	apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/deps-apt.log" 2>&1 ||
 		die "apt-get install failed for: ${missing[*]} (see ${TMPDIR:-/tmp}/deps-apt.log)"
 fi
+fetch_stressng

@@ -8,14 +8,17 @@
 #   scripts/fetch-deb.sh SUITE PACKAGE
 #   scripts/fetch-deb.sh --source SUITE PACKAGE   the source package instead,
 #       unpacked (orig tarball and Debian's patches) into build/debs/PKG_VERSION.src
+#   scripts/fetch-deb.sh --depends SUITE PACKAGE  print the packages PACKAGE
+#       depends on directly there (the first of each alternative), one a line
 #
 # Exit 2 with one line when the suite or the package is unknown there (the
 # line names the versions the archive has, if any).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-source=0
+source=0 depends=0
 [ "${1:-}" != --source ] || { source=1; shift; }
+[ "${1:-}" != --depends ] || { depends=1; shift; }
 suite=${1:-} pkg=${2:-}
 [ -n "$suite" ] && [ -n "$pkg" ] || die "usage: fetch-deb.sh SUITE PACKAGE"
 case $suite in
@@ -44,6 +47,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(date +%F)" ]; then
 	apt-get "${apt_opts[@]}" -q update >"$dir/update.log" 2>&1 ||
 		die "apt-get update of $suite failed (see $dir/update.log)"
 	date +%F >"$stamp"
+fi
+if [ $depends = 1 ]; then
+	apt-cache "${apt_opts[@]}" show --no-all-versions "$pkg" >/dev/null 2>&1 || die "$suite has no package $pkg"
+	# "  Depends: libc6" and "    libfoo" (an alternative): first ones only
+	apt-cache "${apt_opts[@]}" depends --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances "$pkg" 2>/dev/null |
+		sed -n 's/^ *|\?Depends: \([^<]*\)$/\1/p' | sort -u
+	exit 0
 fi
 if [ $source = 1 ]; then
 	ver=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -1 || true)

@@ -221,8 +221,9 @@ reach_end() {
 
 # kind_window KIND COMMAND...: one page kind's driver alone, as a test
 # point, with what it moved: migrate_pages calls of every reason (the
-# tracepoint, top-level buffer), offload calls and folios, and the guest
-# seconds, on a "KIND:" line that the host gathers into kinds.txt.
+# tracepoint, top-level buffer; also per reason, "reasons=r:n,..."),
+# offload calls and folios, and the guest seconds, on a "KIND:" line that
+# the host gathers into kinds.txt.
 # KIND_MODE names the provider mode of the window.
 kind_window() {
 	local _k=$1 _t0 _t1 _n
@@ -234,7 +235,7 @@ kind_window() {
 	_t1=$(cut -d' ' -f1 /proc/uptime)
 	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
 	_n=$(grep -c 'mm_migrate_pages:' $TRACE/trace)
-	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios)"
+	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios) reasons=$(trace_reason_counts $TRACE/trace | awk '{ printf "%s%s:%d", (NR > 1 ? "," : ""), $2, $1 } END { if (!NR) printf "none" }')"
 }
 
 # drive NAME COMMAND...: a guest driver as a test point
@@ -593,4 +594,35 @@ mthp_allocs() {
 		[ -r $d/stats/anon_fault_alloc ] && n=$((n + $(cat $d/stats/anon_fault_alloc)))
 	done
 	echo $n
+}
+
+# --- stress-ng (Debian unstable's, /opt/stress-ng) --------------------------------
+# sng NAME SECONDS OPTION...: one stress-ng run with --verify, seeded from
+# the run's seed; fails on any exit but 0, with the end of its log
+# (/tmp/sng-NAME.log) as the diagnostic
+sng() {
+	local name=$1 secs=$2 rc=0
+	shift 2
+	stress-ng --seed "$(seed_for "stress-ng-$name")" --timeout "${secs}s" --verify \
+		--metrics-brief "$@" >/tmp/sng-$name.log 2>&1 || rc=$?
+	if [ $rc != 0 ]; then
+		echo "# stress-ng $name: exit $rc"
+		# its own findings first (pr_fail lines), then how it ended
+		{ grep -m4 ' fail: ' /tmp/sng-$name.log; tail -4 /tmp/sng-$name.log; } | sed 's/^/# /'
+		return 1
+	fi
+	sed -n 's/.*metrc: \[[0-9]*\] *\([a-z-]* *[0-9].*\)/# stress-ng: \1/p' /tmp/sng-$name.log | head -3
+}
+
+# sng_moved NAME SECONDS OPTION...: sng while pid-mover moves the
+# anonymous memory of stress-ng's NAME workers (comm stress-ng-NAME), so
+# that the stressor's own --verify checks pages that went through the
+# batch; fails when either fails or nothing of theirs moved
+sng_moved() {
+	local name=$1 mp rc=0
+	/guest/pid-mover -c "stress-ng-$name" -t "$2" -s "$(seed_for "pid-mover-$name")" &
+	mp=$!
+	sng "$@" || rc=1
+	wait $mp || rc=1
+	return $rc
 }
