@@ -12,6 +12,11 @@
  * (page_word()). A write through the pin that lands after migration copied
  * the page ahead of its move, with the pin gone by the move, is exactly
  * what the batch must never lose.
+ *
+ * With longterm=1 the pin is FOLL_LONGTERM, as for an RDMA registration
+ * or a VFIO mapping: the kernel first moves the pages out of ZONE_MOVABLE
+ * and CMA (migration reason longterm_pin), so a guest booted with
+ * movablecore= sends those moves through the batch.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +29,10 @@
 #include <linux/uaccess.h>
 
 #define DMA_PINNER_MAX_PAGES	64
+
+static bool longterm;
+module_param(longterm, bool, 0644);
+MODULE_PARM_DESC(longterm, "pin with FOLL_LONGTERM: pages in ZONE_MOVABLE or CMA move first");
 
 struct dma_pinner_req {
 	u64 addr;
@@ -70,7 +79,8 @@ static ssize_t dma_pinner_write(struct file *file, const char __user *ubuf,
 	if (!req.pages || req.pages > DMA_PINNER_MAX_PAGES ||
 	    !PAGE_ALIGNED(req.addr) || req.delay_us > 100000)
 		return -EINVAL;
-	pinned = pin_user_pages_fast(req.addr, req.pages, FOLL_WRITE, pages);
+	pinned = pin_user_pages_fast(req.addr, req.pages,
+				     FOLL_WRITE | (READ_ONCE(longterm) ? FOLL_LONGTERM : 0), pages);
 	if (pinned < 0)
 		return pinned;
 	/* the transfer is under way: the pages may move meanwhile */

@@ -76,7 +76,8 @@ valid_seed() {
 SCENARIOS_DIR=$TOP/stress/scenarios
 
 # scenario_var NAME VAR: the value a scenario's header sets (DESCRIPTION,
-# EXPECT, DURATION, SILENCE, REACHES, KIND, PROVIDER), empty when unset.
+# EXPECT, DURATION, SETUP_SECONDS, SILENCE, REACHES, KIND, PROVIDER,
+# BOOT_ARGS), empty when unset.
 # The header is the file's assignments; sourcing it defines run() and the
 # like but runs nothing.
 scenario_var() {

@@ -74,8 +74,12 @@ args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 # a scenario's own boot parameters (kmemleak=on for the leak oracle)
 boot_args=$(scenario_var "$scenario" BOOT_ARGS)
 [ -z "$boot_args" ] || args+=" $boot_args"
-# generous: TCG runs the guest an order of magnitude slower than native
-timeout_s=${TIMEOUT:-$((duration * 3 + 240))}
+# generous: TCG runs the guest an order of magnitude slower than native.
+# SETUP_SECONDS in a scenario's header: the guest time it needs whatever
+# its DURATION (pagekinds: 120 windows, each with its own setup)
+setup_s=$(scenario_var "$scenario" SETUP_SECONDS)
+[[ ${setup_s:-0} =~ ^[0-9]+$ ]] || die "scenario $scenario: bad SETUP_SECONDS '$setup_s'"
+timeout_s=${TIMEOUT:-$((duration * 3 + 240 + ${setup_s:-0}))}
 echo "$timeout_s" >"$out/timeout"
 # a negative control stops at its own title; any other run at its first finding
 stop_on=${STOP_ON:-first}

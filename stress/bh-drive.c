@@ -298,7 +298,9 @@ int main(int argc, char **argv)
 		pthread_create(&tids[i], NULL, churn, (void *)i);
 	s = seed;
 	end = time(NULL) + seconds;
-	while (time(NULL) < end && !__atomic_load_n(&failed, __ATOMIC_RELAXED))
+	/* metadata under I/O refuses to move: see window_open() */
+	while (window_open(time(NULL), end, seconds, st_moved && st_writes) &&
+	       !__atomic_load_n(&failed, __ATOMIC_RELAXED))
 		move_some(&s, map, dev_pages);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < CHURNERS; i++)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAGE	4096UL
@@ -136,6 +137,20 @@ static inline int memory_nodes(int *nodes, int max)
 			s++;
 	}
 	return n;
+}
+
+/*
+ * Whether a driver's window goes on: until end, then, as long as nothing
+ * has moved yet, up to three times as long again (at least 5 s more). A
+ * window of a second under a stalling provider, or among pages that
+ * refuse to move (pinned, under I/O), may make only a call or two; this
+ * way "progress" judges the driver, not the luck of those calls.
+ */
+static inline int window_open(time_t now, time_t end, int seconds, int moved)
+{
+	int extra = 3 * seconds > 5 ? 3 * seconds : 5;
+
+	return now < end || (!moved && now < end + extra);
 }
 
 /* a counter from /proc/vmstat, or -1 */

@@ -32,7 +32,17 @@
  *             that a read faults them back as swap-cache folios, which the
  *             next move migrates (needs swap: zram in the guest)
  * Moves are move_pages(2) of a few pages, and now and then migrate_pages(2)
- * of the whole process from one node to another.
+ * of the whole process from one node to another (reason syscall). With
+ * -R, each move takes one of the listed ways at random (seeded):
+ *   move_pages    as above
+ *   mbind         mbind(2) MPOL_BIND with MPOL_MF_MOVE to the target node,
+ *                 then MPOL_DEFAULT again (reason mempolicy_mbind)
+ *   soft_offline  madvise(MADV_SOFT_OFFLINE) of one page: the kernel moves
+ *                 it off a page it then retires (reason memory_failure).
+ *                 Each retires a 4K page for good, so at most one move in
+ *                 eight takes this way
+ * The pages moved either way are checked like the others; placement only
+ * for move_pages, the only way that reports it.
  * Output: a KTAP subtest, one line per write(2) so that /dev/kmsg keeps it
  * whole.
  *
@@ -66,6 +76,11 @@
 #define THP		(2UL << 20)
 #define MAX_BATCH	512
 #define MPOL_MF_MOVE	(1 << 1)
+#define MPOL_DEFAULT	0
+#define MPOL_BIND	2
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
 
 enum kind { K_ANON, K_THP, K_MTHP, K_SHMEM, K_FILE, K_MLOCK, K_KSM, K_SWAPCACHE, NR_KINDS };
 
@@ -91,6 +106,11 @@ static uint8_t **addr;		/* per page */
 static uint8_t *page_kind;	/* per page: its region's kind */
 static uint64_t seed = 1;
 static int seconds = 10, writers = 1, max_batch = 64, placement = 1, process_moves = 1;
+
+enum { MV_MOVE_PAGES, MV_MBIND, MV_SOFT_OFFLINE, NR_MOVERS };
+static const char *const mover_name[NR_MOVERS] = { "move_pages", "mbind", "soft_offline" };
+static int movers[NR_MOVERS] = { MV_MOVE_PAGES }, nr_movers = 1;
+static unsigned long st_by_mover[NR_MOVERS], st_retired;
 static const char *name = "migrate-verify";
 static const char *file_path;
 static int file_fd = -1, flush;
@@ -330,6 +350,58 @@ static void move_process(int from, int to)
 	}
 }
 
+/*
+ * Moves pages[n] toward target the way of mover; status[] gets the node
+ * each page is on afterwards (move_pages reports it; the others ask)
+ */
+static long move_by(int mover, const struct region *r, void **pages, int *want, size_t n,
+		    int target, int *status)
+{
+	unsigned long mask = 1UL << target;
+	long rc;
+
+	switch (mover) {
+	case MV_MBIND:
+		rc = syscall(SYS_mbind, pages[0], n * (r->unit > 1 ? r->unit : 1) * PAGE,
+			     MPOL_BIND, &mask, 64, MPOL_MF_MOVE);
+		/* the policy goes, the pages stay where they were moved */
+		syscall(SYS_mbind, pages[0], n * (r->unit > 1 ? r->unit : 1) * PAGE,
+			MPOL_DEFAULT, NULL, 0, 0);
+		break;
+	case MV_SOFT_OFFLINE:
+		n = 1;
+		rc = madvise(pages[0], PAGE, MADV_SOFT_OFFLINE);
+		if (!rc)
+			st_retired++;
+		break;
+	default:
+		return syscall(SYS_move_pages, 0, n, pages, want, status, MPOL_MF_MOVE);
+	}
+	/* where they are now: move_pages with no nodes only asks */
+	if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0))
+		for (size_t i = 0; i < n; i++)
+			status[i] = -1;
+	return rc;
+}
+
+/* "mbind,soft_offline": the ways of moving that -R allows */
+static int parse_movers(char *list)
+{
+	char *tok;
+
+	nr_movers = 0;
+	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		int m;
+
+		for (m = 0; m < NR_MOVERS && strcmp(tok, mover_name[m]); m++)
+			;
+		if (m == NR_MOVERS || nr_movers == NR_MOVERS)
+			return -1;
+		movers[nr_movers++] = m;
+	}
+	return nr_movers ? 0 : -1;
+}
+
 static void move_some(uint64_t *s, int check_placement)
 {
 	static void *pages[MAX_BATCH];
@@ -338,7 +410,7 @@ static void move_some(uint64_t *s, int check_placement)
 	size_t units = r->pages / r->unit;
 	size_t n = r->unit > 1 ? r->unit : 1 + rnd(s) % max_batch;
 	size_t start = r->unit > 1 ? (rnd(s) % units) * r->unit : rnd(s) % r->pages;
-	int target = nodes[rnd(s) % nr_nodes];
+	int target = nodes[rnd(s) % nr_nodes], mover;
 	long rc;
 
 	if (rnd(s) % 8 == 0)
@@ -357,10 +429,14 @@ static void move_some(uint64_t *s, int check_placement)
 		want[i] = target;
 		status[i] = -1;
 	}
-	rc = syscall(SYS_move_pages, 0, n, pages, want, status, MPOL_MF_MOVE);
+	mover = movers[rnd(s) % nr_movers];
+	if (mover == MV_SOFT_OFFLINE && rnd(s) % 8)
+		mover = MV_MOVE_PAGES;
+	rc = move_by(mover, r, pages, want, n, target, status);
 	st_calls++;
-	if (rc < 0 && errno != ENOMEM && errno != EBUSY) {
-		say("# move_pages failed: %s", strerror(errno));
+	st_by_mover[mover]++;
+	if (rc < 0 && errno != ENOMEM && errno != EBUSY && errno != EIO && errno != EAGAIN) {
+		say("# %s failed: %s", mover_name[mover], strerror(errno));
 		st_other++;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -384,7 +460,8 @@ static void move_some(uint64_t *s, int check_placement)
 		 * merges into a page wherever it is) nor swap-cache ones (pushed
 		 * out and faulted back anywhere)
 		 */
-		if (check_placement && status[i] == target && r->kind != K_KSM &&
+		if (check_placement && mover == MV_MOVE_PAGES && status[i] == target &&
+		    r->kind != K_KSM &&
 		    r->kind != K_SWAPCACHE && node_of(first) != target) {
 			say("# placement: page %zu reported on node %d but is on node %d",
 			    first, target, node_of(first));
@@ -402,7 +479,7 @@ int main(int argc, char **argv)
 	time_t end;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "s:t:m:H:T:S:f:F:L:K:W:w:b:n:Ppy")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:m:H:T:S:f:F:L:K:W:w:b:n:R:Ppy")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': seconds = atoi(optarg); break;
@@ -421,8 +498,14 @@ int main(int argc, char **argv)
 		case 'P': placement = 0; break;
 		case 'p': process_moves = 0; break;
 		case 'y': flush = 1; break;
+		case 'R':
+			if (parse_movers(optarg)) {
+				fprintf(stderr, "migrate-verify: -R takes a list of move_pages, mbind, soft_offline\n");
+				return 2;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-T MB] [-S MB] [-f file -F MB] [-L MB] [-K MB] [-W MB] [-w n] [-b pages] [-n name] [-P] [-p] [-y]\n");
+			fprintf(stderr, "usage: migrate-verify [-s seed] [-t s] [-m MB] [-H MB] [-T MB] [-S MB] [-f file -F MB] [-L MB] [-K MB] [-W MB] [-w n] [-b pages] [-n name] [-R ways] [-P] [-p] [-y]\n");
 			return 2;
 		}
 	}
@@ -504,6 +587,10 @@ int main(int argc, char **argv)
 	    nr_nodes, writers);
 	say("  # %s: move_pages calls %lu, pages moved %lu, busy %lu, errors %lu, checked %lu, writes %lu, migrate_pages %lu",
 	    name, st_calls, st_moved, st_busy, st_other, st_checked, st_writes, st_process_moves);
+	if (nr_movers > 1 || movers[0] != MV_MOVE_PAGES)
+		say("  # %s: moves by move_pages %lu, mbind %lu, soft_offline %lu (pages retired %lu)",
+		    name, st_by_mover[MV_MOVE_PAGES], st_by_mover[MV_MBIND],
+		    st_by_mover[MV_SOFT_OFFLINE], st_retired);
 	for (int i = 0; i < nr_regions; i++)
 		say("  # %s: region %s %zu pages, moved %lu", name, regions[i].name, regions[i].pages,
 		    st_moved_kind[regions[i].kind]);

@@ -319,12 +319,8 @@ int main(int argc, char **argv)
 		pthread_create(&tids[i], NULL, reader, (void *)i);
 	s = seed;
 	end = time(NULL) + seconds;
-	/*
-	 * Pinned pages refuse to move, and a window of a second in stall mode
-	 * may make only a call or two: go on (up to three times as long) until
-	 * a page has moved, so that "progress" judges the driver, not the luck.
-	 */
-	while ((time(NULL) < end || (!st_moved && time(NULL) < end + 3 * seconds)) &&
+	/* pinned pages refuse to move: see window_open() */
+	while (window_open(time(NULL), end, seconds, st_moved > 0) &&
 	       !__atomic_load_n(&failed, __ATOMIC_RELAXED))
 		move_some(&s);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);

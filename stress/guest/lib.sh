@@ -473,7 +473,9 @@ kprobe_end() {
 pk_kind() {
 	local k=$1 n="pk-$1-$2" t=$3 s mv _zs _batches
 	s=$(seed_for "$n")
-	mv="/guest/migrate-verify -s $s -t $t -w 1 -n $n -m 0 -H 0 -S 0"
+	# every way of moving a page that migrate-verify has: the reasons
+	# syscall, mempolicy_mbind and memory_failure (soft offline)
+	mv="/guest/migrate-verify -s $s -t $t -w 1 -n $n -m 0 -H 0 -S 0 -R ${PK_MOVERS:-move_pages,mbind,soft_offline}"
 	case $k in
 	anon) kind_window $k $mv -m 2 ;;
 	thp) kind_window $k $mv -H 4 ;;
@@ -513,6 +515,12 @@ pk_kind() {
 	pin) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -n $n ;;
 	pin-thp) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 1024 -H -n $n ;;
 	pin-kmod) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -k -n $n ;;
+	pin-longterm | pin-longterm-shmem)
+		# FOLL_LONGTERM: pages in ZONE_MOVABLE move out first (longterm_pin)
+		echo 1 >/sys/module/dma_pinner/parameters/longterm
+		kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -k \
+			$([ $k = pin-longterm-shmem ] && echo -S) -n $n
+		echo 0 >/sys/module/dma_pinner/parameters/longterm ;;
 	pin-kmod-shmem) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -k -S -n $n ;;
 	pin-shmem) kind_window $k /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -t $t -p 128 -S -n $n ;;
 	pin-shmem-thp)
