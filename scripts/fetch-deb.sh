@@ -2,8 +2,9 @@
 # Fetch one package from another Debian suite (unstable, bookworm-backports)
 # without touching the system's sources: a private sources list and state
 # under build/apt/SUITE, `apt-get download`, then `dpkg -x` into
-# build/debs/PKG_VERSION. Nothing is installed. Prints the version it got
-# on stderr and the extracted directory as its last line.
+# build/debs/PKG_VERSION. Nothing is installed. Says on stderr which
+# version it fetched (when it fetches), and prints the extracted directory
+# as its last line.
 #
 #   scripts/fetch-deb.sh SUITE PACKAGE
 #   scripts/fetch-deb.sh --source SUITE PACKAGE   the source package instead,
@@ -74,12 +75,13 @@ if [ $source = 1 ]; then
 		(cd "$work" && apt-get "${apt_opts[@]}" -q source --download-only "$pkg=$ver" >"$dir/download.log" 2>&1) ||
 			die "apt-get source $pkg from $suite failed (see $dir/download.log)"
 		dpkg-source --no-check -x "$work"/*.dsc "$out.tmp" >/dev/null && mv "$out.tmp" "$out"
+		progress "fetched $pkg $ver (source) from $suite into $out"
 	fi
 elif [ ! -d "$out" ]; then
 	work=$(tmp_dir)
 	(cd "$work" && apt-get "${apt_opts[@]}" -q download "$pkg" >"$dir/download.log" 2>&1) ||
 		die "apt-get download $pkg from $suite failed (see $dir/download.log)"
 	dpkg -x "$work"/*.deb "$out.tmp" && mv "$out.tmp" "$out"
+	progress "fetched $pkg $ver from $suite into $out"
 fi
-progress "fetched $pkg $ver from $suite into $out"
 echo "$out"
