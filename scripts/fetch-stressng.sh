@@ -10,8 +10,8 @@
 #   scripts/fetch-stressng.sh     last line: build/stress-ng-VERSION
 #
 # The directory has bin/stress-ng, lib/ (every needed soname, ld.so
-# included) and version. Fetched once per version; the unstable suite
-# moves on, so the version is whatever it has today, and named.
+# included) and version. Fetched once, then kept (STRESSNG_REFRESH=1 takes
+# what unstable has today, named by its version: the suite moves on).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +21,15 @@ fetch() {
 	"$TOP/scripts/fetch-deb.sh" "$SUITE" "$1" | tail -1
 }
 
+# The one fetched before, unless STRESSNG_REFRESH=1: a run repeated from
+# its seed next month gets the same stress-ng, and no network is needed
+if [ "${STRESSNG_REFRESH:-0}" != 1 ]; then
+	have=$(ls -d "$BUILD"/stress-ng-*/ 2>/dev/null | sort -V | tail -1)
+	if [ -n "$have" ] && [ -x "$have/bin/stress-ng" ] && [ -f "$have/version" ]; then
+		echo "${have%/}"
+		exit 0
+	fi
+fi
 pkg_dir=$(fetch stress-ng)
 ver=${pkg_dir##*/stress-ng_}
 out=$BUILD/stress-ng-$ver

@@ -358,8 +358,12 @@ static long move_by(int mover, const struct region *r, void **pages, int *want, 
 		    int target, int *status)
 {
 	unsigned long mask = 1UL << target;
+	int before[MAX_BATCH];
 	long rc;
 
+	/* mbind and soft offline say nothing of where pages went: ask before and after */
+	if (mover != MV_MOVE_PAGES && syscall(SYS_move_pages, 0, n, pages, NULL, before, 0))
+		return -1;
 	switch (mover) {
 	case MV_MBIND:
 		rc = syscall(SYS_mbind, pages[0], n * (r->unit > 1 ? r->unit : 1) * PAGE,
@@ -377,9 +381,15 @@ static long move_by(int mover, const struct region *r, void **pages, int *want, 
 	default:
 		return syscall(SYS_move_pages, 0, n, pages, want, status, MPOL_MF_MOVE);
 	}
-	/* where they are now: move_pages with no nodes only asks */
+	/*
+	 * where they are now: move_pages with no nodes only asks. A page
+	 * counts as moved to target only if it was elsewhere before
+	 */
 	if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0))
 		for (size_t i = 0; i < n; i++)
+			status[i] = -1;
+	for (size_t i = 0; i < n; i++)
+		if (before[i] == target)
 			status[i] = -1;
 	return rc;
 }

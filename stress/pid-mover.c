@@ -38,7 +38,7 @@ static long move_process(int pid, size_t min_bytes, const int *nodes, int nr_nod
 			 uint64_t *seed)
 {
 	static void *pages[MAX_PAGES];
-	static int want[MAX_PAGES], status[MAX_PAGES];
+	static int want[MAX_PAGES], status[MAX_PAGES], before[MAX_PAGES];
 	char path[64], line[512];
 	long moved = 0;
 	FILE *maps;
@@ -67,11 +67,14 @@ static long move_process(int pid, size_t min_bytes, const int *nodes, int nr_nod
 				pages[n] = (void *)a;
 				want[n] = node;
 			}
+			/* where they are: a page already on the node does not count */
+			if (syscall(SYS_move_pages, pid, n, pages, NULL, before, 0) < 0)
+				break;	/* the process is gone, or the mapping */
 			rc = syscall(SYS_move_pages, pid, n, pages, want, status, MPOL_MF_MOVE);
 			if (rc < 0)
-				break;	/* the process is gone, or the mapping */
+				break;
 			for (i = 0; i < n; i++)
-				moved += status[i] == node;
+				moved += status[i] == node && before[i] != node;
 		}
 	}
 	fclose(maps);

@@ -612,7 +612,7 @@ sng() {
 	local name=$1 secs=$2 rc=0
 	shift 2
 	stress-ng --seed "$(seed_for "stress-ng-$name")" --timeout "${secs}s" --verify \
-		--metrics-brief "$@" >/tmp/sng-$name.log 2>&1 || rc=$?
+		--metrics-brief "$@" </dev/null >/tmp/sng-$name.log 2>&1 || rc=$?
 	if [ $rc != 0 ]; then
 		echo "# stress-ng $name: exit $rc"
 		# its own findings first (pr_fail lines), then how it ended
