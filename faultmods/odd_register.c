@@ -336,16 +336,16 @@ static int __init odd_register_init(void)
 
 static void __exit odd_register_exit(void)
 {
+	char line[256];
+	int i, n = 0;
+
 	/* Only reachable unregistered: the registration holds a reference */
 	kthread_stop(odd_worker);
 	debugfs_remove_recursive(odd_dir);
-	pr_info("calls=%lld probes=%lld handovers=%lld ok=%lld busy=%lld violations=%lld\n",
-		atomic64_read(&odd_counter[ODD_CALLS]),
-		atomic64_read(&odd_counter[ODD_PROBES]),
-		atomic64_read(&odd_counter[ODD_HANDOVERS]),
-		atomic64_read(&odd_counter[ODD_HANDOVER_OK]),
-		atomic64_read(&odd_counter[ODD_HANDOVER_BUSY]),
-		atomic64_read(&odd_counter[ODD_VIOLATIONS]));
+	for (i = 0; i < ODD_NR; i++)
+		n += scnprintf(line + n, sizeof(line) - n, " %s=%lld", odd_counter_names[i],
+			       atomic64_read(&odd_counter[i]));
+	pr_info("final:%s\n", line);
 }
 
 module_init(odd_register_init);

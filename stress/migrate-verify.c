@@ -358,6 +358,7 @@ static long move_by(int mover, const struct region *r, void **pages, int *want, 
 		    int target, int *status)
 {
 	unsigned long mask = 1UL << target;
+	size_t len = n * (r->unit > 1 ? r->unit : 1) * PAGE;
 	int before[MAX_BATCH];
 	long rc;
 
@@ -366,11 +367,9 @@ static long move_by(int mover, const struct region *r, void **pages, int *want, 
 		return -1;
 	switch (mover) {
 	case MV_MBIND:
-		rc = syscall(SYS_mbind, pages[0], n * (r->unit > 1 ? r->unit : 1) * PAGE,
-			     MPOL_BIND, &mask, 64, MPOL_MF_MOVE);
+		rc = syscall(SYS_mbind, pages[0], len, MPOL_BIND, &mask, 64, MPOL_MF_MOVE);
 		/* the policy goes, the pages stay where they were moved */
-		syscall(SYS_mbind, pages[0], n * (r->unit > 1 ? r->unit : 1) * PAGE,
-			MPOL_DEFAULT, NULL, 0, 0);
+		syscall(SYS_mbind, pages[0], len, MPOL_DEFAULT, NULL, 0, 0);
 		break;
 	case MV_SOFT_OFFLINE:
 		n = 1;

@@ -98,8 +98,13 @@ provider_load() {
 	fi
 }
 
+# stat_of FILE KEY: the value of KEY in a "key value" stats file
+stat_of() {
+	awk -v k="$2" '$1 == k { print $2 }' "$1"
+}
+
 provider_stat() {
-	awk -v k="$1" '$1 == k { print $2 }' $FP/stats
+	stat_of $FP/stats "$1"
 }
 
 # provider_unload: unregister, then rmmod must succeed (no leaked reference)
@@ -243,6 +248,11 @@ drive() {
 	local _name=$1
 	shift
 	if "$@"; then ok "$_name"; else not_ok "$_name"; fi
+}
+
+# waited PID NAME: a job started with & as a test point, once it has ended
+waited() {
+	if wait "$1"; then ok "$2"; else not_ok "$2"; fi
 }
 
 # --- benchmark windows (make bench) ---------------------------------------------
