@@ -24,7 +24,8 @@ fetch() {
 # The one fetched before, unless STRESSNG_REFRESH=1: a run repeated from
 # its seed next month gets the same stress-ng, and no network is needed
 if [ "${STRESSNG_REFRESH:-0}" != 1 ]; then
-	have=$(ls -d "$BUILD"/stress-ng-*/ 2>/dev/null | sort -V | tail -1)
+	# (none yet on a fresh machine: ls fails, and pipefail must not end us)
+	have=$(ls -d "$BUILD"/stress-ng-*/ 2>/dev/null | sort -V | tail -1 || true)
 	if [ -n "$have" ] && [ -x "$have/bin/stress-ng" ] && [ -f "$have/version" ]; then
 		echo "${have%/}"
 		exit 0
