@@ -14,8 +14,9 @@ BUDGET ?=
 SHARD ?=
 EXTRA_PATCHES ?=
 KERNEL_SRC ?=
+BASE ?=
 COVERAGE ?=
-export EXTRA_PATCHES KERNEL_SRC COVERAGE
+export EXTRA_PATCHES KERNEL_SRC COVERAGE BASE
 
 S := scripts
 
@@ -32,7 +33,7 @@ help:
 	@echo "make bench       intensity, overhead, pipeline, detection (ratios, one run)"
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
 	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
-	@echo "make mutants     every broken variant in patches/mutants/, caught or missed"
+	@echo "make mutants     every broken variant in patches/BASE/mutants/, caught or missed"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make kernel | modules | initramfs | deps | clean"
 

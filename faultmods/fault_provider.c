@@ -23,8 +23,6 @@
 #include <linux/fault-inject.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
-#include <linux/migrate.h>
-#include <linux/migrate_copy_offload.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -36,6 +34,7 @@
 #include <linux/kprobes.h>
 
 #include "fault_prng.h"
+#include "offload_compat.h"
 #include "param_range.h"
 
 enum fp_mode {
@@ -206,7 +205,7 @@ static unsigned int fp_copy(struct list_head *dst_list, struct list_head *src_li
 			*rc = folio_mc_copy(dst, src);
 			if (*rc)
 				break;
-			migrate_mark_content_copied(dst);
+			offload_mark_copied(dst);
 			copied++;
 		}
 		i++;
@@ -536,7 +535,7 @@ static int fp_register(void)
 
 	atomic_set(&fp_state, FP_REGISTERING);
 	atomic_set(&fp_unregister_returned, 0);
-	rc = migrate_offload_register(&fp_migrator);
+	rc = offload_register(&fp_migrator);
 	atomic_set(&fp_state, rc ? FP_UNREGISTERED : FP_REGISTERED);
 	if (!rc)
 		atomic64_inc(&fp_counter[FPC_REGISTERS]);

@@ -8,13 +8,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
-#include <linux/migrate.h>
-#include <linux/migrate_copy_offload.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
+#include "offload_compat.h"
 #include "param_range.h"
 
 #define MT_MAX_THREADS	16
@@ -46,7 +45,7 @@ static void mt_copy_slice(struct work_struct *work)
 		s->rc = folio_mc_copy(s->dst[i], s->src[i]);
 		if (s->rc)
 			return;
-		migrate_mark_content_copied(s->dst[i]);
+		offload_mark_copied(s->dst[i]);
 		cond_resched();
 	}
 }
@@ -120,7 +119,7 @@ static int mt_registered_set(void *data, u64 val)
 
 	mutex_lock(&mt_lock);
 	if (val && !mt_registered)
-		rc = migrate_offload_register(&mt_migrator);
+		rc = offload_register(&mt_migrator);
 	else if (!val && mt_registered)
 		rc = migrate_offload_unregister(&mt_migrator);
 	if (!rc)

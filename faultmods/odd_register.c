@@ -26,13 +26,12 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
-#include <linux/migrate.h>
-#include <linux/migrate_copy_offload.h>
 #include <linux/module.h>
 #include <linux/rwsem.h>
 #include <linux/seq_file.h>
 #include <linux/wait.h>
 
+#include "offload_compat.h"
 #include "param_range.h"
 
 static char *place = "callback";
@@ -148,16 +147,16 @@ static void odd_probe(void)
 	int rc;
 
 	odd_count(ODD_PROBES);
-	rc = migrate_offload_register(cur);
+	rc = offload_register(cur);
 	if (rc != -EBUSY)
 		odd_callback_register_not_busy(cur->name, rc);
-	rc = migrate_offload_register(other);
+	rc = offload_register(other);
 	if (rc != -EBUSY)
 		odd_callback_register_not_busy(other->name, rc);
 	rc = migrate_offload_unregister(other);
 	if (rc != -EINVAL)
 		odd_callback_foreign_unregister_accepted(rc);
-	rc = migrate_offload_set_reasons(migrate_offload_get_reasons());
+	rc = offload_set_own_reasons(cur);
 	if (rc)
 		odd_callback_set_reasons_failed(rc);
 }
@@ -178,7 +177,7 @@ static void odd_handover(void)
 	atomic_set(&odd_work_pending, 1);
 	wake_up(&odd_worker_wq);
 	do {
-		rc = migrate_offload_register(other);
+		rc = offload_register(other);
 		if (rc != -EBUSY)
 			break;
 		usleep_range(1000, 2000);
@@ -212,7 +211,7 @@ static int odd_copy(struct list_head *dst_list, struct list_head *src_list,
 			odd_probe();
 		up_read(&odd_sem);
 	}
-	return folios_mc_copy(dst_list, src_list, nr);
+	return offload_cpu_copy(dst_list, src_list, nr);
 }
 
 /* Unregisters the migrator a handover leaves, from process context */
@@ -236,7 +235,7 @@ static int odd_worker_fn(void *unused)
 			odd_cur = NULL;
 			/* The slot stayed busy for the whole wait: take it now */
 			if (odd_handover_rc == -EBUSY && !odd_stopping) {
-				rc = migrate_offload_register(odd_other(from));
+				rc = offload_register(odd_other(from));
 				if (rc)
 					odd_handover_register_failed(rc);
 				else
@@ -294,7 +293,7 @@ static struct dentry *odd_dir;
 /* Registers, lets the series use us, then fails the init on purpose */
 static int odd_init_fails(void)
 {
-	int rc = migrate_offload_register(&odd_a);
+	int rc = offload_register(&odd_a);
 
 	if (rc) {
 		pr_err("init-fails: register failed: %d\n", rc);
@@ -324,7 +323,7 @@ static int __init odd_register_init(void)
 	debugfs_create_file("stop", 0200, odd_dir, NULL, &odd_stop_fops);
 	debugfs_create_file("stats", 0444, odd_dir, NULL, &odd_stats_fops);
 	odd_cur = &odd_a;
-	rc = migrate_offload_register(&odd_a);
+	rc = offload_register(&odd_a);
 	if (rc) {
 		pr_err("register failed: %d\n", rc);
 		debugfs_remove_recursive(odd_dir);

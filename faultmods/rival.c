@@ -14,10 +14,9 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
-#include <linux/migrate.h>
-#include <linux/migrate_copy_offload.h>
 #include <linux/module.h>
 
+#include "offload_compat.h"
 #include "param_range.h"
 
 static uint race_rounds = 100;
@@ -32,7 +31,7 @@ MODULE_PARM_DESC(expect_busy, "another migrator is active: check -EBUSY and -EIN
 static int rival_copy(struct list_head *dst_list, struct list_head *src_list,
 		      unsigned int nr)
 {
-	return folios_mc_copy(dst_list, src_list, nr);
+	return offload_cpu_copy(dst_list, src_list, nr);
 }
 
 static struct migrator rival_a = {
@@ -75,7 +74,7 @@ static int racer_fn(void *data)
 	struct racer *r = data;
 
 	wait_for_completion(r->go);
-	r->rc = migrate_offload_register(r->m);
+	r->rc = offload_register(r->m);
 	complete(&r->done);
 	return 0;
 }
@@ -127,7 +126,7 @@ static int __init rival_init(void)
 	if (!expect_busy)
 		return rival_race();
 
-	rc = migrate_offload_register(&rival_a);
+	rc = offload_register(&rival_a);
 	if (rc != -EBUSY) {
 		rival_second_register_not_busy(rc);
 		if (!rc)

@@ -15,7 +15,7 @@
 #     BENCH_ROUNDS (2) alternating rounds, with the spread between rounds;
 #  3. pipeline: kernel build, rebuild after a provider edit and after a
 #     patch edit, boot to /init, the last make check;
-#  4. detection: every variant of patches/mutants/ (scripts/mutants.sh).
+#  4. detection: every variant of patches/$BASE/mutants/ (scripts/mutants.sh).
 #
 # Writes results/bench-<utc>/ (bench.json, table.txt, the runs' dirs
 # listed in runs.txt) and prints the table.
@@ -119,9 +119,9 @@ measure() {
 
 	log "pipeline: rebuild after a patch edit (a comment in mm/migrate_copy_offload.c)"
 	# an artifact of an earlier bench would make this a no-op: drop it
-	rm -rf "$(EXTRA_PATCHES="$TOP/patches/bench/comment-in-offload-core.patch" "$TOP/scripts/build-kernel.sh" --dir)"
+	rm -rf "$(EXTRA_PATCHES="$(base_dir)/bench/comment-in-offload-core.patch" "$TOP/scripts/build-kernel.sh" --dir)"
 	t0=$(date +%s)
-	EXTRA_PATCHES="$TOP/patches/bench/comment-in-offload-core.patch" "$TOP/scripts/build-kernel.sh" >/dev/null
+	EXTRA_PATCHES="$(base_dir)/bench/comment-in-offload-core.patch" "$TOP/scripts/build-kernel.sh" >/dev/null
 	put patch_rebuild_s $(($(date +%s) - t0))
 	# and back: the next run of anything would pay for this switch otherwise
 	"$TOP/scripts/build-kernel.sh" >/dev/null

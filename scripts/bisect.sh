@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The first patch at which a finding appears. The patch stack is the series
-# (patches/series) followed by EXTRA_PATCHES; point n is the kernel with the
+# (patches/$BASE/series) followed by EXTRA_PATCHES; point n is the kernel with the
 # first n patches of it (0 = unpatched). Like git bisect, between a good
 # point 0 and the bad tip, each step builds one point incrementally
 # (scripts/build-kernel.sh, same object tree) and runs the scenario with the
@@ -23,7 +23,7 @@ scenario_exists "$scenario" || die "unknown scenario '$scenario'"
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "bad RUNS '$runs': a positive number"
 
-mapfile -t series < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series")
+mapfile -t series < <(base_series)
 read -ra extra <<<"${EXTRA_PATCHES:-}"
 for p in "${extra[@]}"; do [ -f "$p" ] || die "EXTRA_PATCHES: no such file: $p"; done
 S=${#series[@]}

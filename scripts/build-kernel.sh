@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Build the test kernel: Debian's linux-source-6.12 (or KERNEL_SRC), the
-# series from patches/series (the first SERIES_UPTO patches of it), then
-# every file in EXTRA_PATCHES, configured from x86_64_defconfig and the
-# fragments in patches/configs with merge_config.sh.
+# Build the test kernel: Debian's linux-source-$BASE (or KERNEL_SRC), the
+# series from patches/$BASE/series (the first SERIES_UPTO patches of it),
+# then every file in EXTRA_PATCHES, configured from x86_64_defconfig and
+# the fragments in patches/configs with merge_config.sh.
 #
 # Each distinct input set is one artifact, build/kernels/<id>/ (bzImage,
 # vmlinux, config, patches.txt). An artifact that exists is not rebuilt.
@@ -13,7 +13,8 @@
 #   scripts/build-kernel.sh          build if needed; last line: the artifact dir
 #   scripts/build-kernel.sh --dir    print the artifact dir, build nothing
 #
-# Environment: KERNEL_SRC, EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
+# Environment: BASE (a directory of patches/), KERNEL_SRC, EXTRA_PATCHES,
+# SERIES_UPTO (all|N), JOBS,
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
 # an object tree of its own: the option changes every object's flags),
 # OBJ_TAG=name (another object tree: make bench keeps the unpatched
@@ -21,9 +22,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PATCHES=$TOP/patches
-CONFIGS=("$PATCHES/configs/lean.config" "$PATCHES/configs/debug.config")
-TARBALL=/usr/src/linux-source-6.12.tar.xz
+CONFIGS=("$TOP/patches/configs/lean.config" "$TOP/patches/configs/debug.config")
+SERIES_DIR=$(base_dir)
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # what a fresh build of this config compiles, and how long it took on the
 # project's 2-core machine (the progress line's estimate; see README)
@@ -33,7 +33,7 @@ SERIES_UPTO=${SERIES_UPTO:-all}
 COVERAGE=${COVERAGE:-0}
 case $COVERAGE in
 0 | '') COVERAGE=0 ;;
-1) CONFIGS+=("$PATCHES/configs/coverage.config") ;;
+1) CONFIGS+=("$TOP/patches/configs/coverage.config") ;;
 *) die "COVERAGE must be 0 or 1, not '$COVERAGE'" ;;
 esac
 # the objects gcov instruments: only the code under test, so that the
@@ -53,10 +53,12 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 		base_id="dir:$KERNEL_SRC:$(stat -c %Y "$KERNEL_SRC/Makefile")"
 	fi
 else
+	TARBALL=$(base_tarball --installed)
 	if [ ! -f "$TARBALL" ]; then
-		[ "$mode" = --dir ] && die "linux-source-6.12 is not installed (make deps)"
-		"$TOP/scripts/deps.sh"
-		[ -f "$TARBALL" ] || die "missing $TARBALL: apt-get install linux-source-6.12"
+		[ "$mode" = --dir ] && die "$(base_source package) is not here yet (make kernel BASE=$BASE)"
+		[ "$(base_source suite)" != bookworm ] || "$TOP/scripts/deps.sh"
+		TARBALL=$(base_tarball)
+		[ -f "$TARBALL" ] || die "missing $TARBALL: $(base_source package) from $(base_source suite)"
 	fi
 	base_id="tarball:$TARBALL:$(stat -c %s-%Y "$TARBALL")"
 fi
@@ -70,8 +72,7 @@ if [ -n "${OBJ_TAG:-}" ]; then
 fi
 
 # --- the patch list --------------------------------------------------------
-[ -f "$PATCHES/series" ] || die "missing $PATCHES/series"
-mapfile -t series < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series")
+mapfile -t series < <(base_series)
 case $SERIES_UPTO in
 all) ;;
 '' | *[!0-9]*) die "SERIES_UPTO must be 'all' or a number, not '$SERIES_UPTO'" ;;
@@ -81,8 +82,8 @@ all) ;;
 esac
 patch_files=()
 for p in "${series[@]}"; do
-	[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
-	patch_files+=("$PATCHES/$p")
+	[ -f "$SERIES_DIR/$p" ] || die "patches/$BASE/series names $p, which does not exist"
+	patch_files+=("$SERIES_DIR/$p")
 done
 for p in ${EXTRA_PATCHES:-}; do
 	[ -f "$p" ] || die "EXTRA_PATCHES: no such file: $p"
@@ -159,11 +160,25 @@ if [ -f "$OBJ/.config.prev" ] && cmp -s "$OBJ/.config" "$OBJ/.config.prev"; then
 	mv "$OBJ/.config.prev" "$OBJ/.config"
 fi
 rm -f "$OBJ/.config.prev"
-# a requested option that did not survive is worth a line, not a failure:
-# the unpatched tree (SERIES_UPTO=0) has no MIGRATION_COPY_OFFLOAD
+# a requested option that did not survive is worth a line; one the
+# fragments require (#CHECK#CONFIG_X=v) fails the build, unless it is an
+# option of the series itself in a tree where the series is not applied
+# whole (SERIES_UPTO=0..4: the bench baseline, bisect points)
 grep -h '^CONFIG_.*=y' "${CONFIGS[@]}" | cut -d= -f1 | while read -r opt; do
 	grep -q "^$opt=y" "$OBJ/.config" || log "note: $opt is not set in this tree"
 done
+series_opts=$(cat "$SERIES_DIR"/*.patch /dev/null | sed -n 's/^+config \([A-Z0-9_]*\)$/CONFIG_\1/p')
+lost=()
+while IFS= read -r want; do
+	grep -qx "$want" "$OBJ/.config" && continue
+	opt=${want%%=*}
+	if [ "$SERIES_UPTO" != all ] && grep -qx "$opt" <<<"$series_opts"; then
+		continue
+	fi
+	lost+=("$want")
+done < <(sed -n 's/^#CHECK#//p' "${CONFIGS[@]}")
+[ ${#lost[@]} -eq 0 ] ||
+	die "config: required by patches/configs but not in the final .config: ${lost[*]} (see $BUILD/logs/config-$id.log)"
 
 # --- build -----------------------------------------------------------------
 cc=gcc

@@ -44,6 +44,15 @@ command -v ccache >/dev/null && cc="ccache gcc"
 if ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$art/config"; then
 	echo "obj-m += oracle_trigger.o" >"$work/Kbuild"
 	log "kernel $id has no copy offload: building oracle_trigger only"
+else
+	# one source for every API: offload_compat.h, told which one this is
+	read -r api mark extras < <("$TOP/scripts/detect-api.sh" "$src")
+	[ "$api" != none ] || die "kernel $id has CONFIG_MIGRATION_COPY_OFFLOAD but no migrate_copy_offload.h"
+	{
+		echo "ccflags-y += -DOFFLOAD_API_${api^^} -DOFFLOAD_MARK_${mark^^}"
+		echo "ccflags-y += $(for e in ${extras//,/ }; do [ "$e" = none ] || printf -- ' -DOFFLOAD_HAS_%s' "${e^^}"; done)"
+	} >>"$work/Kbuild"
+	log "kernel $id: copy-offload API $api (mark: $mark; suite extras: $extras)"
 fi
 log "building faultmods for kernel $id"
 if ! make -C "$src" O="$obj" M="$work" CC="$cc" modules >"$work/build.log" 2>&1; then

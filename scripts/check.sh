@@ -96,7 +96,7 @@ done <"$cdir/runs.tsv"
 # Every KUnit case of the series, ok on the console (not just "no failure")
 # (the cases are counted in the patch: the shared source tree may be at
 # another patch set; KUnit prints its cases indented by four spaces)
-cases=$(grep -c '^+	KUNIT_CASE(' "$TOP"/patches/0005-*.patch)
+cases=$(cat "$(base_dir)"/*.patch | grep -c '^+	KUNIT_CASE(')
 oks=$(grep -cE '\][[:space:]]{5}ok [0-9]+ ' "${smoke_dir:-/nonexistent}/console.log" 2>/dev/null)
 if [ "$cases" -gt 0 ] && [ "$oks" = "$cases" ] && ! grep -q "not ok" "$smoke_dir/console.log"; then
 	t_pass "KUnit: all $cases cases ok on the console"
@@ -122,7 +122,7 @@ table=$(tmp_file .tsv)
 rc=0
 MUTANTS_TABLE=$table run_child "$TOP/scripts/mutants.sh" --tier check >"$BUILD/logs/mutants-check.log" || rc=$?
 want=0
-for p in "$TOP"/patches/mutants/*.patch; do
+for p in "$(base_dir)"/mutants/*.patch; do
 	grep -qx "Tier: check" "$p" || continue
 	want=$((want + 1 + $(grep -c '^Also caught by: ' "$p")))
 done
@@ -144,7 +144,7 @@ done <"$table"
 # which of two WARNs fires first varies from run to run under TCG
 progress "check: make reproduce of a mutant's finding ($(elapsed) so far)"
 rout=$(tmp_file)
-EXTRA_PATCHES=$TOP/patches/mutants/no-module-ref.patch \
+EXTRA_PATCHES=$(base_dir)/mutants/no-module-ref.patch \
 	run_child "$TOP/scripts/reproduce.sh" clean 7 2 >"$rout" 2>&1
 hit=$(sed -n 's/^hit rate: *//p' "$rout")
 target=$(sed -n 's/^target: *//p' "$rout")

@@ -6,7 +6,7 @@
 #
 # Merges the counters of every run with gcov-tool, reads line counts with
 # gcov's JSON output and prints, for each branch of
-# scripts/coverage/branches.tsv, how often it ran; a branch that never ran
+# patches/$BASE/branches.tsv, how often it ran; a branch that never ran
 # is named. Also the share of lines run in each file. Writes OUT_DIR/
 # coverage.txt and the merged .gcda files.
 set -euo pipefail
@@ -64,7 +64,7 @@ for f in "$merged"/*.gcda; do
 done
 
 touch "$work/provider.txt"
-python3 - "$TOP/scripts/coverage/branches.tsv" "$work/mm" "$n" "$missing" "$work/provider.txt" <<'PY' | tee "$out/coverage.txt"
+python3 - "$(base_dir)/branches.tsv" "$work/mm" "$n" "$missing" "$work/provider.txt" <<'PY' | tee "$out/coverage.txt"
 import json, os, sys
 table, mm, nruns, missing, provider = sys.argv[1:6]
 counts, totals = {}, {}

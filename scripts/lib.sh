@@ -72,6 +72,70 @@ valid_seed() {
 	[ ${#1} -lt 19 ] || [[ $1 < 9223372036854775807 ]]
 }
 
+# --- kernel bases: one directory each, patches/<version>/ ---------------------
+# A base is a Debian linux-source package named by its kernel version; its
+# directory holds the series written for it (series, the patches, mutants/,
+# bench/) and `base`: the suite and package it comes from.
+BASE=${BASE:-6.12}
+export BASE
+
+# base_names: the bases the suite has a series for
+base_names() {
+	local d
+	for d in "$TOP"/patches/*/base; do
+		basename "$(dirname "$d")"
+	done
+}
+
+# base_dir: patches/$BASE, or the one-line error naming the known bases
+base_dir() {
+	[[ $BASE =~ ^[0-9]+\.[0-9]+$ ]] && [ -f "$TOP/patches/$BASE/base" ] ||
+		die "unknown BASE '$BASE' (known: $(base_names | paste -sd' '))"
+	echo "$TOP/patches/$BASE"
+}
+
+# base_source FIELD: suite or package of $BASE (from patches/$BASE/base)
+base_source() {
+	local suite pkg
+	read -r suite pkg < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$(base_dir)/base")
+	case $1 in
+	suite) echo "$suite" ;;
+	package) echo "$pkg" ;;
+	esac
+}
+
+# base_tarball [--installed]: the base's source tarball. Bookworm's is
+# installed by deps.sh; another suite's is fetched into build/debs once and
+# then kept, so that a seed replayed next month builds the same kernel
+# (BASE_REFRESH=1 takes the package version the suite has today).
+# fetch-deb.sh says which version it got, and fails with the versions the
+# suite has when it no longer carries this package. With --installed:
+# only what is already here, empty if nothing (no network).
+base_tarball() {
+	local suite pkg dir
+	suite=$(base_source suite)
+	pkg=$(base_source package)
+	if [ "$suite" = bookworm ]; then
+		echo "/usr/src/$pkg.tar.xz"
+		return
+	fi
+	dir=$(ls -d "$BUILD/debs/${pkg}_"*/ 2>/dev/null | grep -v '\.src/$' | sort -V | tail -1 || true)
+	if [ "${1:-}" = --installed ] || { [ -n "$dir" ] && [ "${BASE_REFRESH:-0}" != 1 ]; }; then
+		[ -z "$dir" ] || echo "${dir%/}/usr/src/$pkg.tar.xz"
+		return 0
+	fi
+	dir=$("$TOP/scripts/fetch-deb.sh" "$suite" "$pkg" | tail -1) || exit "$EXIT_INFRA"
+	echo "$dir/usr/src/$pkg.tar.xz"
+}
+
+# base_series: the patch files of $BASE's series, in order
+base_series() {
+	local d
+	d=$(base_dir)
+	[ -f "$d/series" ] || die "missing $d/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series"
+}
+
 # --- scenarios: one reader of their headers, one list --------------------------
 SCENARIOS_DIR=$TOP/stress/scenarios
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prove the oracles: build every broken variant of the series in
-# patches/mutants/ (each applied after the series with EXTRA_PATCHES), run
+# patches/$BASE/mutants/ (each applied after the series with EXTRA_PATCHES), run
 # the scenario its header names ("Caught by: scenario NAME"), and print a
 # table: variant, caught or missed, first finding, time to detect. An
 # "Also caught by: scenario NAME: TITLE" line adds a row VARIANT@NAME that
@@ -17,6 +17,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+MUTANTS=$(base_dir)/mutants
 names=() tier=""
 if [ "${1:-}" = --tier ]; then
 	tier=${2:?--tier needs a name}
@@ -24,14 +25,14 @@ if [ "${1:-}" = --tier ]; then
 fi
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-	for p in "$TOP"/patches/mutants/*.patch; do
+	for p in "$MUTANTS"/*.patch; do
 		[ -z "$tier" ] || grep -qx "Tier: $tier" "$p" || continue
 		names+=("$(basename "$p" .patch)")
 	done
 	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'Tier: $tier'"
 fi
 for v in "${names[@]}"; do
-	[ -f "$TOP/patches/mutants/$v.patch" ] || die "no mutant named '$v' in patches/mutants/"
+	[ -f "$MUTANTS/$v.patch" ] || die "no mutant named '$v' in patches/$BASE/mutants/"
 done
 seed=${SEED:-7}
 table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
@@ -77,8 +78,8 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 }
 
 for v in "${names[@]}"; do
-	p=$TOP/patches/mutants/$v.patch
-	[ -f "$p" ] || die "no mutant named '$v' in patches/mutants/"
+	p=$MUTANTS/$v.patch
+	[ -f "$p" ] || die "no mutant named '$v' in patches/$BASE/mutants/"
 	s=$(sed -n 's/^Caught by: scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' "$p" | head -1)
 	[ -n "$s" ] && scenario_exists "$s" ||
 		die "$v.patch names no known scenario in its 'Caught by:' line"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Host-side tests: no VM, well under a minute once the kernel tree is
 # extracted. The console triage on real console logs and under a fuzzer,
-# checkpatch on the series and the modules, the series against pristine
-# 6.12 with patch -p1, the scripts' syntax, and their refusal of bad input.
+# checkpatch on the series and the modules, each base's series (patches/*/)
+# against its pristine tree with patch -p1, the scripts' syntax, and their
+# refusal of bad input.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/testlib.sh"
@@ -39,41 +40,40 @@ else
 	t_fail "triage/fuzz: clang is missing (apt-get install clang)"
 fi
 
-# --- kernel tree pieces: checkpatch and the pristine tree ----------------------
+# --- kernel tree pieces: checkpatch and the pristine tree, per base -----------
 TEST_GROUP="unit: checkpatch, series and mutants apply"
-# Extracted once from the Debian tarball; only what these tests read.
-ktools=$BUILD/ktools
-if [ ! -f "$ktools/.ready" ]; then
-	tarball=/usr/src/linux-source-6.12.tar.xz
-	[ -f "$tarball" ] || "$TOP/scripts/deps.sh"
-	rm -rf "$ktools" && mkdir -p "$ktools"
-	tar -xf "$tarball" -C "$ktools" --strip-components=1 --wildcards \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' &&
-		touch "$ktools/.ready"
-fi
-checkpatch() {
-	"$ktools/scripts/checkpatch.pl" --strict -q --no-tree --no-signoff "$@"
+# Extracted once per base from its Debian tarball; only what these tests
+# read. A base whose tarball is not here (one from unstable that no make
+# target has fetched yet) is skipped with a line, not fetched: unit tests
+# need no network.
+base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball is not here
+	local kt=$BUILD/ktools-$BASE tarball
+	if [ ! -f "$kt/.ready" ]; then
+		tarball=$(base_tarball --installed)
+		if [ ! -f "$tarball" ] && [ "$(base_source suite)" = bookworm ]; then
+			"$TOP/scripts/deps.sh" >&2
+		fi
+		[ -f "$tarball" ] || return 0
+		rm -rf "$kt" && mkdir -p "$kt"
+		tar -xf "$tarball" -C "$kt" --strip-components=1 --wildcards \
+			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' &&
+			touch "$kt/.ready"
+	fi
+	echo "$kt"
 }
-mapfile -t series < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series")
-for p in "${series[@]}"; do
-	t_run "checkpatch/$p" checkpatch "$TOP/patches/$p"
-done
-for f in "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h; do
-	[ -e "$f" ] || continue
-	t_run "checkpatch/faultmods/$(basename "$f")" checkpatch -f "$f"
-done
 
+# apply_series: the base's series onto a copy of its pristine pieces, with
+# patch -p1 (as a reviewer would apply it); PATCHED is the result
 apply_series() {
-	local tmp
+	local tmp p
 	tmp=$(tmp_dir)
 	cp -r "$ktools/mm" "$ktools/include" "$ktools/MAINTAINERS" "$tmp"/
 	for p in "${series[@]}"; do
-		patch -p1 -s -N -d "$tmp" <"$TOP/patches/$p" || { echo "$p does not apply"; rm -rf "$tmp"; return 1; }
+		patch -p1 -s -N -d "$tmp" <"$sdir/$p" || { echo "$p does not apply"; rm -rf "$tmp"; return 1; }
 	done
 	PATCHED=$tmp
 }
-t_run "series applies to linux-source-6.12 with patch -p1" apply_series
 
 # every broken variant applies on top of the series (a change to the
 # series that moves their context must rebase them, or make mutants and
@@ -81,13 +81,46 @@ t_run "series applies to linux-source-6.12 with patch -p1" apply_series
 mutants_apply() {
 	local m rc=0
 	[ -d "${PATCHED:-}" ] || return 1
-	for m in "$TOP"/patches/mutants/*.patch; do
+	for m in "$sdir"/mutants/*.patch; do
+		[ -e "$m" ] || continue
 		patch -p1 -s -N --dry-run -d "$PATCHED" <"$m" >/dev/null ||
 			{ echo "$(basename "$m") does not apply on top of the series"; rc=1; }
 	done
 	return $rc
 }
-t_run "every mutant applies on top of the series" mutants_apply
+
+checkpatch() {
+	"$ktools/scripts/checkpatch.pl" --strict -q --no-tree --no-signoff "$@"
+}
+
+run_base=$BASE
+for BASE in $(base_names); do
+	sdir=$(base_dir)
+	ktools=$(base_tools)
+	mapfile -t series < <(base_series)
+	if [ -z "$ktools" ]; then
+		echo "# SKIP base $BASE: $(base_source package) not fetched yet (make kernel BASE=$BASE)"
+		continue
+	fi
+	for p in "${series[@]}"; do
+		t_run "checkpatch/$BASE/$p" checkpatch "$sdir/$p"
+	done
+	PATCHED=""
+	t_run "series $BASE applies to $(base_source package) with patch -p1" apply_series
+	t_run "every mutant of $BASE applies on top of its series" mutants_apply
+	[ "$BASE" = "$run_base" ] && run_patched=$PATCHED || rm -rf "${PATCHED:-/nonexistent}"
+done
+BASE=$run_base
+sdir=$(base_dir)
+ktools=$BUILD/ktools-$BASE
+PATCHED=${run_patched:-}
+# faultmods: with the checkpatch.pl of the run's base, or of any base here
+[ -x "$ktools/scripts/checkpatch.pl" ] || ktools=$(ls -d "$BUILD"/ktools-*/ 2>/dev/null | head -1 || true)
+[ -x "${ktools%/}/scripts/checkpatch.pl" ] || t_fail "checkpatch/faultmods: no base's checkpatch.pl here"
+for f in "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h; do
+	[ -e "$f" ] && [ -x "${ktools%/}/scripts/checkpatch.pl" ] || continue
+	t_run "checkpatch/faultmods/$(basename "$f")" checkpatch -f "$f"
+done
 
 # the coverage report finds each branch it names on exactly one line
 coverage_anchors() {
@@ -97,7 +130,7 @@ coverage_anchors() {
 		case $name in '#'* | '') continue ;; esac
 		n=$(grep -cF -- "$anchor" "$PATCHED/$path" || true)
 		[ "$n" = 1 ] || { echo "$name: '$anchor' on $n lines of $path"; rc=1; }
-	done <"$TOP/scripts/coverage/branches.tsv"
+	done <"$(base_dir)/branches.tsv"
 	return $rc
 }
 t_run "coverage: every branch anchor is on exactly one line of the patched tree" coverage_anchors

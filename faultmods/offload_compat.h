@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One source for every version of the copy-offload API the suite tests.
+ * scripts/build-modules.sh reads the kernel tree's headers
+ * (scripts/detect-api.sh) and defines OFFLOAD_API_* and OFFLOAD_MARK_* for
+ * Kbuild; the modules call only what is below.
+ *
+ *   OFFLOAD_API_PORT612  our 6.12 port: register(m), one global reason set
+ *   OFFLOAD_API_V5       register(m), a fixed reason set, a batch counts
+ *                        as copied as a whole when the callback returns 0
+ *   OFFLOAD_API_V6       register(m, reason_mask), set_reason_mask(m, mask),
+ *                        FOLIO_CONTENT_COPIED set per folio by the provider
+ */
+#ifndef FAULTMODS_OFFLOAD_COMPAT_H
+#define FAULTMODS_OFFLOAD_COMPAT_H
+
+#include <linux/migrate.h>
+#include <linux/migrate_copy_offload.h>
+
+#if !defined(OFFLOAD_API_PORT612) && !defined(OFFLOAD_API_V5) && \
+	!defined(OFFLOAD_API_V6)
+#error "no OFFLOAD_API_*: build the modules with scripts/build-modules.sh"
+#endif
+
+#ifdef OFFLOAD_API_V6
+/*
+ * The reasons a provider registers for: all of them. Which ones are
+ * offloaded is then narrowed by the tree's own policy (the debugfs filter
+ * of the suite's extras) or by set_reason_mask().
+ */
+#define OFFLOAD_REGISTER_MASK	MIGRATE_OFFLOAD_REASONS_ALLOWED
+
+static inline int offload_register(struct migrator *m)
+{
+	return migrate_offload_register(m, OFFLOAD_REGISTER_MASK);
+}
+
+/* What a provider may call on itself: keep its reasons as they are */
+static inline int offload_set_own_reasons(struct migrator *m)
+{
+	return migrate_offload_set_reason_mask(m, OFFLOAD_REGISTER_MASK);
+}
+
+static inline int offload_cpu_copy(struct list_head *dst_list,
+				   struct list_head *src_list, unsigned int nr)
+{
+	return migrate_folios_mc_copy(dst_list, src_list, nr);
+}
+#else
+static inline int offload_register(struct migrator *m)
+{
+	return migrate_offload_register(m);
+}
+
+static inline int offload_cpu_copy(struct list_head *dst_list,
+				   struct list_head *src_list, unsigned int nr)
+{
+	return folios_mc_copy(dst_list, src_list, nr);
+}
+#endif
+
+#ifdef OFFLOAD_API_PORT612
+static inline int offload_set_own_reasons(struct migrator *m)
+{
+	return migrate_offload_set_reasons(migrate_offload_get_reasons());
+}
+#elif defined(OFFLOAD_API_V5)
+/* v5 has no reason set to change: nothing to probe, nothing refused */
+static inline int offload_set_own_reasons(struct migrator *m)
+{
+	return 0;
+}
+#endif
+
+/* Record that @dst holds its source's data: only after the copy is done */
+static inline void offload_mark_copied(struct folio *dst)
+{
+#if defined(OFFLOAD_MARK_HELPER)
+	migrate_mark_content_copied(dst);
+#elif defined(OFFLOAD_MARK_MIGRATE_INFO)
+	dst->migrate_info |= FOLIO_CONTENT_COPIED;
+#elif defined(OFFLOAD_MARK_PRIVATE)
+	dst->private = (void *)((unsigned long)dst->private |
+				FOLIO_CONTENT_COPIED);
+#endif
+	/* OFFLOAD_MARK_NONE (v5): the return value speaks for the batch */
+}
+
+#endif /* FAULTMODS_OFFLOAD_COMPAT_H */
