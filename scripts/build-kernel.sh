@@ -13,8 +13,9 @@
 #   scripts/build-kernel.sh          build if needed; last line: the artifact dir
 #   scripts/build-kernel.sh --dir    print the artifact dir, build nothing
 #
-# Environment: BASE (a directory of patches/), KERNEL_SRC, EXTRA_PATCHES,
-# SERIES_UPTO (all|N), JOBS,
+# Environment: BASE (a directory of patches/), KERNEL_SRC, SERIES (base:
+# the base's series; none: nothing, for a KERNEL_SRC tree that carries the
+# series already), EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
 # an object tree of its own: the option changes every object's flags),
 # OBJ_TAG=name (another object tree: make bench keeps the unpatched
@@ -30,6 +31,12 @@ JOBS=${JOBS:-$(($(nproc) + 1))}
 FRESH_OBJECTS=1988
 FRESH_MINUTES=8
 SERIES_UPTO=${SERIES_UPTO:-all}
+SERIES=${SERIES:-base}
+case $SERIES in
+base) ;;
+none) [ -n "${KERNEL_SRC:-}" ] || die "SERIES=none needs KERNEL_SRC=DIR: a tree that carries the series" ;;
+*) die "SERIES must be 'base' or 'none', not '$SERIES'" ;;
+esac
 COVERAGE=${COVERAGE:-0}
 case $COVERAGE in
 0 | '') COVERAGE=0 ;;
@@ -73,6 +80,7 @@ fi
 
 # --- the patch list --------------------------------------------------------
 mapfile -t series < <(base_series)
+[ "$SERIES" = base ] || series=()
 case $SERIES_UPTO in
 all) ;;
 '' | *[!0-9]*) die "SERIES_UPTO must be 'all' or a number, not '$SERIES_UPTO'" ;;
@@ -91,7 +99,7 @@ for p in ${EXTRA_PATCHES:-}; do
 done
 
 id=$( {
-	echo "$base_id"
+	echo "$base_id series=$SERIES"
 	for p in "${patch_files[@]}"; do sha256_of "$p"; done
 	cat "${CONFIGS[@]}"
 	# the recipe itself is an input: a changed script rebuilds
@@ -152,7 +160,19 @@ git -C "$SRC" checkout -q -f --detach "$commit"
 mkdir -p "$OBJ"
 [ -f "$OBJ/.config" ] && cp -p "$OBJ/.config" "$OBJ/.config.prev"
 make -s -C "$SRC" O="$OBJ" x86_64_defconfig >/dev/null
-"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${CONFIGS[@]}" \
+# A series whose option has no prompt (RFC v6: selected by its DMA driver)
+# is switched on through what selects it
+sel_frag=$OBJ/series-select.config
+: >"$sel_frag"
+kc=$(grep -rl --include='Kconfig*' -x 'config MIGRATION_COPY_OFFLOAD' "$SRC/mm" "$SRC/drivers" 2>/dev/null | head -1 || true)
+if [ -n "$kc" ] && ! sed -n '/^config MIGRATION_COPY_OFFLOAD$/,/^config /p' "$kc" | grep -q '^[[:space:]]*bool[[:space:]]*"'; then
+	for sym in $(grep -rh --include='Kconfig*' -B30 'select MIGRATION_COPY_OFFLOAD' "$SRC/drivers" "$SRC/mm" 2>/dev/null |
+		sed -n 's/^config \([A-Z0-9_]*\)$/\1/p' | tail -1); do
+		echo "CONFIG_$sym=y" >>"$sel_frag"
+	done
+	[ -s "$sel_frag" ] && log "MIGRATION_COPY_OFFLOAD has no prompt here: enabling it through $(cut -d= -f1 "$sel_frag")"
+fi
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${CONFIGS[@]}" "$sel_frag" \
 	>"$BUILD/logs/config-$id.log" 2>&1 || die "merge_config.sh failed (see $BUILD/logs/config-$id.log)"
 make -s -C "$SRC" O="$OBJ" olddefconfig >/dev/null
 # keep the old file (and its timestamp) when nothing changed
@@ -172,11 +192,15 @@ lost=()
 while IFS= read -r want; do
 	grep -qx "$want" "$OBJ/.config" && continue
 	opt=${want%%=*}
-	if [ "$SERIES_UPTO" != all ] && grep -qx "$opt" <<<"$series_opts"; then
+	if { [ "$SERIES_UPTO" != all ] || [ "$SERIES" = none ]; } && grep -qx "$opt" <<<"$series_opts"; then
 		continue
 	fi
 	lost+=("$want")
 done < <(sed -n 's/^#CHECK#//p' "${CONFIGS[@]}")
+# a tree the user brings must carry the series; its extras may be missing
+if [ "$SERIES" = none ] && ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$OBJ/.config"; then
+	die "KERNEL_SRC=$KERNEL_SRC: CONFIG_MIGRATION_COPY_OFFLOAD is not set after merge_config.sh; the tree carries no copy-offload series, or what selects it cannot be enabled (see $BUILD/logs/config-$id.log)"
+fi
 [ ${#lost[@]} -eq 0 ] ||
 	die "config: required by patches/configs but not in the final .config: ${lost[*]} (see $BUILD/logs/config-$id.log)"
 

@@ -58,10 +58,11 @@ cp "$art/patches.txt" "$out/patches.txt"
 sha256sum "$out/patches.txt" | cut -c1-64 >"$out/patches.sha256"
 echo "$art" >"$out/kernel"
 echo "$mods" >"$out/modules"
-repro="make reproduce SCENARIO=$scenario SEED=$seed DURATION=$duration"
+repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duration"
 [ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
-[ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC'"
+[ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
 echo "$repro" >"$out/reproduce"
+echo "$BASE" >"$out/base"
 
 # --- boot -------------------------------------------------------------------
 # One finding per boot: a WARN, an oops, a soft lockup or a hung task
