@@ -206,6 +206,16 @@ t_run "drawn seeds are valid (200 draws)" drawn_seeds_valid
 expect_refusal "bad duration: exit 2" 2 "bad duration" "$TOP/scripts/run.sh" smoke 1 -5
 expect_refusal "missing EXTRA_PATCHES file: exit 2" 2 "no such file" \
 	env EXTRA_PATCHES=/nonexistent.patch "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "unknown BASE: exit 2" 2 "unknown BASE '7.9' (known: 6.12 7.2)" \
+	env BASE=7.9 "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "bad SERIES: exit 2" 2 "SERIES must be 'base' or 'none'" \
+	env SERIES=some "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "SERIES=none without KERNEL_SRC: exit 2" 2 "SERIES=none needs KERNEL_SRC" \
+	env SERIES=none "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "KERNEL_SRC that is no kernel tree: exit 2" 2 "is not a kernel source tree" \
+	env KERNEL_SRC=/tmp SERIES=none "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "detect-api.sh on no kernel tree: exit 2" 2 "is not a kernel source tree" \
+	"$TOP/scripts/detect-api.sh" /tmp
 expect_refusal "bad SERIES_UPTO: exit 2" 2 "SERIES_UPTO" \
 	env SERIES_UPTO=x "$TOP/scripts/build-kernel.sh" --dir
 expect_refusal "unknown campaign scenario: exit 2" 2 "unknown scenario" \
