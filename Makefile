@@ -16,6 +16,7 @@ EXTRA_PATCHES ?=
 KERNEL_SRC ?=
 BASE ?=
 SERIES ?=
+MUTANTS ?=
 COVERAGE ?=
 export EXTRA_PATCHES KERNEL_SRC COVERAGE BASE SERIES
 
@@ -34,7 +35,7 @@ help:
 	@echo "make bench       intensity, overhead, pipeline, detection (ratios, one run)"
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
 	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
-	@echo "make mutants     every broken variant in patches/BASE/mutants/, caught or missed"
+	@echo "make mutants     every broken variant in patches/BASE/mutants/ (MUTANTS=names for some), caught or missed"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make kernel | modules | initramfs | deps | clean"
 
@@ -68,7 +69,7 @@ bisect: deps
 	@$(S)/bisect.sh "$(SCENARIO)" "$(SEED)" "$(or $(RUNS),3)" "$(DURATION)"
 
 mutants: deps
-	@$(S)/mutants.sh
+	@$(S)/mutants.sh $(MUTANTS)
 
 bench: deps
 	@$(S)/bench.sh

@@ -52,7 +52,7 @@ else
 		echo "ccflags-y += -DOFFLOAD_API_${api^^} -DOFFLOAD_MARK_${mark^^}"
 		echo "ccflags-y += $(for e in ${extras//,/ }; do [ "$e" = none ] || printf -- ' -DOFFLOAD_HAS_%s' "${e^^}"; done)"
 	} >>"$work/Kbuild"
-	log "kernel $id: copy-offload API $api (mark: $mark; suite extras: $extras)"
+	progress "kernel $id: copy-offload API $api (mark: $mark; suite extras: $extras)"
 fi
 log "building faultmods for kernel $id"
 if ! make -C "$src" O="$obj" M="$work" CC="$cc" modules >"$work/build.log" 2>&1; then
