@@ -76,7 +76,7 @@ valid_seed() {
 # A base is a Debian linux-source package named by its kernel version; its
 # directory holds the series written for it (series, the patches, mutants/,
 # bench/) and `base`: the suite and package it comes from.
-BASE=${BASE:-6.12}
+BASE=${BASE:-7.2}
 export BASE
 
 # base_names: the bases the suite has a series for

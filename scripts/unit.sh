@@ -43,15 +43,17 @@ fi
 # --- kernel tree pieces: checkpatch and the pristine tree, per base -----------
 TEST_GROUP="unit: checkpatch, series and mutants apply"
 # Extracted once per base from its Debian tarball; only what these tests
-# read. A base whose tarball is not here (one from unstable that no make
-# target has fetched yet) is skipped with a line, not fetched: unit tests
-# need no network.
+# read. The base of the run is fetched if need be (the build needs it
+# anyway); another base whose tarball is not here (one from unstable that
+# no make target has fetched yet) is skipped with a line.
 base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball is not here
 	local kt=$BUILD/ktools-$BASE tarball
 	if [ ! -f "$kt/.ready" ]; then
 		tarball=$(base_tarball --installed)
 		if [ ! -f "$tarball" ] && [ "$(base_source suite)" = bookworm ]; then
 			"$TOP/scripts/deps.sh" >&2
+		elif [ ! -f "$tarball" ] && [ "$BASE" = "$run_base" ]; then
+			tarball=$(base_tarball)
 		fi
 		[ -f "$tarball" ] || return 0
 		rm -rf "$kt" && mkdir -p "$kt"
