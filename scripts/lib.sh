@@ -76,7 +76,10 @@ valid_seed() {
 # A base is a Debian linux-source package named by its kernel version; its
 # directory holds the series written for it (series, the patches, mutants/,
 # bench/) and `base`: the suite and package it comes from.
-BASE=${BASE:-7.2}
+# The default stays 6.12 until a fresh make check on 7.2 is measured within
+# the 45-minute budget (this machine ran at half its usual speed on
+# 2026-12-02: no figure); BASE=7.2 passes the check campaign and mutants.
+BASE=${BASE:-6.12}
 export BASE
 
 # base_names: the bases the suite has a series for
