@@ -63,7 +63,6 @@ else
 	TARBALL=$(base_tarball --installed)
 	if [ ! -f "$TARBALL" ]; then
 		[ "$mode" = --dir ] && die "$(base_source package) is not here yet (make kernel BASE=$BASE)"
-		[ "$(base_source suite)" != bookworm ] || "$TOP/scripts/deps.sh"
 		TARBALL=$(base_tarball)
 		[ -f "$TARBALL" ] || die "missing $TARBALL: $(base_source package) from $(base_source suite)"
 	fi

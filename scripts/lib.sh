@@ -108,17 +108,19 @@ base_source() {
 }
 
 # base_tarball [--installed]: the base's source tarball. Bookworm's is
-# installed by deps.sh; another suite's is fetched into build/debs once and
-# then kept, so that a seed replayed next month builds the same kernel
-# (BASE_REFRESH=1 takes the package version the suite has today).
-# fetch-deb.sh says which version it got, and fails with the versions the
-# suite has when it no longer carries this package. With --installed:
-# only what is already here, empty if nothing (no network).
+# installed by deps.sh (run here when it is missing); another suite's is
+# fetched into build/debs once and then kept, so that a seed replayed next
+# month builds the same kernel (BASE_REFRESH=1 takes the package version
+# the suite has today). fetch-deb.sh says which version it got, and fails
+# with the versions the suite has when it no longer carries this package.
+# With --installed: only what is already here (no network, no install);
+# the path may not exist.
 base_tarball() {
 	local suite pkg dir
 	suite=$(base_source suite)
 	pkg=$(base_source package)
 	if [ "$suite" = bookworm ]; then
+		[ -f "/usr/src/$pkg.tar.xz" ] || [ "${1:-}" = --installed ] || "$TOP/scripts/deps.sh" >&2
 		echo "/usr/src/$pkg.tar.xz"
 		return
 	fi
