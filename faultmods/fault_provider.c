@@ -32,6 +32,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/kprobes.h>
+#include <linux/string.h>
+#include <trace/events/migrate.h>
 
 #include "fault_prng.h"
 #include "offload_compat.h"
@@ -84,6 +86,25 @@ MODULE_PARM_DESC(stat_interval, "seconds between the counters on the console, as
 static bool register_on_load = true;
 module_param(register_on_load, bool, 0444);
 MODULE_PARM_DESC(register_on_load, "register as the migrator when loaded");
+
+static char *reasons = "";
+module_param(reasons, charp, 0444);
+MODULE_PARM_DESC(reasons, "reasons to register for, as mm_migrate_pages names them (compaction,syscall_or_cpuset,...; all; none); empty: all the API allows. v6 API only");
+
+/*
+ * The reasons and their names as the mm_migrate_pages tracepoint prints
+ * them, from the tree's own list (MIGRATE_REASON, with the { value, name }
+ * entries its header leaves EM() and EMe() making), so that a tree with
+ * another set of reasons is read right
+ */
+static const struct trace_print_flags fp_reason_syms[] = { MIGRATE_REASON };
+
+/* What we register for and ask set_reason_mask() for; under fp_lock */
+static unsigned long fp_reason_mask;
+
+static bool books_skew;
+module_param(books_skew, bool, 0444);
+MODULE_PARM_DESC(books_skew, "negative control of the books check at unload: count one call that took no decision");
 
 static uint fp_weight[FP_NR_MODES];
 static uint fp_weight_sum;
@@ -166,6 +187,31 @@ static noinline void fp_called_after_unregister(u64 seq)
 	atomic64_inc(&fp_counter[FPC_VIOLATIONS]);
 	WARN(1, "fault_provider: copy %llu entered the provider after migrate_offload_unregister() returned\n",
 	     seq);
+}
+
+/*
+ * At unload no copy may be in flight (the last unregister waited for them
+ * all) and every call must have taken exactly one mode: the provider's own
+ * books, which stand for the core's on a tree without its counters
+ */
+static noinline void fp_books_unbalanced_at_unload(int in_flight, s64 calls,
+						   s64 modes)
+{
+	WARN(1, "fault_provider: at unload %d copies in flight, %lld calls, %lld decisions\n",
+	     in_flight, calls, modes);
+}
+
+static void fp_check_books(void)
+{
+	s64 calls = atomic64_read(&fp_counter[FPC_CALLS]), modes = 0;
+	int i, in_flight = atomic_read(&fp_in_flight);
+
+	for (i = 0; i < FP_NR_MODES; i++)
+		modes += atomic64_read(&fp_mode_count[i]);
+	if (books_skew)
+		calls++;
+	if (in_flight || calls != modes)
+		fp_books_unbalanced_at_unload(in_flight, calls, modes);
 }
 
 static noinline void fp_copy_outlived_unregister(u64 seq)
@@ -535,7 +581,7 @@ static int fp_register(void)
 
 	atomic_set(&fp_state, FP_REGISTERING);
 	atomic_set(&fp_unregister_returned, 0);
-	rc = offload_register(&fp_migrator);
+	rc = offload_register_reasons(&fp_migrator, fp_reason_mask);
 	atomic_set(&fp_state, rc ? FP_UNREGISTERED : FP_REGISTERED);
 	if (!rc)
 		atomic64_inc(&fp_counter[FPC_REGISTERS]);
@@ -609,6 +655,101 @@ static int fp_registered_set(void *data, u64 val)
 	return rc;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fp_registered_fops, fp_registered_get, fp_registered_set, "%llu\n");
+
+/* "compaction,syscall_or_cpuset", "all", "none" or "": a mask of reasons */
+static int fp_parse_reasons(const char *spec, unsigned long *maskp)
+{
+	char *buf, *cur, *tok;
+	unsigned long mask = 0;
+	unsigned int r;
+	int rc = 0;
+
+	buf = kstrdup(spec, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = strim(buf);
+	while ((tok = strsep(&cur, ",")) != NULL) {
+		if (!*tok || !strcmp(tok, "none"))
+			continue;
+		if (!strcmp(tok, "all")) {
+			mask |= OFFLOAD_REGISTER_MASK;
+			continue;
+		}
+		for (r = 0; r < ARRAY_SIZE(fp_reason_syms); r++)
+			if (!strcmp(tok, fp_reason_syms[r].name))
+				break;
+		if (r == ARRAY_SIZE(fp_reason_syms)) {
+			rc = -EINVAL;
+			break;
+		}
+		mask |= BIT(fp_reason_syms[r].mask);
+	}
+	kfree(buf);
+	if (!rc)
+		*maskp = mask;
+	return rc;
+}
+
+static int fp_reasons_show(struct seq_file *m, void *v)
+{
+	unsigned long mask;
+	unsigned int r, n = 0;
+
+	mutex_lock(&fp_lock);
+	mask = fp_reason_mask;
+	mutex_unlock(&fp_lock);
+	for (r = 0; r < ARRAY_SIZE(fp_reason_syms); r++)
+		if (mask & BIT(fp_reason_syms[r].mask))
+			seq_printf(m, "%s%s", n++ ? "," : "", fp_reason_syms[r].name);
+	seq_printf(m, "%s\n", n ? "" : "none");
+	return 0;
+}
+
+/*
+ * The reasons this provider asks for, through the API (set_reason_mask()
+ * while registered; the next register otherwise): how a scenario narrows
+ * what is offloaded on a tree without the suite's debugfs filter
+ */
+static ssize_t fp_reasons_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	unsigned long mask;
+	char *buf;
+	int rc;
+
+	if (!OFFLOAD_HAS_OWN_REASONS)
+		return -EOPNOTSUPP;
+	if (len >= PAGE_SIZE)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	rc = fp_parse_reasons(buf, &mask);
+	kfree(buf);
+	if (rc)
+		return rc;
+	mutex_lock(&fp_lock);
+	if (atomic_read(&fp_state) == FP_REGISTERED)
+		rc = offload_set_reasons(&fp_migrator, mask);
+	if (!rc)
+		fp_reason_mask = mask;
+	mutex_unlock(&fp_lock);
+	return rc ? rc : len;
+}
+
+static int fp_reasons_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, fp_reasons_show, NULL);
+}
+
+static const struct file_operations fp_reasons_fops = {
+	.owner = THIS_MODULE,
+	.open = fp_reasons_open,
+	.read = seq_read,
+	.write = fp_reasons_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int fp_stats_show(struct seq_file *m, void *v)
 {
@@ -731,6 +872,13 @@ static int __init fault_provider_init(void)
 		       weights, FP_WEIGHT_MAX);
 		return rc;
 	}
+	fp_reason_mask = OFFLOAD_REGISTER_MASK;
+	if (*reasons && (!OFFLOAD_HAS_OWN_REASONS ||
+			 fp_parse_reasons(reasons, &fp_reason_mask))) {
+		pr_err("bad reasons '%s': names of mm_migrate_pages reasons, all or none (the v6 API only)\n",
+		       reasons);
+		return -EINVAL;
+	}
 	fp_log = kcalloc(FP_LOG_SIZE, sizeof(*fp_log), GFP_KERNEL);
 	if (!fp_log)
 		return -ENOMEM;
@@ -745,6 +893,7 @@ static int __init fault_provider_init(void)
 			fault_create_debugfs_attr(fp_mode_names[i], fp_dir, &fp_attr[i]);
 	}
 	debugfs_create_file("registered", 0644, fp_dir, NULL, &fp_registered_fops);
+	debugfs_create_file("reasons", 0644, fp_dir, NULL, &fp_reasons_fops);
 	debugfs_create_file("stats", 0444, fp_dir, NULL, &fp_stats_fops);
 	debugfs_create_file("log", 0444, fp_dir, NULL, &fp_log_fops);
 
@@ -759,7 +908,8 @@ static int __init fault_provider_init(void)
 		rc = PTR_ERR(fp_churn_task);
 		goto out_debugfs;
 	}
-	pr_info("seed=%lu weights=%s min_batch=%u\n", seed, weights, min_batch);
+	pr_info("seed=%lu weights=%s min_batch=%u reasons=%s\n", seed, weights, min_batch,
+		*reasons ? reasons : "(all the API allows)");
 	if (stat_interval)
 		schedule_delayed_work(&fp_stats_work, stat_interval * HZ);
 	if (register_on_load) {
@@ -797,6 +947,7 @@ static void __exit fault_provider_exit(void)
 		unregister_kretprobe(&fp_kretprobe);
 	fp_release(NULL, 0);
 	fp_stats_print("final");
+	fp_check_books();
 	debugfs_remove_recursive(fp_dir);
 	kfree(fp_log);
 }

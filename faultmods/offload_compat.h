@@ -30,9 +30,21 @@
  */
 #define OFFLOAD_REGISTER_MASK	MIGRATE_OFFLOAD_REASONS_ALLOWED
 
-static inline int offload_register(struct migrator *m)
+/*
+ * A provider that offloads only some reasons says so with the API itself:
+ * a tree without the suite's debugfs filter has no other way to narrow them
+ */
+#define OFFLOAD_HAS_OWN_REASONS	1
+
+static inline int offload_register_reasons(struct migrator *m,
+					   unsigned long mask)
 {
-	return migrate_offload_register(m, OFFLOAD_REGISTER_MASK);
+	return migrate_offload_register(m, mask);
+}
+
+static inline int offload_set_reasons(struct migrator *m, unsigned long mask)
+{
+	return migrate_offload_set_reason_mask(m, mask);
 }
 
 /* What a provider may call on itself: keep its reasons as they are */
@@ -47,9 +59,19 @@ static inline int offload_cpu_copy(struct list_head *dst_list,
 	return migrate_folios_mc_copy(dst_list, src_list, nr);
 }
 #else
-static inline int offload_register(struct migrator *m)
+/* v5 and our 6.12 port have no reasons of a migrator's own */
+#define OFFLOAD_HAS_OWN_REASONS	0
+#define OFFLOAD_REGISTER_MASK	(BIT(MR_TYPES) - 1)
+
+static inline int offload_register_reasons(struct migrator *m,
+					   unsigned long mask)
 {
 	return migrate_offload_register(m);
+}
+
+static inline int offload_set_reasons(struct migrator *m, unsigned long mask)
+{
+	return -EOPNOTSUPP;
 }
 
 static inline int offload_cpu_copy(struct list_head *dst_list,
@@ -58,6 +80,12 @@ static inline int offload_cpu_copy(struct list_head *dst_list,
 	return folios_mc_copy(dst_list, src_list, nr);
 }
 #endif
+
+/* Register for every reason the API allows */
+static inline int offload_register(struct migrator *m)
+{
+	return offload_register_reasons(m, OFFLOAD_REGISTER_MASK);
+}
 
 #ifdef OFFLOAD_API_PORT612
 static inline int offload_set_own_reasons(struct migrator *m)

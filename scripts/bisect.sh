@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The first patch at which a finding appears. The patch stack is the series
-# (patches/$BASE/series) followed by EXTRA_PATCHES; point n is the kernel with the
+# (patches/$BASE/series; none with SERIES=none) followed by EXTRA_PATCHES; point n is the kernel with the
 # first n patches of it (0 = unpatched). Like git bisect, between a good
 # point 0 and the bad tip, each step builds one point incrementally
 # (scripts/build-kernel.sh, same object tree) and runs the scenario with the
@@ -24,10 +24,14 @@ valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "bad RUNS '$runs': a positive number"
 
 mapfile -t series < <(base_series)
+# a tree you bring (SERIES=none) carries its series already: the stack is
+# only the patches you put on top of it
+[ "${SERIES:-base}" = none ] && series=()
 read -ra extra <<<"${EXTRA_PATCHES:-}"
 for p in "${extra[@]}"; do [ -f "$p" ] || die "EXTRA_PATCHES: no such file: $p"; done
 S=${#series[@]}
 T=$((S + ${#extra[@]}))
+[ "$T" -gt 0 ] || die "SERIES=none: nothing to bisect; give the patches on top of KERNEL_SRC as EXTRA_PATCHES=... (your git history: git bisect run with make reproduce)"
 name_of() { # point n -> the patch it adds
 	if [ "$1" -le "$S" ]; then echo "${series[$(($1 - 1))]}"; else basename "${extra[$(($1 - S - 1))]}"; fi
 }

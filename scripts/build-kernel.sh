@@ -27,9 +27,12 @@ CONFIGS=("$TOP/patches/configs/lean.config" "$TOP/patches/configs/debug.config")
 SERIES_DIR=$(base_dir)
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # what a fresh build of this config compiles, and how long it took on the
-# project's 2-core machine (the progress line's estimate; see README)
-FRESH_OBJECTS=1988
-FRESH_MINUTES=8
+# project's 2-core machine at full speed, per base (the progress line's
+# estimate; see README)
+case $BASE in
+6.12) FRESH_OBJECTS=1988 FRESH_MINUTES=8 ;;
+*) FRESH_OBJECTS=2126 FRESH_MINUTES=9 ;;
+esac
 SERIES_UPTO=${SERIES_UPTO:-all}
 SERIES=${SERIES:-base}
 case $SERIES in
@@ -187,15 +190,9 @@ grep -h '^CONFIG_.*=y' "${CONFIGS[@]}" | cut -d= -f1 | while read -r opt; do
 	grep -q "^$opt=y" "$OBJ/.config" || log "note: $opt is not set in this tree"
 done
 series_opts=$(cat "$SERIES_DIR"/*.patch /dev/null | sed -n 's/^+config \([A-Z0-9_]*\)$/CONFIG_\1/p')
-lost=()
-while IFS= read -r want; do
-	grep -qx "$want" "$OBJ/.config" && continue
-	opt=${want%%=*}
-	if { [ "$SERIES_UPTO" != all ] || [ "$SERIES" = none ]; } && grep -qx "$opt" <<<"$series_opts"; then
-		continue
-	fi
-	lost+=("$want")
-done < <(sed -n 's/^#CHECK#//p' "${CONFIGS[@]}")
+exempt=""
+{ [ "$SERIES_UPTO" != all ] || [ "$SERIES" = none ]; } && exempt=$series_opts
+mapfile -t lost < <(config_lost "$OBJ/.config" "$exempt" "${CONFIGS[@]}")
 # a tree the user brings must carry the series; its extras may be missing
 if [ "$SERIES" = none ] && ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$OBJ/.config"; then
 	die "KERNEL_SRC=$KERNEL_SRC: CONFIG_MIGRATION_COPY_OFFLOAD is not set after merge_config.sh; the tree carries no copy-offload series, or what selects it cannot be enabled (see $BUILD/logs/config-$id.log)"

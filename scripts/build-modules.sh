@@ -11,8 +11,11 @@ art=${1:?usage: build-modules.sh KERNEL_ARTIFACT_DIR}
 [ -f "$art/bzImage" ] || die "no kernel artifact at $art (make kernel)"
 src=$(cat "$art/src") obj=$(cat "$art/obj") id=$(cat "$art/id")
 
-hash=$(find "$TOP/faultmods" -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \) \
-	-print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+# (this script and the API detection are inputs too: they decide the flags
+# and the api file the guest is told of)
+hash=$({ find "$TOP/faultmods" -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \) -print0
+	printf '%s\0' "$TOP/scripts/build-modules.sh" "$TOP/scripts/detect-api.sh"; } |
+	sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 dest=$art/modules-$hash
 if [ -d "$dest" ]; then
 	echo "$dest"
@@ -41,6 +44,7 @@ cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 # A kernel without the series' API (SERIES_UPTO=0..2: the benchmark's
 # baseline, bisect points) gets only the modules that do not use it
+api=none mark=none extras=none
 if ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$art/config"; then
 	echo "obj-m += oracle_trigger.o" >"$work/Kbuild"
 	log "kernel $id has no copy offload: building oracle_trigger only"
@@ -62,6 +66,8 @@ fi
 tmp=$dest.tmp.$$
 mkdir -p "$tmp"
 cp "$work"/*.ko "$tmp"/
+# what the guest is told of the tree (run.sh: suite.api=, suite.extras=)
+echo "$api $mark $extras" >"$tmp/api"
 mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"	# another build got there first
 rm -rf "$work"
 echo "$dest"

@@ -25,14 +25,16 @@ if [ ! -f "$h" ]; then
 	echo "none none none"
 	exit 0
 fi
-# the declaration may wrap: join the header into one line per statement
-decl=$(tr '\n' ' ' <"$h" | tr -s ' \t' ' ')
-if grep -q 'int migrate_offload_register(const struct migrator \*m, unsigned long' <<<"$decl" ||
-	grep -q 'int migrate_offload_register(struct migrator \*m, unsigned long' <<<"$decl"; then
+# the declaration may wrap, and another author names and spaces its
+# parameters their way: join the header into one line, one space at most
+# between words and none inside parentheses, then match the types only
+decl=$(tr '\n\t' '  ' <"$h" | tr -s ' ' | sed 's/( /(/g; s/ )/)/g; s/ ,/,/g; s/, /,/g; s/ \* */ */g')
+reg='int migrate_offload_register(\(const \)\{0,1\}struct migrator \*[A-Za-z0-9_]*'
+if grep -q "$reg,unsigned long" <<<"$decl"; then
 	api=v6
 elif grep -q 'migrate_mark_content_copied' "$src/include/linux/migrate.h" 2>/dev/null; then
 	api=port612
-elif grep -q 'int migrate_offload_register(struct migrator \*m)' <<<"$decl"; then
+elif grep -q "$reg)" <<<"$decl"; then
 	api=v5
 else
 	die "$h declares no migrate_offload_register() this suite knows"

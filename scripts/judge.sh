@@ -12,7 +12,7 @@
 # scenario, seed, expect, expected-title (negative controls), duration,
 # wall, silence, timeout, kernel (artifact dir, for file:line decoding when
 # it still exists), modules, reproduce.
-# Writes: findings.tsv, report-N.txt (+ .decoded.txt), reach.txt, ktap.txt,
+# Writes: findings.tsv, report-N.txt (+ .decoded.txt), reach.txt, skipped.txt, ktap.txt,
 # junit.xml, summary.txt, and verdict, one word:
 #   pass    no finding, and the guest ended by itself with its pass
 #   finding a finding in a run that expects none
@@ -79,10 +79,21 @@ judge_one() {
 	if [ -f "$out/reach.txt" ] && [ -n "$t_begin" ] && [ -n "$t_end" ]; then
 		reach_line=$(awk -v a="$t_begin" -v b="$t_end" '/^REACH-RUN:/ {
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			line = line sprintf("%s %d migrations (%d offload calls); ", $2, v["migrations"], v["offload_calls"])
+			if (v["offload_calls"] == "na") {
+				line = line sprintf("%s %d migrations; ", $2, v["migrations"]); na = 1
+			} else
+				line = line sprintf("%s %d migrations (%d offload calls); ", $2, v["migrations"], v["offload_calls"])
 			calls += v["offload_calls"] }
-			END { if (line != "") printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
+			END { if (line == "") exit
+				if (na) printf "%soffload calls not counted (the tree has no stats patch) over %.0f s", line, b - a
+				else printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
 	fi
+
+	# --- test points this tree has nothing for (KTAP "# SKIP": a tree without
+	# one of the suite's own patches); listed, so that a pass says what it
+	# did not check
+	{ grep -a -o ' ok [0-9]* .* # SKIP .*' "$out/console.log" || true; } | sed 's/^ //' >"$out/skipped.txt"
+	[ -s "$out/skipped.txt" ] || rm -f "$out/skipped.txt"
 
 	# --- page kinds: migrations and offload calls per guest-second, per kind ------------
 	# (KIND: lines, one per driver window, from scenarios that drive page kinds)
@@ -158,6 +169,7 @@ judge_one() {
 		[ -n "$kinds_line" ] && echo "kinds:     $kinds_line"
 		if [ "$expect" = pass ]; then echo "expect:    pass"; else echo "expect:    caught: $title"; fi
 		echo "verdict:   $verdict"
+		[ -f "$out/skipped.txt" ] && echo "skipped:   $(wc -l <"$out/skipped.txt") test points the tree cannot be checked on (skipped.txt), e.g. $(head -1 "$out/skipped.txt" | sed 's/^ok [0-9]* //')"
 		if [ -s "$out/findings.tsv" ]; then
 			echo "findings:"
 			while IFS=$'\t' read -r type t line count; do

@@ -13,7 +13,10 @@
 #                                     "Tier: check" (make check's subset:
 #                                     one per oracle), without the control
 #
-# Writes build/mutants-<time>.tsv. Exit 1 when any variant is missed.
+# Writes build/mutants-<time>.tsv. Exit 1 when any variant is missed. A row
+# whose oracle needs one of the suite's own patches that the tree (SERIES=none
+# KERNEL_SRC=DIR) lacks, or whose mutant does not apply to that tree, is
+# "n/a" with its reason, neither caught nor missed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +37,37 @@ fi
 for v in "${names[@]}"; do
 	[ -f "$MUTANTS/$v.patch" ] || die "no mutant named '$v' in patches/$BASE/mutants/"
 done
+# What the tree under test has of the suite's own patches: a row whose
+# oracle needs one it lacks (KUnit, the reasons knob) is "n/a", as is a
+# mutant that does not apply to a tree the user brought (their code
+# differs from ours): neither caught nor missed, with the reason
+if [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ]; then
+	read -r _ _ tree_extras < <("$TOP/scripts/detect-api.sh" "$KERNEL_SRC")
+else
+	tree_extras=stats,kunit
+fi
+# row_needs VARIANT_PATCH SCENARIO [ALSO]: the extras a row's oracle needs
+row_needs() {
+	local n
+	n=$(scenario_var "$2" NEEDS)
+	[ -z "${3:-}" ] && grep -q '^Caught by: .*(KUnit' "$1" && n="$n kunit"
+	echo $n
+}
+# row_na VARIANT_PATCH SCENARIO [ALSO]: why the row cannot run here, if so
+row_na() {
+	local e
+	for e in $(row_needs "$@"); do
+		case ",$tree_extras," in
+		*",$e,"*) ;;
+		*) echo "its oracle needs the suite's $e patch, which the tree does not have"; return ;;
+		esac
+	done
+	if [ "${SERIES:-base}" = none ] && [ -n "$1" ] &&
+		! patch -p1 --dry-run -s -f -d "$KERNEL_SRC" <"$1" >/dev/null 2>&1; then
+		echo "does not apply to $KERNEL_SRC"
+	fi
+}
+
 seed=${SEED:-7}
 table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
 mkdir -p "$BUILD"
@@ -45,7 +79,13 @@ stamp_of_line() {
 }
 
 row() { # variant scenario extra_patches [title that must be among the findings]
-	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result verdict
+	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result verdict na
+	na=$(row_na "$extra" "$s" "$want")
+	if [ -n "$na" ]; then
+		printf '%s\t%s\tn/a\t%s\t-\t0\t-\n' "$v" "$s" "$na" >>"$table"
+		progress "mutant $v: n/a ($na)"
+		return 0
+	fi
 	start=$(date +%s)
 	progress "mutant $v: building, then scenario $s"
 	art=$(EXTRA_PATCHES=$extra SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1) ||
@@ -98,4 +138,5 @@ echo
 column -t -s $'\t' "$table"
 echo
 echo "table: $table"
+grep -q $'\tn/a\t' "$table" && echo "n/a: $(grep -c $'\tn/a\t' "$table") rows cannot run on this tree (their reason is in the table)"
 ! grep -q $'\tmissed\t' "$table"

@@ -72,6 +72,10 @@ args+=" softlockup_panic=1 hung_task_panic=1 sysctl.kernel.hung_task_timeout_sec
 args+=" watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 sysrq_always_enabled=1"
 args+=" printk.devkmsg=on"
 args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
+# which API the tree has and which of the suite's own patches: what the
+# guest checks, and what it skips on a tree without them
+read -r api _ extras <"$mods/api" || die "$mods has no api file (rebuild the modules)"
+args+=" suite.api=$api suite.extras=$extras"
 # a scenario's own boot parameters (kmemleak=on for the leak oracle)
 boot_args=$(scenario_var "$scenario" BOOT_ARGS)
 [ -z "$boot_args" ] || args+=" $boot_args"

@@ -58,12 +58,19 @@ base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball cannot be had
 	echo "$kt"
 }
 
+# pristine_copy: a fresh copy of the base's pristine pieces; prints its path
+pristine_copy() {
+	local tmp
+	tmp=$(tmp_dir)
+	cp -r "$ktools/mm" "$ktools/include" "$ktools/MAINTAINERS" "$tmp"/
+	echo "$tmp"
+}
+
 # apply_series: the base's series onto a copy of its pristine pieces, with
 # patch -p1 (as a reviewer would apply it); PATCHED is the result
 apply_series() {
 	local tmp p
-	tmp=$(tmp_dir)
-	cp -r "$ktools/mm" "$ktools/include" "$ktools/MAINTAINERS" "$tmp"/
+	tmp=$(pristine_copy)
 	for p in "${series[@]}"; do
 		patch -p1 -s -N -d "$tmp" <"$sdir/$p" || { echo "$p does not apply"; rm -rf "$tmp"; return 1; }
 	done
@@ -82,6 +89,31 @@ mutants_apply() {
 			{ echo "$(basename "$m") does not apply on top of the series"; rc=1; }
 	done
 	return $rc
+}
+
+# detect_api_per_patch: scripts/detect-api.sh after each patch of the
+# series, applied one by one to the pristine pieces: nothing before the
+# series; the API (with no extras: a tree that carries the series alone,
+# as posted) from the first patch that declares it; patches/BASE/api once
+# all are in. The extras are patches on top, so a tree without them exists.
+detect_api_per_patch() {
+	local tmp p got first="" want
+	want=$(cat "$sdir/api")
+	tmp=$(pristine_copy)
+	touch "$tmp/Makefile"
+	got=$("$TOP/scripts/detect-api.sh" "$tmp")
+	[ "$got" = "none none none" ] || { echo "pristine $BASE: '$got'"; return 1; }
+	for p in "${series[@]}"; do
+		patch -p1 -s -N -d "$tmp" <"$sdir/$p" || return 1
+		got=$("$TOP/scripts/detect-api.sh" "$tmp") || return 1
+		echo "after $p: $got"
+		if [ -z "$first" ] && [ "${got%% *}" != none ]; then
+			first=$got
+			[ "${got##* }" = none ] || { echo "the API's first patch already has extras"; return 1; }
+			[ "${got% *}" = "${want% *}" ] || { echo "API '${got% *}', not '${want% *}'"; return 1; }
+		fi
+	done
+	[ "$got" = "$want" ] || { echo "whole series: '$got', not '$want'"; return 1; }
 }
 
 checkpatch() {
@@ -103,6 +135,7 @@ for BASE in $(base_names); do
 	PATCHED=""
 	t_run "series $BASE applies to $(base_source package) with patch -p1" apply_series
 	t_run "every mutant of $BASE applies on top of its series" mutants_apply
+	t_run "detect-api: none, then $(cut -d' ' -f1,2 "$sdir/api") without extras, then $(cat "$sdir/api") along the $BASE series" detect_api_per_patch
 	[ "$BASE" = "$run_base" ] && run_patched=$PATCHED || rm -rf "${PATCHED:-/nonexistent}"
 done
 BASE=$run_base
@@ -142,6 +175,26 @@ syntax() {
 	return $rc
 }
 t_run "shell syntax" syntax
+
+# the #CHECK# lines of the config fragments: a required option missing from
+# the final .config is reported (the negative control), one of the series'
+# own options is not where the series is partial, and every fragment's
+# requirement holds in the lean+debug config of each base's series
+config_check_fires() {
+	local d got
+	d=$(tmp_dir)
+	printf '#CHECK#CONFIG_KASAN=y\n#CHECK#CONFIG_NO_SUCH_OPTION=y\nCONFIG_LOCKDEP=y\n' >"$d/frag"
+	printf 'CONFIG_KASAN=y\nCONFIG_LOCKDEP=y\n' >"$d/final"
+	got=$(config_lost "$d/final" "" "$d/frag")
+	[ "$got" = CONFIG_NO_SUCH_OPTION=y ] || { echo "lost: '$got'"; return 1; }
+	got=$(config_lost "$d/final" "$(printf 'CONFIG_A\nCONFIG_NO_SUCH_OPTION')" "$d/frag")
+	[ -z "$got" ] || { echo "exempt option still lost: '$got'"; return 1; }
+	sed -i 's/^CONFIG_KASAN=y$/# CONFIG_KASAN is not set/' "$d/final"
+	got=$(config_lost "$d/final" "" "$d/frag" | tr '\n' ' ')
+	[ "$got" = "CONFIG_KASAN=y CONFIG_NO_SUCH_OPTION=y " ] || { echo "lost: '$got'"; return 1; }
+	[ "$(grep -c '^#CHECK#' "$TOP/patches/configs/debug.config")" -gt 0 ] || { echo "debug.config has no #CHECK# line"; return 1; }
+}
+t_run "config: a #CHECK# option missing from the final .config is reported (control)" config_check_fires
 
 scenarios_complete() {
 	local f rc=0
@@ -210,6 +263,30 @@ expect_refusal "KERNEL_SRC that is no kernel tree: exit 2" 2 "is not a kernel so
 	env KERNEL_SRC=/tmp SERIES=none "$TOP/scripts/build-kernel.sh" --dir
 expect_refusal "detect-api.sh on no kernel tree: exit 2" 2 "is not a kernel source tree" \
 	"$TOP/scripts/detect-api.sh" /tmp
+
+# detect-api on headers spelt as another author might: parameter names,
+# spaces and line breaks of their own; a signature it does not know is an
+# error, not a guess
+api_tree() { # DIR HEADER_TEXT: a minimal tree whose offload header is that
+	mkdir -p "$1/mm" "$1/include/linux"
+	touch "$1/Makefile" "$1/include/linux/mm_types.h" "$1/include/linux/migrate.h"
+	printf '%b' "$2" >"$1/include/linux/migrate_copy_offload.h"
+}
+detect_api_spellings() {
+	local d got
+	d=$(tmp_dir)
+	api_tree "$d/v5" 'struct migrator;\nint migrate_offload_register( struct migrator * drv );\n'
+	got=$("$TOP/scripts/detect-api.sh" "$d/v5")
+	[ "$got" = "v5 none none" ] || { echo "v5 spelt apart: '$got'"; return 1; }
+	api_tree "$d/v6" 'int migrate_offload_register(const struct migrator *migrator,\n\t\t\t     unsigned long mask);\n'
+	got=$("$TOP/scripts/detect-api.sh" "$d/v6")
+	[ "$got" = "v6 private none" ] || { echo "v6 wrapped: '$got'"; return 1; }
+}
+t_run "detect-api: v5 and v6 declarations spelt another way" detect_api_spellings
+unknown_tree=$(tmp_dir)
+api_tree "$unknown_tree" 'int migrate_offload_register(struct migrator *m, int flags);\n'
+expect_refusal "detect-api.sh on a signature it does not know: exit 2" 2 "declares no migrate_offload_register() this suite knows" \
+	"$TOP/scripts/detect-api.sh" "$unknown_tree"
 expect_refusal "bad SERIES_UPTO: exit 2" 2 "SERIES_UPTO" \
 	env SERIES_UPTO=x "$TOP/scripts/build-kernel.sh" --dir
 expect_refusal "unknown campaign scenario: exit 2" 2 "unknown scenario" \
@@ -227,6 +304,8 @@ expect_refusal "campaign with a bad shard: exit 2" 2 "bad SHARD '3/2'" \
 	"$TOP/scripts/campaign.sh" --campaign nightly --shard 3/2
 expect_refusal "campaign with a bad budget: exit 2" 2 "bad BUDGET" \
 	"$TOP/scripts/campaign.sh" --campaign nightly --budget 1.5
+expect_refusal "bisect of a tree you bring with nothing on top: exit 2" 2 "SERIES=none: nothing to bisect" \
+	env SERIES=none KERNEL_SRC=/tmp "$TOP/scripts/bisect.sh" smoke 1
 expect_refusal "bisect without a seed: exit 2" 2 "usage: make bisect" \
 	"$TOP/scripts/bisect.sh" unregister-race ""
 expect_refusal "bisect with bad RUNS: exit 2" 2 "bad RUNS" \

@@ -42,6 +42,85 @@ ktap_end() {
 	[ "$KTAP_FAILED" = 0 ]
 }
 
+# skip DESCRIPTION REASON: a test point this tree cannot be checked on
+skip() {
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $1 # SKIP $2"
+}
+
+# --- what the tree under test has -------------------------------------------------
+# suite.api and suite.extras on the command line: the host's reading of the
+# tree's headers (scripts/detect-api.sh). What needs one of the suite's own
+# patches on top of the series is a "# SKIP" on a tree without it, never a
+# pass; a tree said to have it whose files are missing fails
+# (tree_extras_check).
+has_extra() {
+	case ",${SUITE_extras:-stats,kunit}," in
+	*",$1,"*) return 0 ;;
+	esac
+	return 1
+}
+
+NO_STATS="the tree has no offload counters (no stats patch of the suite: suite.extras=${SUITE_extras:-})"
+
+# check_core DESCRIPTION COMMAND...: a test point on the offload core's own
+# counters (the stats patch)
+check_core() {
+	if has_extra stats; then check "$@"; else skip "$1" "$NO_STATS"; fi
+}
+
+tree_extras_check() {
+	has_extra stats || return 0
+	check "the stats patch's debugfs files are there" test -f $OFFLOAD/stats -a -f $OFFLOAD/active -a -f $OFFLOAD/reasons
+}
+
+# offload_reasons LIST: the reasons offloaded from now on ("syscall" stands
+# for syscall_or_cpuset). With the stats patch, its filter; without, the
+# provider's own reason mask through the API (set_reason_mask() once
+# fault_provider is loaded, its reasons= parameter when provider_load
+# loads it); v5 has neither, and keeps its fixed set
+offload_reasons() {
+	local _l="" _t
+	if has_extra stats; then
+		echo "$1" >$OFFLOAD/reasons
+		return
+	fi
+	if [ "${SUITE_api:-}" != v6 ]; then
+		echo "# reasons: API ${SUITE_api:-?} gives a migrator no reasons of its own: left as the tree has them" >&2
+		return
+	fi
+	for _t in $(echo "$1" | tr ',' ' '); do
+		[ "$_t" = syscall ] && _t=syscall_or_cpuset
+		_l="$_l${_l:+,}$_t"
+	done
+	PROVIDER_REASONS=$_l
+	[ -f $FP/reasons ] && echo "$_l" >$FP/reasons
+}
+
+# offload_reason_set: the reasons offloaded now, comma-separated
+offload_reason_set() {
+	if has_extra stats; then
+		cat $OFFLOAD/reasons
+	else
+		cat $FP/reasons 2>/dev/null || echo "${PROVIDER_REASONS:-all}"
+	fi
+}
+
+# active_is NAME|none: the migrator the core has. With the stats patch, its
+# active file; without, the module reference a registration holds (the
+# owner rule): NAME holds one, and for none no provider module of the
+# suite does
+SUITE_PROVIDERS="fault_provider mt_provider rival odd_register"
+active_is() {
+	if has_extra stats; then
+		grep -qx "$1" $OFFLOAD/active
+	elif [ "$1" = none ]; then
+		! awk -v l=" $SUITE_PROVIDERS " 'index(l, " " $1 " ") && $3 > 0 { f = 1 } END { exit !f }' /proc/modules
+	else
+		awk -v m="$1" '$1 == m && $3 > 0 { f = 1 } END { exit !f }' /proc/modules
+	fi
+}
+
 # --- seeds: everything random comes from the run's master seed --------------
 # seed_for LABEL: the seed of one consumer (a driver, the provider,
 # stress-ng); named, so that a new consumer does not shift the others. The
@@ -76,6 +155,10 @@ offload_reason() {
 # The accounting identities of the stats file, on every row
 check_offload_identity() {
 	local bad
+	if ! has_extra stats; then
+		skip "offload accounting: calls = offloaded + declined + failed, folios = provider + cpu" "$NO_STATS"
+		return
+	fi
 	bad=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$(c["calls"]) != $(c["offloaded"]) + $(c["declined"]) + $(c["failed"]) ||
 		$(c["folios"]) != $(c["provider"]) + $(c["cpu"]) { print }' $OFFLOAD/stats)
@@ -90,8 +173,10 @@ check_offload_identity() {
 FP=/sys/kernel/debug/fault_provider
 
 # provider_load PARAM=VALUE...: load fault_provider with the run's seed
+# (and the reasons offload_reasons asked for, on a tree without the filter)
 provider_load() {
-	if insmod /modules/fault_provider.ko seed="$(seed_for fault_provider)" "$@"; then
+	if insmod /modules/fault_provider.ko seed="$(seed_for fault_provider)" \
+		${PROVIDER_REASONS:+reasons=$PROVIDER_REASONS} "$@"; then
 		ok "fault_provider loaded ($*)"
 	else
 		not_ok "fault_provider loaded ($*)"
@@ -145,11 +230,13 @@ migrate_verify() {
 
 # offload_snapshot; ...; offload_delta COLUMN: growth of a "total" column
 offload_snapshot() {
-	OFFLOAD_SNAP=$(cat $OFFLOAD/stats)
+	OFFLOAD_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
 }
 
+# (prints "na" on a tree without the counters: check_core skips what uses it)
 offload_delta() {
 	local now before
+	has_extra stats || { echo na; return; }
 	now=$(offload_total "$1")
 	before=$(echo "$OFFLOAD_SNAP" | awk -v col="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i }
 		$1 == "total" { print $c }')
@@ -173,7 +260,7 @@ migrations_trace_begin() {
 # reach_begin: count mm_migrate_pages events and offload stats from here on
 reach_begin() {
 	migrations_trace_begin
-	REACH_SNAP=$(cat $OFFLOAD/stats)
+	REACH_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
 	REACH_VMSTAT=$(cat /proc/vmstat)
 }
 
@@ -198,7 +285,7 @@ reason_count() {
 reach_end() {
 	local r n calls set leaked="" counts
 	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
-	set=",$(cat $OFFLOAD/reasons | tr -d '\n'),"
+	set=",$(offload_reason_set | tr -d '\n'),"
 	# one pass over the trace buffer: "reason count" lines
 	counts=$(trace_reason_counts $TRACE/trace)
 	for r in $REASONS; do
@@ -206,15 +293,17 @@ reach_end() {
 		calls=$(reach_delta $r calls)
 		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$(reach_delta $r folios) considered=$(reach_delta $r considered)"
 		case $set in
-		*,$r,*) ;;
-		*) [ "$calls" = 0 ] || leaked="$leaked $r($calls)" ;;
+		*,$r,* | *,all,*) ;;
+		*) [ "$calls" = 0 ] || [ "$calls" = na ] || leaked="$leaked $r($calls)" ;;
 		esac
 	done
 	for r in "$@"; do
 		n=$(reason_count "$counts" $r)
 		if [ "$n" -gt 0 ]; then ok "reached $r ($n migrate_pages calls)"; else not_ok "reached $r"; fi
 	done
-	if [ -z "$leaked" ]; then
+	if ! has_extra stats; then
+		skip "no reason outside the offloaded set was offloaded" "$NO_STATS"
+	elif [ -z "$leaked" ]; then
 		ok "no reason outside the offloaded set was offloaded"
 	else
 		not_ok "no reason outside the offloaded set was offloaded" "offloaded:$leaked; set: $set"
@@ -291,12 +380,9 @@ run_reach_end() {
 	[ "${lost:-0}" -gt 0 ] 2>/dev/null && echo "# reach: $lost trace events overwritten, counts are lower bounds"
 	for r in $REASONS; do
 		n=$(reason_count "$counts" $r)
-		calls=0 folios=0
-		if [ -f $OFFLOAD/stats ]; then
-			calls=$(stats_delta "$RUN_SNAP" $r calls)
-			folios=$(stats_delta "$RUN_SNAP" $r folios)
-		fi
-		[ "$n" = 0 ] && [ "$calls" = 0 ] && continue
+		calls=$(stats_delta "$RUN_SNAP" $r calls)
+		folios=$(stats_delta "$RUN_SNAP" $r folios)
+		[ "$n" = 0 ] && { [ "$calls" = 0 ] || [ "$calls" = na ]; } && continue
 		echo "REACH-RUN: $r migrations=$n offload_calls=$calls offload_folios=$folios"
 	done
 	for r in "$@"; do
@@ -306,7 +392,9 @@ run_reach_end() {
 }
 
 # stats_delta SNAPSHOT REASON COLUMN: growth of a stats cell since SNAPSHOT
+# ("na" on a tree without the counters)
 stats_delta() {
+	has_extra stats || { echo na; return; }
 	{ echo "$1"; echo "--"; cat $OFFLOAD/stats; } | awk -v r="$2" -v col="$3" '
 		$1 == "--" { after = 1; next }
 		$1 == "reason" { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
