@@ -227,9 +227,10 @@ tmp_file() { # [SUFFIX]
 tmp_dir() {
 	mktemp -d "$SUITE_TMP/d.XXXXXX"
 }
-SUITE_CHILD=""
+SUITE_CHILD="" SUITE_BACKGROUND=""
 suite_cleanup() {
 	[ -z "$SUITE_CHILD" ] || kill -TERM "$SUITE_CHILD" 2>/dev/null || true
+	[ -z "$SUITE_BACKGROUND" ] || kill -TERM "$SUITE_BACKGROUND" 2>/dev/null || true
 	rm -rf "$SUITE_TMP"
 }
 trap suite_cleanup EXIT

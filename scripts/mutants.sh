@@ -12,6 +12,11 @@
 #   scripts/mutants.sh --tier check   the mutants whose header says
 #                                     "Tier: check" (make check's subset:
 #                                     one per oracle), without the control
+#                                     and without the "Also" rows
+#   scripts/mutants.sh --build-only ...  build the kernels and modules of
+#                                     the rows, run nothing (make check
+#                                     builds them on one core while the
+#                                     other boots its campaign)
 #
 # Writes build/mutants-<time>.tsv. Exit 1 when any variant is missed. A row
 # whose oracle needs one of the suite's own patches that the tree (SERIES=none
@@ -21,7 +26,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MUTANTS=$(base_dir)/mutants
-names=() tier=""
+names=() tier="" build_only=0
+if [ "${1:-}" = --build-only ]; then
+	build_only=1
+	shift
+fi
 if [ "${1:-}" = --tier ]; then
 	tier=${2:?--tier needs a name}
 	shift 2
@@ -46,6 +55,10 @@ if [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ]; then
 else
 	tree_extras=stats,kunit
 fi
+# caught_by VARIANT_PATCH: the scenario of its "Caught by:" line
+caught_by() {
+	sed -n 's/^Caught by: scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' "$1" | head -1
+}
 # row_needs VARIANT_PATCH SCENARIO [ALSO]: the extras a row's oracle needs
 row_needs() {
 	local n
@@ -67,6 +80,19 @@ row_na() {
 		echo "does not apply to $KERNEL_SRC"
 	fi
 }
+
+# --build-only: each variant's kernel, then its modules and initramfs
+# while the shared trees are at its patch set; the rows find them built
+if [ "$build_only" = 1 ]; then
+	for v in "${names[@]}"; do
+		[ -z "$(row_na "$MUTANTS/$v.patch" "$(caught_by "$MUTANTS/$v.patch")")" ] || continue
+		progress "mutant $v: building"
+		art=$(EXTRA_PATCHES=$MUTANTS/$v.patch SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1) ||
+			die "building variant $v failed"
+		"$TOP/scripts/build-initramfs.sh" "$art" >/dev/null || die "the initramfs of variant $v failed"
+	done
+	exit 0
+fi
 
 seed=${SEED:-7}
 table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
@@ -120,12 +146,14 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 for v in "${names[@]}"; do
 	p=$MUTANTS/$v.patch
 	[ -f "$p" ] || die "no mutant named '$v' in patches/$BASE/mutants/"
-	s=$(sed -n 's/^Caught by: scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' "$p" | head -1)
+	s=$(caught_by "$p")
 	[ -n "$s" ] && scenario_exists "$s" ||
 		die "$v.patch names no known scenario in its 'Caught by:' line"
 	row "$v" "$s" "$p"
 	# "Also caught by: scenario NAME: TITLE": another oracle that must
-	# fire on the same variant (one the first finding would hide)
+	# fire on the same variant (one the first finding would hide); make
+	# check's tier shows each variant caught once, make mutants every row
+	[ "$tier" = check ] && continue
 	while IFS= read -r also; do
 		as=${also%%:*} at_title=${also#*: }
 		scenario_exists "$as" || die "$v.patch: unknown scenario '$as' in 'Also caught by'"
