@@ -81,14 +81,19 @@ row_na() {
 	fi
 }
 
+# variant_kernel PATCH: the kernel artifact of the series with PATCH on top
+# (none: the series alone), built when it is not there yet
+variant_kernel() {
+	EXTRA_PATCHES=$1 SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1
+}
+
 # --build-only: each variant's kernel, then its modules and initramfs
 # while the shared trees are at its patch set; the rows find them built
 if [ "$build_only" = 1 ]; then
 	for v in "${names[@]}"; do
 		[ -z "$(row_na "$MUTANTS/$v.patch" "$(caught_by "$MUTANTS/$v.patch")")" ] || continue
 		progress "mutant $v: building"
-		art=$(EXTRA_PATCHES=$MUTANTS/$v.patch SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1) ||
-			die "building variant $v failed"
+		art=$(variant_kernel "$MUTANTS/$v.patch") || die "building variant $v failed"
 		"$TOP/scripts/build-initramfs.sh" "$art" >/dev/null || die "the initramfs of variant $v failed"
 	done
 	exit 0
@@ -114,8 +119,7 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 	fi
 	start=$(date +%s)
 	progress "mutant $v: building, then scenario $s"
-	art=$(EXTRA_PATCHES=$extra SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1) ||
-		die "building variant $v failed"
+	art=$(variant_kernel "$extra") || die "building variant $v failed"
 	# a second oracle must not be hidden by the first finding: run on to it
 	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art RUN_PROGRESS=0 QUIET_SUMMARY=1 \
 		STOP_ON=${want:+title:$want} "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
