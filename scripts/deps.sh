@@ -26,8 +26,13 @@ for p in "${PKGS[@]}"; do
 		missing+=("$p")
 done
 # the current stress-ng for the guest, from Debian unstable (nothing installed)
+# and, with QEMU=backports|unstable, that QEMU (scripts/fetch-qemu.sh)
 fetch_stressng() {
 	[ "${1:-}" = --check ] || "$TOP/scripts/fetch-stressng.sh" >/dev/null
+	case ${QEMU:-system} in
+	system) ;;
+	*) [ "${1:-}" = --check ] || "$TOP/scripts/fetch-qemu.sh" "$QEMU" >/dev/null ;;
+	esac
 }
 if [ ${#missing[@]} -eq 0 ]; then
 	fetch_stressng "${1:-}"

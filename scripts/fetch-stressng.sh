@@ -3,9 +3,8 @@
 # libraries it needs taken from unstable too (its binary needs a newer C
 # library than bookworm's, and this mirror has no unstable source to build
 # from). The guest runs it through the ld.so of those libraries
-# (/usr/bin/stress-ng is a wrapper, see build-initramfs.sh). Only the
-# libraries the binary needs, by soname and transitively, are kept: not
-# the packages' whole dependency closure (mesa, LLVM).
+# (/usr/bin/stress-ng is a wrapper, see build-initramfs.sh); the
+# libraries are gathered by scripts/fetch-bundle.sh.
 #
 #   scripts/fetch-stressng.sh     last line: build/stress-ng-VERSION
 #
@@ -16,7 +15,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SUITE=unstable
-need_cmd readelf binutils
 fetch() {
 	"$TOP/scripts/fetch-deb.sh" "$SUITE" "$1" | tail -1
 }
@@ -39,56 +37,7 @@ if [ -x "$out/bin/stress-ng" ] && [ -f "$out/version" ]; then
 	exit 0
 fi
 stage=$out.tmp
-rm -rf "$stage"
-mkdir -p "$stage/bin" "$stage/lib"
-cp "$pkg_dir/usr/bin/stress-ng" "$stage/bin/"
-
-# needed_sonames FILE...: what they load
-needed_sonames() {
-	local f
-	for f in "$@"; do
-		[ -f "$f" ] || continue
-		readelf -d "$f" || die "readelf cannot read $f"
-	done | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort -u
-}
-
-# missing: sonames needed by what is staged and not staged yet
-missing() {
-	needed_sonames "$stage/bin/stress-ng" "$stage"/lib/* | while read -r so; do
-		[ -e "$stage/lib/$so" ] || echo "$so"
-	done
-}
-
-# Rounds: fetch the dependencies of the packages that gave a library (and
-# of stress-ng itself), keep what provides a missing soname
-declare -A fetched=([stress-ng]=1)
-useful=(stress-ng)
-for round in 1 2 3 4 5 6; do
-	want=$(missing)
-	[ -n "$want" ] || break
-	cands=$(for p in "${useful[@]}"; do "$TOP/scripts/fetch-deb.sh" --depends "$SUITE" "$p"; done | sort -u)
-	useful=()
-	for p in $cands; do
-		[ -z "${fetched[$p]:-}" ] || continue
-		fetched[$p]=1
-		dir=$(fetch "$p")
-		gave=0
-		for so in $want; do
-			f=$(find "$dir" -name "$so" \( -type f -o -type l \) | head -1)
-			[ -n "$f" ] && [ ! -e "$stage/lib/$so" ] || continue
-			cp -L "$f" "$stage/lib/$so"
-			gave=1
-		done
-		[ $gave = 0 ] || useful+=("$p")
-	done
-	[ ${#useful[@]} -gt 0 ] || break
-done
-want=$(missing)
-[ -z "$want" ] || die "stress-ng $ver from $SUITE: no package among its dependencies has $(echo $want | tr '\n' ' ')"
-[ -e "$stage/lib/ld-linux-x86-64.so.2" ] || die "stress-ng $ver: no ld.so among the libraries fetched"
-# the staged stress-ng must run on this host, through its own ld.so
-"$stage/lib/ld-linux-x86-64.so.2" --library-path "$stage/lib" "$stage/bin/stress-ng" --version \
-	>"$stage/version" 2>&1 || die "stress-ng $ver does not run through its own libraries: $(head -1 "$stage/version")"
+"$TOP/scripts/fetch-bundle.sh" "$SUITE" stress-ng usr/bin/stress-ng "$stage"
 mv "$stage" "$out"
 progress "stress-ng $ver from $SUITE: $(ls "$out/lib" | wc -l) libraries, $(du -sh "$out" | cut -f1)"
 echo "$out"

@@ -21,7 +21,9 @@
 # with vm-verdict "interrupted" and exit status 130.
 #
 # Environment: NODE_MEM (MB per node, 512), TIMEOUT (s, 600), SILENCE (s,
-# 180), ACCEL (auto|tcg|kvm), TCG_THREAD (single|multi), STOP_ON (first:
+# 180), ACCEL (auto|tcg|kvm), TCG_THREAD (single|multi), QEMU (system:
+# bookworm's 7.2; backports: 10.x; unstable: 11.x; scripts/fetch-qemu.sh
+# fetches them once, nothing is installed), STOP_ON (first:
 # any finding, the default; title:TITLE: that title only, for a negative
 # control; never), TRIAGE (the console triage program).
 set -euo pipefail
@@ -47,7 +49,16 @@ first | never | title:?*) ;;
 *) die "STOP_ON must be first, never or title:TITLE, not '$STOP_ON'" ;;
 esac
 [ "$STOP_ON" = never ] || [ -x "$TRIAGE" ] || die "no console triage at $TRIAGE (make -C scripts/triage)"
-need_cmd qemu-system-x86_64 qemu-system-x86
+QEMU=${QEMU:-system}
+case $QEMU in
+system)
+	need_cmd qemu-system-x86_64 qemu-system-x86
+	qemu=qemu-system-x86_64 ;;
+backports | unstable)
+	qdir=$("$TOP/scripts/fetch-qemu.sh" "$QEMU" | tail -1) || exit "$EXIT_INFRA"
+	qemu=$qdir/qemu-system-x86_64 ;;
+*) die "QEMU must be system, backports or unstable, not '$QEMU'" ;;
+esac
 [ -f "$bzimage" ] || die "no kernel image: $bzimage"
 [ -f "$initrd" ] || die "no initramfs: $initrd"
 mkdir -p "$out"
@@ -68,7 +79,7 @@ kvm_works() {
 		return
 	fi
 	probe=$(tmp_file)
-	(timeout 20 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nographic \
+	(timeout 20 "$qemu" -accel kvm -cpu host -m 256M -nographic \
 		-no-reboot -kernel "$bzimage" -append "console=ttyS0 panic=-1 rdinit=/nonexistent" \
 		-serial "file:$probe" -display none -monitor none >/dev/null 2>&1) 2>/dev/null || true
 	grep -q "Linux version" "$probe"
@@ -108,7 +119,7 @@ hmat() { # initiator target latency bandwidth
 hmat 0 0 10 10G; hmat 0 1 20 5G; hmat 0 2 80 1G
 hmat 1 0 20 5G; hmat 1 1 10 10G; hmat 1 2 80 1G
 
-cmd=(qemu-system-x86_64 "${accel[@]}" "${topo[@]}"
+cmd=("$qemu" "${accel[@]}" "${topo[@]}"
 	-kernel "$bzimage" -initrd "$initrd" -append "$args"
 	-display none -no-reboot -nodefaults
 	-serial "file:$out/console.log"
@@ -119,6 +130,12 @@ cmd=(qemu-system-x86_64 "${accel[@]}" "${topo[@]}"
 [ -n "${SERIAL2:-}" ] && cmd+=(-serial "file:$out/$SERIAL2")
 printf '%q ' "${cmd[@]}" >"$out/qemu-cmdline"
 echo >>"$out/qemu-cmdline"
+# which QEMU and accelerator ran this boot: a finding under one may be the
+# emulator's (the stale int3 of MTTCG on 7.2)
+{
+	echo "qemu=$QEMU $("$qemu" --version | head -1)"
+	echo "accel=${accel[1]}"
+} >"$out/qemu-version"
 
 monitor() { # send one HMP command, print the answer
 	python3 - "$out/monitor.sock" "$1" <<'PY' 2>/dev/null || true

@@ -250,6 +250,8 @@ drawn_seeds_valid() {
 	done
 }
 t_run "drawn seeds are valid (200 draws)" drawn_seeds_valid
+expect_refusal "unknown QEMU: exit 2" 2 "QEMU must be system, backports or unstable, not 'qemu9'" \
+	"$TOP/scripts/fetch-qemu.sh" qemu9
 expect_refusal "bad duration: exit 2" 2 "bad duration" "$TOP/scripts/run.sh" smoke 1 -5
 expect_refusal "missing EXTRA_PATCHES file: exit 2" 2 "no such file" \
 	env EXTRA_PATCHES=/nonexistent.patch "$TOP/scripts/build-kernel.sh" --dir
