@@ -5,7 +5,7 @@
  * oracle of the batch path. Every process whose name starts with -c PREFIX
  * (rescanned each round) has the pages of its private writable anonymous
  * mappings of at least -m KB moved with move_pages(2) (reason syscall) to
- * seeded random nodes, for -t seconds.
+ * seeded random nodes, for -t seconds from the first one seen.
  *
  *   pid-mover -c stress-ng-vm -t 10 -s SEED [-m 256]
  *
@@ -22,6 +22,8 @@
 
 #define MAX_PAGES	512
 #define MAX_NODES	64
+/* seconds to wait for the first process of the prefix */
+#define STARTUP_WAIT	30
 
 static int name_matches(int pid, const char *prefix)
 {
@@ -108,7 +110,13 @@ int main(int argc, char **argv)
 		say("# pid-mover: fewer than two nodes with memory");
 		return 2;
 	}
-	end = time(NULL) + seconds;
+	/*
+	 * The window starts when the first process shows up, not at our own
+	 * start: under TCG stress-ng took longer than a 3 s window to fork its
+	 * workers, and a window that saw none is no finding of the kernel's.
+	 * STARTUP_WAIT bounds the wait.
+	 */
+	end = time(NULL) + STARTUP_WAIT;
 	while (time(NULL) < end) {
 		DIR *proc = opendir("/proc");
 		struct dirent *d;
@@ -121,12 +129,16 @@ int main(int argc, char **argv)
 
 			if (pid <= 0 || !name_matches(pid, prefix))
 				continue;
+			if (!procs)
+				end = time(NULL) + seconds;
 			procs++;
 			moved += move_process(pid, min_bytes, nodes, nr_nodes, &seed);
 		}
 		closedir(proc);
 		usleep(20000);
 	}
+	if (!procs)
+		say("# pid-mover: no process named %s* in %d s", prefix, STARTUP_WAIT);
 	say("# pid-mover: %ld rounds, %ld processes, %ld pages moved", rounds, procs, moved);
 	return moved > 0 ? 0 : 1;
 }
