@@ -20,7 +20,8 @@ MUTANTS ?=
 COVERAGE ?=
 QEMU ?=
 TCG_THREAD ?=
-export EXTRA_PATCHES KERNEL_SRC COVERAGE BASE SERIES QEMU TCG_THREAD
+FLAVOUR ?=
+export EXTRA_PATCHES KERNEL_SRC COVERAGE BASE SERIES QEMU TCG_THREAD FLAVOUR
 
 S := scripts
 
@@ -32,6 +33,8 @@ help:
 	@echo "make stress      every scenario once (SCENARIO=name for one; SEED=, DURATION=)"
 	@echo "                 CAMPAIGN=nightly [BUDGET=min] [RUNS=n] [SHARD=i/n] [SEED=master]"
 	@echo "                 COVERAGE=1: gcov of the offload branches the runs executed"
+	@echo "                 FLAVOUR=name: stress/flavours/ (preempt-none, kcsan, many-cpus, ...)"
+	@echo "                 QEMU=backports|unstable TCG_THREAD=multi: a newer QEMU, multi-threaded TCG"
 	@echo "make check       host tests, then the smoke campaign in the VM"
 	@echo "make unit        host tests only (no VM, under a minute)"
 	@echo "make bench       intensity, overhead, pipeline, detection (ratios, one run)"

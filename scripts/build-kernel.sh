@@ -18,12 +18,16 @@
 # series already), EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
 # an object tree of its own: the option changes every object's flags),
-# OBJ_TAG=name (another object tree: make bench keeps the unpatched
+# FLAVOUR (stress/flavours/: its fragment, and its own object tree when
+# it sets options), OBJ_TAG=name (another object tree: make bench keeps the unpatched
 # baseline there, so that the shared tree is not switched back and forth).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 CONFIGS=("$TOP/patches/configs/lean.config" "$TOP/patches/configs/debug.config")
+# the flavour's fragment last: it may override the debug options (KCSAN
+# for KASAN), and its #CHECK# lines are checked like the others
+CONFIGS+=("$(flavour_file config)")
 SERIES_DIR=$(base_dir)
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # what a fresh build of this config compiles, and how long it took on the
@@ -75,6 +79,7 @@ base_hash=$(printf '%s' "$base_id" | sha256sum | cut -c1-12)
 SRC=$BUILD/src-$base_hash
 OBJ=$BUILD/obj-$base_hash
 [ "$COVERAGE" = 1 ] && OBJ=$OBJ-cov
+flavour_sets_config && OBJ=$OBJ-fl-$FLAVOUR
 if [ -n "${OBJ_TAG:-}" ]; then
 	[[ $OBJ_TAG =~ ^[a-z0-9-]+$ ]] || die "OBJ_TAG must be lower-case letters, digits and -, not '$OBJ_TAG'"
 	OBJ=$OBJ-$OBJ_TAG
@@ -264,6 +269,7 @@ echo "$OBJ" >"$tmp/obj"
 echo "$built" >"$tmp/build-seconds"
 echo "$fresh" >"$tmp/fresh"
 echo "$COVERAGE" >"$tmp/coverage"
+echo "$FLAVOUR" >"$tmp/flavour"
 rm -rf "$ART"
 mv "$tmp" "$ART"
 echo "$id" >"$OBJ/.artifact-id"

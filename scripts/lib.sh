@@ -83,11 +83,27 @@ export BASE
 
 # config_lost FINAL_CONFIG EXEMPT FRAGMENT...: each "#CHECK#CONFIG_X=v" line
 # of the fragments whose CONFIG_X=v is not in FINAL_CONFIG, one per line,
-# unless CONFIG_X is among EXEMPT (newline-separated option names)
+# unless CONFIG_X is among EXEMPT (newline-separated option names). A later
+# fragment that sets CONFIG_X itself (a flavour: "# CONFIG_KASAN is not
+# set") drops the earlier fragments' checks of it, as merge_config.sh lets
+# it override their value.
 config_lost() {
 	local final=$1 exempt=$2 want
 	shift 2
-	sed -n 's/^#CHECK#//p' "$@" | while IFS= read -r want; do
+	awk '
+		FNR == 1 { file++ }
+		/^#CHECK#CONFIG_[A-Za-z0-9_]+=/ {
+			w = substr($0, 8); o = w; sub(/=.*/, "", o)
+			check[o] = w; from[o] = file; next
+		}
+		{
+			o = ""
+			if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) o = substr($0, 1, RLENGTH - 1)
+			else if (match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/)) { o = $2 }
+			if (o != "" && (o in check) && from[o] < file) delete check[o]
+		}
+		END { for (o in check) print check[o] }
+	' "$@" | sort | while IFS= read -r want; do
 		grep -qx "$want" "$final" && continue
 		[ -n "$exempt" ] && grep -qx "${want%%=*}" <<<"$exempt" && continue
 		echo "$want"
@@ -151,6 +167,36 @@ base_series() {
 	d=$(base_dir)
 	[ -f "$d/series" ] || die "missing $d/series"
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series"
+}
+
+# --- flavours: how the kernel is built and booted (stress/flavours/) ----------
+FLAVOURS_DIR=$TOP/stress/flavours
+FLAVOUR=${FLAVOUR:-default}
+# flavour_names: the flavours there are, one a line
+flavour_names() {
+	local f
+	for f in "$FLAVOURS_DIR"/*.config; do basename "$f" .config; done
+}
+# flavour_file config|boot: this flavour's fragment or boot file (dies on
+# an unknown FLAVOUR, naming the known ones)
+flavour_file() {
+	[[ $FLAVOUR =~ ^[a-z0-9-]+$ ]] && [ -f "$FLAVOURS_DIR/$FLAVOUR.config" ] &&
+		[ -f "$FLAVOURS_DIR/$FLAVOUR.boot" ] ||
+		die "unknown FLAVOUR '$FLAVOUR' (known: $(flavour_names | tr '\n' ' ' | sed 's/ $//'))"
+	echo "$FLAVOURS_DIR/$FLAVOUR.$1"
+}
+# flavour_boot_args: the kernel parameters of this flavour, on one line
+flavour_boot_args() {
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$(flavour_file boot)" | tr '\n' ' ' | sed 's/ *$//'
+}
+# flavour_directive NAME: the values of its #NAME# lines, one a line
+flavour_directive() {
+	sed -n "s/^#$1#//p" "$(flavour_file boot)"
+}
+# flavour_sets_config: its fragment sets an option (then it builds in an
+# object tree of its own)
+flavour_sets_config() {
+	grep -Eq '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$(flavour_file config)"
 }
 
 # --- scenarios: one reader of their headers, one list --------------------------

@@ -21,7 +21,7 @@
 # with vm-verdict "interrupted" and exit status 130.
 #
 # Environment: NODE_MEM (MB per node, 512), TIMEOUT (s, 600), SILENCE (s,
-# 180), ACCEL (auto|tcg|kvm), TCG_THREAD (single|multi), QEMU (system:
+# 180), VCPUS (2), ACCEL (auto|tcg|kvm), TCG_THREAD (single|multi), QEMU (system:
 # bookworm's 7.2; backports: 10.x; unstable: 11.x; scripts/fetch-qemu.sh
 # fetches them once, nothing is installed), STOP_ON (first:
 # any finding, the default; title:TITLE: that title only, for a negative
@@ -101,14 +101,21 @@ auto)
 *) die "ACCEL must be auto, tcg or kvm, not '$ACCEL'" ;;
 esac
 
-# Two nodes with one vCPU each, and a CPU-less node that HMAT describes as
-# slow, so the kernel puts it in a lower memory tier (a demotion target).
-topo=(-machine q35,hmat=on -smp 2,sockets=2,cores=1,threads=1 -m "$((NODE_MEM * 3))M")
+# Two nodes with half the vCPUs each (VCPUS, 2 by default: one each), and
+# a CPU-less node that HMAT describes as slow, so the kernel puts it in a
+# lower memory tier (a demotion target).
+VCPUS=${VCPUS:-2}
+[[ $VCPUS =~ ^[0-9]+$ ]] && [ "$VCPUS" -ge 2 ] && [ $((VCPUS % 2)) = 0 ] && [ "$VCPUS" -le 64 ] ||
+	die "VCPUS must be an even number from 2 to 64, not '$VCPUS'"
+half=$((VCPUS / 2))
+cpus0=0 cpus1=1
+[ "$half" = 1 ] || cpus0=0-$((half - 1)) cpus1=$half-$((VCPUS - 1))
+topo=(-machine q35,hmat=on -smp "$VCPUS,sockets=2,cores=$half,threads=1" -m "$((NODE_MEM * 3))M")
 for n in 0 1 2; do
 	topo+=(-object "memory-backend-ram,id=m$n,size=${NODE_MEM}M")
 done
-topo+=(-numa node,nodeid=0,cpus=0,memdev=m0
-	-numa node,nodeid=1,cpus=1,memdev=m1
+topo+=(-numa "node,nodeid=0,cpus=$cpus0,memdev=m0"
+	-numa "node,nodeid=1,cpus=$cpus1,memdev=m1"
 	-numa node,nodeid=2,memdev=m2,initiator=0
 	-numa dist,src=0,dst=1,val=20 -numa dist,src=0,dst=2,val=30
 	-numa dist,src=1,dst=2,val=30)

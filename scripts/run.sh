@@ -35,6 +35,10 @@ art=${KERNEL_ART:-$("$TOP/scripts/build-kernel.sh" | tail -1)}
 mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
 initrd=$("$TOP/scripts/build-initramfs.sh" "$art" | tail -1)
 make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null || die "building the console triage failed"
+# the flavour is the kernel's: its boot file goes with the artifact built
+# from its fragment (an artifact from before flavours is the default)
+FLAVOUR=$(cat "$art/flavour" 2>/dev/null || echo default)
+flavour_file boot >/dev/null
 
 # --- a results directory of its own ---------------------------------------------
 mkdir -p "$RESULTS"
@@ -61,8 +65,10 @@ echo "$mods" >"$out/modules"
 repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duration"
 [ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
 [ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
+[ "$FLAVOUR" = default ] || repro+=" FLAVOUR=$FLAVOUR"
 echo "$repro" >"$out/reproduce"
 echo "$BASE" >"$out/base"
+echo "$FLAVOUR" >"$out/flavour"
 
 # --- boot -------------------------------------------------------------------
 # One finding per boot: a WARN, an oops, a soft lockup or a hung task
@@ -76,6 +82,9 @@ args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 # guest checks, and what it skips on a tree without them
 read -r api _ extras <"$mods/api" || die "$mods has no api file (rebuild the modules)"
 args+=" suite.api=$api suite.extras=$extras"
+# the flavour's (preempt=none)
+fl_args=$(flavour_boot_args)
+[ -z "$fl_args" ] || args+=" $fl_args"
 # a scenario's own boot parameters (kmemleak=on for the leak oracle)
 boot_args=$(scenario_var "$scenario" BOOT_ARGS)
 [ -z "$boot_args" ] || args+=" $boot_args"
@@ -94,7 +103,8 @@ start=$(date +%s)
 serial2=""
 [ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
 rc=0
-vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence \
+vcpus=$(flavour_directive VCPUS | tail -1)
+vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=${vcpus:-2} \
 	"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
 echo $(($(date +%s) - start)) >"$out/wall"
 if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then
@@ -103,6 +113,19 @@ if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; 
 	exit 130
 fi
 [ "$rc" = 0 ] || exit "$EXIT_INFRA"
+# the flavour took: what the guest says of itself ("SUITE: fact ...") is
+# what the flavour's #GUEST# lines want. A boot that died before saying
+# anything is judged as it is.
+facts=$(grep -o 'SUITE: fact .*' "$out/console.log" | head -1 | tr -d '\r' || true)
+if [ -n "$facts" ]; then
+	while read -r want; do
+		[ -n "$want" ] || continue
+		case " ${facts#SUITE: fact } " in
+		*" $want "*) ;;
+		*) die "flavour $FLAVOUR did not take: the guest says '${facts#SUITE: fact }', the flavour wants $want ($out)" ;;
+		esac
+	done < <(flavour_directive GUEST)
+fi
 
 # --- judge: a step of its own, which scripts/judge.sh can redo later ------------
 rc=0

@@ -196,6 +196,30 @@ config_check_fires() {
 }
 t_run "config: a #CHECK# option missing from the final .config is reported (control)" config_check_fires
 
+# flavours: a later fragment that sets an option drops the earlier checks
+# of it (kcsan turns KASAN off), and checks its own; each flavour has both
+# files, and an unknown one is refused
+flavours_checked() {
+	local d got f
+	d=$(tmp_dir)
+	printf '#CHECK#CONFIG_KASAN=y\n#CHECK#CONFIG_LOCKDEP=y\n' >"$d/debug"
+	printf '# CONFIG_KASAN is not set\nCONFIG_KCSAN=y\n#CHECK#CONFIG_KCSAN=y\n' >"$d/flavour"
+	printf '# CONFIG_KASAN is not set\nCONFIG_LOCKDEP=y\n' >"$d/final"
+	got=$(config_lost "$d/final" "" "$d/debug" "$d/flavour" | tr '\n' ' ')
+	[ "$got" = "CONFIG_KCSAN=y " ] || { echo "lost: '$got' (want the flavour's KCSAN only)"; return 1; }
+	# the same fragments the other way round: the flavour's setting does not drop a later check
+	got=$(config_lost "$d/final" "" "$d/flavour" "$d/debug" | tr '\n' ' ')
+	[ "$got" = "CONFIG_KASAN=y CONFIG_KCSAN=y " ] || { echo "lost: '$got' (a check after the setting must stay)"; return 1; }
+	for f in $(flavour_names); do
+		[ -f "$TOP/stress/flavours/$f.boot" ] || { echo "flavour $f has no .boot"; return 1; }
+	done
+	[ "$(flavour_names | tr '\n' ' ')" = "default kcsan many-cpus preempt-full preempt-none " ] ||
+		{ echo "flavours: $(flavour_names | tr '\n' ' ')"; return 1; }
+	[ "$(FLAVOUR=preempt-none flavour_boot_args)" = preempt=none ] || { echo "preempt-none boot args"; return 1; }
+	[ "$(FLAVOUR=many-cpus flavour_directive VCPUS)" = 8 ] || { echo "many-cpus VCPUS"; return 1; }
+}
+t_run "flavours: fragments override earlier checks, boot files read (control: a check after the setting stays)" flavours_checked
+
 scenarios_complete() {
 	local f rc=0
 	for f in "$TOP"/stress/scenarios/*.scn; do
@@ -250,6 +274,8 @@ drawn_seeds_valid() {
 	done
 }
 t_run "drawn seeds are valid (200 draws)" drawn_seeds_valid
+expect_refusal "unknown FLAVOUR: exit 2" 2 "unknown FLAVOUR 'rt' (known: default kcsan many-cpus preempt-full preempt-none)" \
+	env FLAVOUR=rt "$TOP/scripts/build-kernel.sh" --dir
 expect_refusal "unknown QEMU: exit 2" 2 "QEMU must be system, backports or unstable, not 'qemu9'" \
 	"$TOP/scripts/fetch-qemu.sh" qemu9
 expect_refusal "bad duration: exit 2" 2 "bad duration" "$TOP/scripts/run.sh" smoke 1 -5

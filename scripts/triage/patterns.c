@@ -15,6 +15,9 @@ const struct pattern triage_patterns[] = {
 	  NULL, TITLE_KASAN, 0 },
 	{ "KASAN", "^BUG: KASAN: (.*)", "KASAN: %s", TITLE_GROUP, 0 },
 	{ "KFENCE", "^BUG: KFENCE: ([a-z -]+) in ", "KFENCE: %s", TITLE_GROUP, 0 },
+	/* the kcsan flavour: "BUG: KCSAN: data-race in A / B", syzkaller's title */
+	{ "KCSAN", "^BUG: KCSAN: ([a-z -]+ in [A-Za-z0-9_.]+( / [A-Za-z0-9_.]+)?)",
+	  "KCSAN: %s", TITLE_GROUP, 0 },
 	{ "UBSAN", "^UBSAN: ([a-z-]+) in ", "UBSAN: %s", TITLE_GROUP, 0 },
 
 	/* Lockdep */

@@ -1,0 +1,1 @@
+# no parameter beyond the suite's own

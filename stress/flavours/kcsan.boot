@@ -1,0 +1,1 @@
+#GUEST#kcsan=on

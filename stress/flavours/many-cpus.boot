@@ -1,0 +1,2 @@
+#VCPUS#8
+#GUEST#cpus=8

@@ -1,0 +1,2 @@
+preempt=full
+#GUEST#preempt=full

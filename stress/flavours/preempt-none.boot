@@ -1,0 +1,2 @@
+preempt=none
+#GUEST#preempt=none
