@@ -193,6 +193,24 @@ flavour_boot_args() {
 flavour_directive() {
 	sed -n "s/^#$1#//p" "$(flavour_file boot)"
 }
+# flavour_mismatch CONSOLE: what the guest says of itself ("SUITE: fact
+# preempt=none cpus=2 kcsan=off") against the flavour's #GUEST# lines: one
+# line naming the first fact that differs, or nothing. A boot that died
+# before saying anything is judged as it is (nothing here).
+flavour_mismatch() {
+	local facts want
+	facts=$(grep -ao 'SUITE: fact .*' "$1" | head -1 | tr -d '\r' || true)
+	[ -n "$facts" ] || return 0
+	facts=${facts#SUITE: fact }
+	while read -r want; do
+		[ -n "$want" ] || continue
+		case " $facts " in
+		*" $want "*) ;;
+		*) echo "the guest says '$facts', the flavour wants $want"; return 0 ;;
+		esac
+	done < <(flavour_directive GUEST)
+}
+
 # flavour_sets_config: its fragment sets an option (then it builds in an
 # object tree of its own)
 flavour_sets_config() {

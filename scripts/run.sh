@@ -113,19 +113,9 @@ if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; 
 	exit 130
 fi
 [ "$rc" = 0 ] || exit "$EXIT_INFRA"
-# the flavour took: what the guest says of itself ("SUITE: fact ...") is
-# what the flavour's #GUEST# lines want. A boot that died before saying
-# anything is judged as it is.
-facts=$(grep -o 'SUITE: fact .*' "$out/console.log" | head -1 | tr -d '\r' || true)
-if [ -n "$facts" ]; then
-	while read -r want; do
-		[ -n "$want" ] || continue
-		case " ${facts#SUITE: fact } " in
-		*" $want "*) ;;
-		*) die "flavour $FLAVOUR did not take: the guest says '${facts#SUITE: fact }', the flavour wants $want ($out)" ;;
-		esac
-	done < <(flavour_directive GUEST)
-fi
+# the flavour took: what the guest says of itself is what it wants
+miss=$(flavour_mismatch "$out/console.log")
+[ -z "$miss" ] || die "flavour $FLAVOUR did not take: $miss ($out)"
 
 # --- judge: a step of its own, which scripts/judge.sh can redo later ------------
 rc=0

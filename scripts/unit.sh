@@ -217,6 +217,14 @@ flavours_checked() {
 		{ echo "flavours: $(flavour_names | tr '\n' ' ')"; return 1; }
 	[ "$(FLAVOUR=preempt-none flavour_boot_args)" = preempt=none ] || { echo "preempt-none boot args"; return 1; }
 	[ "$(FLAVOUR=many-cpus flavour_directive VCPUS)" = 8 ] || { echo "many-cpus VCPUS"; return 1; }
+	# the boot check: a guest in another preemption model is named (control)
+	printf '[ 9.0][ T1] SUITE: fact preempt=lazy cpus=2 kcsan=off\n' >"$d/console"
+	got=$(FLAVOUR=preempt-none flavour_mismatch "$d/console")
+	[ "$got" = "the guest says 'preempt=lazy cpus=2 kcsan=off', the flavour wants preempt=none" ] ||
+		{ echo "mismatch not seen: '$got'"; return 1; }
+	sed -i 's/preempt=lazy/preempt=none/' "$d/console"
+	got=$(FLAVOUR=preempt-none flavour_mismatch "$d/console")
+	[ -z "$got" ] || { echo "false mismatch: '$got'"; return 1; }
 }
 t_run "flavours: fragments override earlier checks, boot files read (control: a check after the setting stays)" flavours_checked
 
