@@ -110,7 +110,7 @@ offload_reason_set() {
 # active file; without, the module reference a registration holds (the
 # owner rule): NAME holds one, and for none no provider module of the
 # suite does
-SUITE_PROVIDERS="fault_provider mt_provider rival odd_register"
+SUITE_PROVIDERS="fault_provider mt_provider rival odd_register reg_race"
 active_is() {
 	if has_extra stats; then
 		grep -qx "$1" $OFFLOAD/active
@@ -342,6 +342,38 @@ drive() {
 # waited PID NAME: a job started with & as a test point, once it has ended
 waited() {
 	if wait "$1"; then ok "$2"; else not_ok "$2"; fi
+}
+
+# --- registration races (faultmods/reg_race.c) -----------------------------------
+# reg_race_run [PARAM=V...]: reg_race.ko, one racer (its own migrator) per
+# vCPU, registering and unregistering for most of the duration while
+# migrate-verify moves pages with NUMA balancing off (so that the batches
+# are syscall ones, which every tree offloads); then each racer's summary,
+# and at least two racers registered (a race took place)
+reg_race_run() {
+	local secs=$((SUITE_duration - 8)) mv_pid n want i
+	[ $secs -ge 5 ] || secs=5
+	echo 0 >/proc/sys/kernel/numa_balancing
+	/guest/migrate-verify -s "$(seed_for mv-reg-race)" -t $((secs + 8)) -w 1 -n mv-reg-race &
+	mv_pid=$!
+	sleep 1
+	check "reg_race loaded" insmod /modules/reg_race.ko seed="$(seed_for reg-race)" seconds=$secs "$@"
+	want=$(dmesg | sed -n 's/.*reg_race: \([0-9]*\) racers for.*/\1/p' | tail -1)
+	# the racers stop by themselves: a last round may hold 4 s more
+	i=0
+	while [ $i -lt $((secs + 30)) ]; do
+		n=$(dmesg | grep -c 'reg_race: reg_race_[0-9]*: [0-9]* registrations')
+		[ "$n" -ge "${want:-2}" ] && break
+		sleep 1
+		i=$((i + 1))
+	done
+	dmesg | grep 'reg_race: reg_race_[0-9]*: ' | sed 's/^.*reg_race: /# /'
+	check "every racer ended ($n of ${want:-?})" test "$n" -ge "${want:-2}"
+	waited $mv_pid "migrate-verify during the registration race"
+	n=$(dmesg | grep -c 'reg_race: reg_race_[0-9]*: [1-9][0-9]* registrations')
+	check "at least two racers registered ($n)" test "$n" -ge 2
+	check "reg_race unloaded" rmmod reg_race
+	check "no migrator left active" active_is none
 }
 
 # --- benchmark windows (make bench) ---------------------------------------------
