@@ -92,9 +92,10 @@ const struct pattern triage_patterns[] = {
 	{ "Warning", "^refcount_t: ([a-z ;-]+)", "refcount bug", TITLE_STACK, 0 },
 	{ "Warning", "^WARNING: CPU: [0-9]+ PID: [0-9]+ at lib/refcount.c",
 	  "refcount bug", TITLE_STACK, 0 },
-	{ "Warning", "^WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]+ ([A-Za-z0-9_.]+)\\+",
+	/* the function without a compiler's ".constprop.0" or ".isra.0" */
+	{ "Warning", "^WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]+ ([A-Za-z0-9_]+)[A-Za-z0-9_.]*\\+",
 	  "WARNING in %s", TITLE_GROUP, 0 },
-	{ "Warning", "^WARNING: [^ ]+:[0-9]+ at ([A-Za-z0-9_.]+)\\+",
+	{ "Warning", "^WARNING: [^ ]+:[0-9]+ at ([A-Za-z0-9_]+)[A-Za-z0-9_.]*\\+",
 	  "WARNING in %s", TITLE_GROUP, 0 },
 
 	/* Results of our own tests and of KUnit */
