@@ -183,6 +183,11 @@ flavour_file() {
 	[[ $FLAVOUR =~ ^[a-z0-9-]+$ ]] && [ -f "$FLAVOURS_DIR/$FLAVOUR.config" ] &&
 		[ -f "$FLAVOURS_DIR/$FLAVOUR.boot" ] ||
 		die "unknown FLAVOUR '$FLAVOUR' (known: $(flavour_names | tr '\n' ' ' | sed 's/ $//'))"
+	# "#BASES#6.12": a flavour that only some bases can build or boot
+	local bases
+	bases=$(sed -n 's/^#BASES#//p' "$FLAVOURS_DIR/$FLAVOUR.boot" | tr '\n' ' ')
+	[ -z "$bases" ] || [[ " $bases" == *" $BASE "* ]] ||
+		die "FLAVOUR=$FLAVOUR does not exist on BASE=$BASE, only on: ${bases% } (stress/flavours/README.md)"
 	echo "$FLAVOURS_DIR/$FLAVOUR.$1"
 }
 # flavour_boot_args: the kernel parameters of this flavour, on one line

@@ -215,15 +215,15 @@ flavours_checked() {
 	done
 	[ "$(flavour_names | tr '\n' ' ')" = "default kcsan many-cpus preempt-full preempt-none " ] ||
 		{ echo "flavours: $(flavour_names | tr '\n' ' ')"; return 1; }
-	[ "$(FLAVOUR=preempt-none flavour_boot_args)" = preempt=none ] || { echo "preempt-none boot args"; return 1; }
+	[ "$(BASE=6.12 FLAVOUR=preempt-none flavour_boot_args)" = preempt=none ] || { echo "preempt-none boot args"; return 1; }
 	[ "$(FLAVOUR=many-cpus flavour_directive VCPUS)" = 8 ] || { echo "many-cpus VCPUS"; return 1; }
 	# the boot check: a guest in another preemption model is named (control)
 	printf '[ 9.0][ T1] SUITE: fact preempt=lazy cpus=2 kcsan=off\n' >"$d/console"
-	got=$(FLAVOUR=preempt-none flavour_mismatch "$d/console")
+	got=$(BASE=6.12 FLAVOUR=preempt-none flavour_mismatch "$d/console")
 	[ "$got" = "the guest says 'preempt=lazy cpus=2 kcsan=off', the flavour wants preempt=none" ] ||
 		{ echo "mismatch not seen: '$got'"; return 1; }
 	sed -i 's/preempt=lazy/preempt=none/' "$d/console"
-	got=$(FLAVOUR=preempt-none flavour_mismatch "$d/console")
+	got=$(BASE=6.12 FLAVOUR=preempt-none flavour_mismatch "$d/console")
 	[ -z "$got" ] || { echo "false mismatch: '$got'"; return 1; }
 }
 t_run "flavours: fragments override earlier checks, boot files read (control: a check after the setting stays)" flavours_checked
@@ -284,6 +284,8 @@ drawn_seeds_valid() {
 t_run "drawn seeds are valid (200 draws)" drawn_seeds_valid
 expect_refusal "unknown FLAVOUR: exit 2" 2 "unknown FLAVOUR 'rt' (known: default kcsan many-cpus preempt-full preempt-none)" \
 	env FLAVOUR=rt "$TOP/scripts/build-kernel.sh" --dir
+expect_refusal "a flavour the base lacks: exit 2" 2 "FLAVOUR=preempt-none does not exist on BASE=7.2, only on: 6.12" \
+	env FLAVOUR=preempt-none BASE=7.2 "$TOP/scripts/build-kernel.sh" --dir
 expect_refusal "unknown QEMU: exit 2" 2 "QEMU must be system, backports or unstable, not 'qemu9'" \
 	"$TOP/scripts/fetch-qemu.sh" qemu9
 expect_refusal "bad duration: exit 2" 2 "bad duration" "$TOP/scripts/run.sh" smoke 1 -5
