@@ -106,7 +106,9 @@ for p in ${EXTRA_PATCHES:-}; do
 done
 
 id=$( {
-	echo "$base_id series=$SERIES"
+	# the flavour's name too: two flavours with the same fragment differ
+	# in their boot file, which goes with the artifact
+	echo "$base_id series=$SERIES flavour=$FLAVOUR"
 	for p in "${patch_files[@]}"; do sha256_of "$p"; done
 	cat "${CONFIGS[@]}"
 	# the recipe itself is an input: a changed script rebuilds
