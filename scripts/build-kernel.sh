@@ -250,6 +250,20 @@ if [ "$rc" != 0 ]; then
 	die "kernel build failed for patch set $id (see $blog)"
 fi
 [ "$fresh" = 1 ] && grep -c '^  \(CC\|AS\|LD\|AR\)' "$blog" >"$OBJ/.objects"
+# ccache in depend mode does not see what piggy.S pulls in with .incbin
+# (the compressed vmlinux): when two builds' payloads have the same sizes,
+# it hands back the older piggy.o, and the bzImage boots the older kernel.
+# Seen: the preempt-full flavour's bzImage booted the default kernel's
+# banner (only the version string differed). So piggy.o is always
+# assembled without the cache, and the payload checked against vmlinux.
+rm -f "$OBJ/arch/x86/boot/compressed/piggy.o"
+CCACHE_DISABLE=1 make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" "${gcov_vars[@]}" \
+	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite \
+	KBUILD_BUILD_HOST=suite bzImage >>"$blog" 2>&1 || die "kernel build failed re-assembling the payload (see $blog)"
+want=$(strings "$OBJ/vmlinux" | grep -m1 '^Linux version ' || true)
+got=$("$SRC/scripts/extract-vmlinux" "$OBJ/arch/x86/boot/bzImage" 2>/dev/null | strings | grep -m1 '^Linux version ' || true)
+[ -n "$want" ] && [ "$want" = "$got" ] ||
+	die "the bzImage does not hold the vmlinux just built (its banner: '${got:-none}'; see $blog)"
 built=$(($(date +%s) - start))
 progress "kernel: built in $built s"
 
