@@ -102,6 +102,32 @@ measure() {
 			put "${w}_$k" "$(printf '%s\n' "$win" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 		done
 	done
+	# --- 1b. per accelerator: the same drive under each way QEMU can run the guest ----------
+	# single-threaded TCG (vCPUs take turns), multi-threaded TCG (they run
+	# at once; QEMU 10 from bookworm-backports), KVM where /dev/kvm is
+	local acc
+	for acc in tcg-single tcg-multi kvm; do
+		case $acc in
+		tcg-single) ACCEL=tcg TCG_THREAD=single bench_run "$art" bench-drive-suite ;;
+		tcg-multi) ACCEL=tcg TCG_THREAD=multi QEMU=${BENCH_MTTCG_QEMU:-backports} bench_run "$art" bench-drive-suite ;;
+		kvm)
+			# the earlier boots (ACCEL=auto) probed it: run-vm.sh's kvm_works
+			if [ ! -w /dev/kvm ] || ! grep -q ' yes$' "$BUILD/kvm-probe" 2>/dev/null; then
+				put "accel_${acc}_calls_per_s" "n/a (no working /dev/kvm)"
+				continue
+			fi
+			ACCEL=kvm bench_run "$art" bench-drive-suite ;;
+		esac
+		log "intensity under $acc: $(cat "$LAST/qemu-version" | tr '\n' ' ')"
+		win=$(grep -a 'BENCH: window' "$LAST/console.log" | tail -1)
+		wsecs=$(printf '%s\n' "$win" | tr ' ' '\n' | sed -n 's/^seconds=//p')
+		for k in calls in_flight; do
+			put "accel_${acc}_${k}_per_s" "$(awk -v s="$wsecs" -v c="$(printf '%s\n' "$win" | tr ' ' '\n' | sed -n "s/^$k=//p")" \
+				'BEGIN { if (s > 0) printf "%.2f", c / s; else print "n/a" }')"
+		done
+		put "accel_${acc}_wall_s" "$(cat "$LAST/wall")"
+		put "accel_${acc}_guest_s" "$wsecs"
+	done
 	# --- 3b. pipeline -------------------------------------------------------------------------------
 	log "pipeline: rebuild after a provider edit"
 	src=$(cat "$art/src") obj=$(cat "$art/obj")
@@ -170,6 +196,13 @@ report() {
 		printf '  %-34s %12s %12s %8s\n' "" "suite" "stress-ng" "ratio"
 		for k in calls_per_s fault_events_per_min; do
 			printf '  %-34s %12s %12s %8s\n' "$k" "$(get suite_$k)" "$(get stressng_$k)" "$(ratio "$(get suite_$k)" "$(get stressng_$k)")"
+		done
+		echo
+		echo "per accelerator (the suite's drive; per guest-second; ratio of guest seconds to wall seconds):"
+		printf '  %-12s %14s %22s %10s\n' "" "offload calls" "unregister in flight" "guest/wall"
+		for acc in tcg-single tcg-multi kvm; do
+			printf '  %-12s %14s %22s %10s\n' "$acc" "$(get accel_${acc}_calls_per_s)" \
+				"$(get accel_${acc}_in_flight_per_s)" "$(ratio "$(get accel_${acc}_guest_s)" "$(get accel_${acc}_wall_s)")"
 		done
 		echo
 		echo "overhead (move_pages pages per guest-second, mean of $(get rounds) rounds; ratio to unpatched;"
