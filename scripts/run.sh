@@ -66,6 +66,9 @@ repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duratio
 [ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
 [ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
 [ "$FLAVOUR" = default ] || repro+=" FLAVOUR=$FLAVOUR"
+# the emulator too: a race seen with the vCPUs really parallel may need them
+[ "${QEMU:-system}" = system ] || repro+=" QEMU=$QEMU"
+[ "${TCG_THREAD:-single}" = single ] || repro+=" TCG_THREAD=$TCG_THREAD"
 echo "$repro" >"$out/reproduce"
 echo "$BASE" >"$out/base"
 echo "$FLAVOUR" >"$out/flavour"
