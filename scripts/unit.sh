@@ -104,8 +104,8 @@ detect_api_per_patch() {
 	got=$("$TOP/scripts/detect-api.sh" "$tmp")
 	[ "$got" = "none none none" ] || { echo "pristine $BASE: '$got'"; return 1; }
 	for p in "${series[@]}"; do
-		patch -p1 -s -N -d "$tmp" <"$sdir/$p" || return 1
-		got=$("$TOP/scripts/detect-api.sh" "$tmp") || return 1
+		patch -p1 -s -N -d "$tmp" <"$sdir/$p" || { echo "$p does not apply to the pristine $BASE pieces"; return 1; }
+		got=$("$TOP/scripts/detect-api.sh" "$tmp") || { echo "detect-api.sh failed after $p"; return 1; }
 		echo "after $p: $got"
 		if [ -z "$first" ] && [ "${got%% *}" != none ]; then
 			first=$got
