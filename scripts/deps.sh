@@ -26,10 +26,11 @@ for p in "${PKGS[@]}"; do
 		missing+=("$p")
 done
 # the current stress-ng for the guest, from Debian unstable (nothing installed)
-# and, with QEMU=backports|unstable, that QEMU (scripts/fetch-qemu.sh)
+# and, with QEMU=backports (the default) or unstable, that QEMU
+# (scripts/fetch-qemu.sh)
 fetch_stressng() {
 	[ "${1:-}" = --check ] || "$TOP/scripts/fetch-stressng.sh" >/dev/null
-	case ${QEMU:-system} in
+	case $QEMU in
 	system) ;;
 	*) [ "${1:-}" = --check ] || "$TOP/scripts/fetch-qemu.sh" "$QEMU" >/dev/null ;;
 	esac

@@ -35,13 +35,15 @@ NODE_MEM=${NODE_MEM:-512}
 TIMEOUT=${TIMEOUT:-600}
 SILENCE=${SILENCE:-180}
 ACCEL=${ACCEL:-auto}
-# Single-threaded TCG by default: with thread=multi, a guest that toggles
-# static keys often (every provider registration does) dies 3 boots of 3 in
-# "Oops: int3" at a jump label that was already patched back, which it does
-# not do in 0 of 2 runs with thread=single nor on KVM: cross-vCPU
-# self-modifying code under MTTCG (QEMU 7.2), not a kernel bug. The vCPUs
-# still interleave, and the providers' stalls keep the race windows open.
-TCG_THREAD=${TCG_THREAD:-single}
+# TCG_THREAD and QEMU default in lib.sh (multi-threaded TCG on QEMU 10).
+# Bookworm's QEMU 7.2 with thread=multi executes a stale int3 at a jump
+# label a vCPU already patched back ("Oops: int3" in
+# migrate_should_offload: an emulator fault, not a kernel bug); QEMU 10
+# does not (0 of 50 boots).
+case $TCG_THREAD in
+single | multi) ;;
+*) die "TCG_THREAD must be single or multi, not '$TCG_THREAD'" ;;
+esac
 STOP_ON=${STOP_ON:-first}
 TRIAGE=${TRIAGE:-$BUILD/triage/triage}
 case $STOP_ON in
@@ -49,7 +51,6 @@ first | never | title:?*) ;;
 *) die "STOP_ON must be first, never or title:TITLE, not '$STOP_ON'" ;;
 esac
 [ "$STOP_ON" = never ] || [ -x "$TRIAGE" ] || die "no console triage at $TRIAGE (make -C scripts/triage)"
-QEMU=${QEMU:-system}
 case $QEMU in
 system)
 	need_cmd qemu-system-x86_64 qemu-system-x86

@@ -66,9 +66,9 @@ repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duratio
 [ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
 [ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
 [ "$FLAVOUR" = default ] || repro+=" FLAVOUR=$FLAVOUR"
-# the emulator too: a race seen with the vCPUs really parallel may need them
-[ "${QEMU:-system}" = system ] || repro+=" QEMU=$QEMU"
-[ "${TCG_THREAD:-single}" = single ] || repro+=" TCG_THREAD=$TCG_THREAD"
+# the emulator too, always: a race seen with the vCPUs really parallel may
+# need them, and the defaults may move on
+repro+=" QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
 echo "$repro" >"$out/reproduce"
 echo "$BASE" >"$out/base"
 echo "$FLAVOUR" >"$out/flavour"
@@ -107,7 +107,17 @@ serial2=""
 [ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
 rc=0
 vcpus=$(flavour_directive VCPUS | tail -1)
-vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=${vcpus:-2} \
+# multi-threaded TCG: as many vCPUs as the host has cores (even, 2 to 8,
+# half on each CPU node); single-threaded: 2, one per node
+if [ -z "$vcpus" ]; then
+	vcpus=2
+	if [ "$TCG_THREAD" = multi ]; then
+		vcpus=$(($(nproc) / 2 * 2))
+		[ "$vcpus" -ge 2 ] || vcpus=2
+		[ "$vcpus" -le 8 ] || vcpus=8
+	fi
+fi
+vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=$vcpus \
 	"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
 echo $(($(date +%s) - start)) >"$out/wall"
 if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then
