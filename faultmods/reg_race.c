@@ -87,8 +87,6 @@ struct racer {
 
 static struct racer racers[REG_RACE_MAX];
 static unsigned int nr_racers;
-static atomic_t running;
-static DECLARE_COMPLETION(all_done);
 
 static noinline void reg_race_called_unregistered(struct racer *r, int state)
 {
@@ -219,8 +217,6 @@ static int racer_fn(void *data)
 	pr_info("%s: %lu registrations, %lu refused, %ld calls, %lu liveness windows without a call\n",
 		r->m.name, r->registrations, r->refusals, atomic_long_read(&r->calls),
 		r->liveness_checked);
-	if (atomic_dec_and_test(&running))
-		complete(&all_done);
 	/* kthread_stop() from exit reaps us */
 	while (!kthread_should_stop())
 		msleep(20);
@@ -234,7 +230,6 @@ static int __init reg_race_init(void)
 	nr_racers = min_t(unsigned int, num_online_cpus(), REG_RACE_MAX);
 	if (nr_racers < 2)
 		nr_racers = 2;	/* one CPU: two racers still race through preemption */
-	atomic_set(&running, nr_racers);
 	for (i = 0; i < nr_racers; i++) {
 		struct racer *r = &racers[i];
 

@@ -119,10 +119,9 @@ measure() {
 			ACCEL=kvm bench_run "$art" bench-drive-suite ;;
 		esac
 		log "intensity under $acc: $(cat "$LAST/qemu-version" | tr '\n' ' ')"
-		win=$(grep -a 'BENCH: window' "$LAST/console.log" | tail -1)
-		wsecs=$(printf '%s\n' "$win" | tr ' ' '\n' | sed -n 's/^seconds=//p')
+		wsecs=$(field window seconds "$LAST/console.log")
 		for k in calls in_flight; do
-			put "accel_${acc}_${k}_per_s" "$(awk -v s="$wsecs" -v c="$(printf '%s\n' "$win" | tr ' ' '\n' | sed -n "s/^$k=//p")" \
+			put "accel_${acc}_${k}_per_s" "$(awk -v s="$wsecs" -v c="$(field window "$k" "$LAST/console.log")" \
 				'BEGIN { if (s > 0) printf "%.2f", c / s; else print "n/a" }')"
 		done
 		put "accel_${acc}_wall_s" "$(cat "$LAST/wall")"

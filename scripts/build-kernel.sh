@@ -223,9 +223,13 @@ fresh=0
 expect_objs=$(cat "$OBJ/.objects" 2>/dev/null || echo "$FRESH_OBJECTS")
 progress "kernel: building with -j$JOBS ($([ $fresh = 1 ] && echo "fresh object tree, about $FRESH_MINUTES min on 2 cores" || echo incremental); log: $blog)"
 start=$(date +%s)
-make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" "${gcov_vars[@]}" \
-	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite \
-	KBUILD_BUILD_HOST=suite bzImage modules >"$blog" 2>&1 &
+# make in this object tree, with the flags every build of it uses (a
+# changed flag would make Kbuild rebuild what it touches). An array, not a
+# function: the build runs in the background and kpid must be make itself,
+# so that a TERM stops it
+kmake=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" "${gcov_vars[@]}"
+	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite KBUILD_BUILD_HOST=suite)
+"${kmake[@]}" bzImage modules >"$blog" 2>&1 &
 kpid=$!
 SUITE_CHILD=$kpid
 # the running count, and no build left running when the caller is gone
@@ -257,9 +261,7 @@ fi
 # banner (only the version string differed). So piggy.o is always
 # assembled without the cache, and the payload checked against vmlinux.
 rm -f "$OBJ/arch/x86/boot/compressed/piggy.o"
-CCACHE_DISABLE=1 make -C "$SRC" O="$OBJ" -j"$JOBS" CC="$cc" "${gcov_vars[@]}" \
-	KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=suite \
-	KBUILD_BUILD_HOST=suite bzImage >>"$blog" 2>&1 || die "kernel build failed re-assembling the payload (see $blog)"
+CCACHE_DISABLE=1 "${kmake[@]}" bzImage >>"$blog" 2>&1 || die "kernel build failed re-assembling the payload (see $blog)"
 want=$(strings "$OBJ/vmlinux" | grep -m1 '^Linux version ' || true)
 got=$("$SRC/scripts/extract-vmlinux" "$OBJ/arch/x86/boot/bzImage" 2>/dev/null | strings | grep -m1 '^Linux version ' || true)
 [ -n "$want" ] && [ "$want" = "$got" ] ||

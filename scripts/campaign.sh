@@ -93,12 +93,12 @@ while ! mkdir "$cdir" 2>/dev/null; do n=$((n + 1)); cdir=$RESULTS/$cbase-$n; don
 	echo "budget:   ${budget:-none}${budget:+ min}"
 	echo "shard:    $si/$sn"
 	echo "kernel:   $(cat "$art/id")"
-	echo "flavour:  $(cat "$art/flavour" 2>/dev/null || echo default)"
+	echo "flavour:  $(artifact_flavour "$art")"
 	echo "qemu:     $QEMU, tcg thread=$TCG_THREAD (accel ${ACCEL:-auto}; each run's qemu-version says what ran)"
 	echo "list:     ${scenarios[*]}"
 } >"$cdir/campaign.txt"
 printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n' >"$cdir/runs.tsv"
-progress "campaign $name: $(basename "$cdir"), $total_label runs (flavour $(cat "$art/flavour" 2>/dev/null || echo default), QEMU $QEMU, TCG thread=$TCG_THREAD)"
+progress "campaign $name: $(basename "$cdir"), $total_label runs (flavour $(artifact_flavour "$art"), QEMU $QEMU, TCG thread=$TCG_THREAD)"
 
 # --- the runs -----------------------------------------------------------------------
 start=$(date +%s) k=0 done_runs=0 bad=0

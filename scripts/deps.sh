@@ -28,7 +28,7 @@ done
 # the current stress-ng for the guest, from Debian unstable (nothing installed)
 # and, with QEMU=backports (the default) or unstable, that QEMU
 # (scripts/fetch-qemu.sh)
-fetch_stressng() {
+fetch_extras() {
 	[ "${1:-}" = --check ] || "$TOP/scripts/fetch-stressng.sh" >/dev/null
 	case $QEMU in
 	system) ;;
@@ -36,7 +36,7 @@ fetch_stressng() {
 	esac
 }
 if [ ${#missing[@]} -eq 0 ]; then
-	fetch_stressng "${1:-}"
+	fetch_extras "${1:-}"
 	exit 0
 fi
 
@@ -51,4 +51,4 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp
 	apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/deps-apt.log" 2>&1 ||
 		die "apt-get install failed for: ${missing[*]} (see ${TMPDIR:-/tmp}/deps-apt.log)"
 fi
-fetch_stressng
+fetch_extras

@@ -185,6 +185,11 @@ base_series() {
 # --- flavours: how the kernel is built and booted (stress/flavours/) ----------
 FLAVOURS_DIR=$TOP/stress/flavours
 FLAVOUR=${FLAVOUR:-default}
+# artifact_flavour ART: the flavour a kernel artifact was built as (one
+# from before flavours is the default)
+artifact_flavour() {
+	cat "$1/flavour" 2>/dev/null || echo default
+}
 # flavour_names: the flavours there are, one a line
 flavour_names() {
 	local f

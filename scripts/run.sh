@@ -36,8 +36,8 @@ mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
 initrd=$("$TOP/scripts/build-initramfs.sh" "$art" | tail -1)
 make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null || die "building the console triage failed"
 # the flavour is the kernel's: its boot file goes with the artifact built
-# from its fragment (an artifact from before flavours is the default)
-FLAVOUR=$(cat "$art/flavour" 2>/dev/null || echo default)
+# from its fragment
+FLAVOUR=$(artifact_flavour "$art")
 flavour_file boot >/dev/null
 
 # --- a results directory of its own ---------------------------------------------
