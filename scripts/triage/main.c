@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * triage [--reports DIR] CONSOLE_LOG
+ * triage [--reports DIR] [--scope FILE --outside FILE] CONSOLE_LOG
  *
  * Prints one line per distinct finding: type, title, first line, count,
  * separated by tabs. With --reports, also writes DIR/report-N.txt, the
  * console lines from each finding's first report on, for
- * scripts/decode_stacktrace.sh.
+ * scripts/decode_stacktrace.sh. With --scope (the series' functions, one a
+ * line), a scoped report (KCSAN's) with no frame in the scope nor in a
+ * module is not a finding: it goes to the --outside file, in the same
+ * format.
  *
  * Exit status: 0 no finding, 1 findings, 2 usage or I/O error.
  */
@@ -70,20 +73,39 @@ static void write_report(const char *dir, int idx, const char *buf, size_t len, 
 	fclose(f);
 }
 
+static void print_findings(FILE *f, const struct finding *fs, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		fprintf(f, "%s\t%s\t%d\t%d\n", fs[i].type, fs[i].title,
+			fs[i].line, fs[i].count);
+}
+
 int main(int argc, char **argv)
 {
-	const char *reports = NULL, *path;
-	struct findings out;
+	const char *reports = NULL, *scope = NULL, *outside = NULL, *path = NULL;
+	static struct findings out;
 	size_t len;
 	char *buf;
+	int i;
 
-	if (argc == 4 && !strcmp(argv[1], "--reports")) {
-		reports = argv[2];
-		path = argv[3];
-	} else if (argc == 2 && argv[1][0] != '-') {
-		path = argv[1];
-	} else {
-		fprintf(stderr, "usage: triage [--reports DIR] CONSOLE_LOG\n");
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--reports"))
+			reports = argv[i + 1];
+		else if (!strcmp(argv[i], "--scope"))
+			scope = argv[i + 1];
+		else if (!strcmp(argv[i], "--outside"))
+			outside = argv[i + 1];
+		else
+			break;
+	}
+	if (i == argc - 1 && argv[i][0] != '-')
+		path = argv[i];
+	if (!path || !scope != !outside) {
+		fprintf(stderr, "usage: triage [--reports DIR] [--scope FILE --outside FILE] CONSOLE_LOG\n");
+		return 2;
+	}
+	if (scope && triage_set_scope(scope)) {
+		fprintf(stderr, "triage: cannot read a scope from %s\n", scope);
 		return 2;
 	}
 	buf = slurp(path, &len);
@@ -95,11 +117,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "triage: out of memory or bad pattern\n");
 		return 2;
 	}
-	for (int i = 0; i < out.nr; i++) {
-		printf("%s\t%s\t%d\t%d\n", out.f[i].type, out.f[i].title,
-		       out.f[i].line, out.f[i].count);
-		if (reports)
-			write_report(reports, i + 1, buf, len, out.f[i].line);
+	print_findings(stdout, out.f, out.nr);
+	for (i = 0; reports && i < out.nr; i++)
+		write_report(reports, i + 1, buf, len, out.f[i].line);
+	if (outside) {
+		FILE *f = fopen(outside, "w");
+
+		if (!f) {
+			fprintf(stderr, "triage: cannot write %s\n", outside);
+			return 2;
+		}
+		print_findings(f, out.outside, out.nr_outside);
+		if (fclose(f)) {
+			fprintf(stderr, "triage: cannot write %s\n", outside);
+			return 2;
+		}
 	}
 	if (out.dropped)
 		printf("Bug\ttoo many distinct findings (%d more)\t0\t%d\n",

@@ -25,6 +25,9 @@ struct line {
 };
 
 static regex_t compiled[128];
+/* the scope of scoped reports, sorted; NULL: everything is in scope */
+static char **scope;
+static size_t scope_nr;
 static regex_t frame_re, guess_re, rip_re, at_re, subtest_re, ktap_re, kasan_access_re;
 static int ready;
 
@@ -93,6 +96,54 @@ int triage_init(void)
 		return -1;
 	ready = 1;
 	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int triage_set_scope(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[256], **names = NULL;
+	size_t nr = 0, cap = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f)) {
+		size_t n = strcspn(buf, " \t\r\n#");
+
+		if (!n)
+			continue;
+		buf[n] = '\0';
+		if (nr == cap) {
+			char **more = realloc(names, sizeof(*names) * (cap = cap ? cap * 2 : 256));
+
+			if (!more)
+				goto fail;
+			names = more;
+		}
+		names[nr] = strdup(buf);
+		if (!names[nr])
+			goto fail;
+		nr++;
+	}
+	fclose(f);
+	if (!nr) {
+		free(names);
+		return -1;
+	}
+	qsort(names, nr, sizeof(*names), cmp_name);
+	scope = names;
+	scope_nr = nr;
+	return 0;
+fail:
+	fclose(f);
+	while (nr)
+		free(names[--nr]);
+	free(names);
+	return -1;
 }
 
 /* Copy a bounded line into a NUL-terminated buffer for regexec() */
@@ -192,6 +243,40 @@ static int find_func(const struct line *lines, int nr, int at, regex_t *re,
 	return -1;
 }
 
+/*
+ * A scoped report is in scope when one frame of its stacks (the lines
+ * after @at printed by the same caller, up to the "=====" that ends a
+ * KCSAN report) is a function of the scope or runs in a module (the guest
+ * loads only the suite's modules).
+ */
+static int in_scope(const struct line *lines, int nr, int at)
+{
+	const char *caller = lines[at].caller;
+	char buf[MAX_LINE], fn[128];
+	regmatch_t m[3];
+
+	if (!scope)
+		return 1;
+	for (int i = at + 1; i < nr && i <= at + LOOKAHEAD; i++) {
+		const char *key = fn;
+
+		if (caller[0] && strcmp(lines[i].caller, caller))
+			continue;
+		line_str(&lines[i], buf);
+		if (!strncmp(buf, "=====", 5))
+			break;
+		if (regexec(&frame_re, buf, 3, m, 0))
+			continue;
+		if (m[2].rm_so >= 0)
+			return 1;
+		group(buf, m, 1, fn, sizeof(fn));
+		clean_func(fn);
+		if (bsearch(&key, scope, scope_nr, sizeof(*scope), cmp_name))
+			return 1;
+	}
+	return 0;
+}
+
 static void with_func(char *title, const char *base, int found, const char *fn)
 {
 	if (found == 0)
@@ -261,24 +346,31 @@ static void ktap_title(struct ktap_state *k, int indent, const char *name, char 
 		snprintf(title + off, TRIAGE_TITLE_LEN - off, "%s", name);
 }
 
+/* Count @title in @f (of @nr); returns 1 when it was new and not dropped */
+static int add_title(struct finding *f, int *nr, const struct pattern *p,
+		     const char *title, int line)
+{
+	for (int i = 0; i < *nr; i++)
+		if (!strcmp(f[i].title, title)) {
+			f[i].count++;
+			return 0;
+		}
+	if (*nr == TRIAGE_MAX_FINDINGS)
+		return -1;
+	f[*nr].type = p->type;
+	snprintf(f[*nr].title, TRIAGE_TITLE_LEN, "%s", title);
+	f[*nr].line = line;
+	f[*nr].count = 1;
+	f[*nr].secondary = p->secondary;
+	(*nr)++;
+	return 1;
+}
+
 static void add_finding(struct findings *out, const struct pattern *p,
 			const char *title, int line)
 {
-	for (int i = 0; i < out->nr; i++)
-		if (!strcmp(out->f[i].title, title)) {
-			out->f[i].count++;
-			return;
-		}
-	if (out->nr == TRIAGE_MAX_FINDINGS) {
+	if (add_title(out->f, &out->nr, p, title, line) < 0)
 		out->dropped++;
-		return;
-	}
-	out->f[out->nr].type = p->type;
-	snprintf(out->f[out->nr].title, TRIAGE_TITLE_LEN, "%s", title);
-	out->f[out->nr].line = line;
-	out->f[out->nr].count = 1;
-	out->f[out->nr].secondary = p->secondary;
-	out->nr++;
 }
 
 /*
@@ -456,7 +548,12 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 				continue;
 			title_for(&triage_patterns[p], lines, nr, i, msg, m, title,
 				  ktap_for(ktap, lines[i].caller));
-			add_finding(out, &triage_patterns[p], title, i + 1);
+			if (triage_patterns[p].scoped && !in_scope(lines, nr, i))
+				/* beyond TRIAGE_MAX_FINDINGS titles, the rest is not listed */
+				add_title(out->outside, &out->nr_outside,
+					  &triage_patterns[p], title, i + 1);
+			else
+				add_finding(out, &triage_patterns[p], title, i + 1);
 			break;
 		}
 	}

@@ -32,6 +32,13 @@ struct pattern {
 	 * count when nothing else was found.
 	 */
 	int secondary;
+	/*
+	 * Scoped reports (KCSAN's) are findings only when a frame of theirs is
+	 * the series' code or a module's (triage_set_scope()); the others are
+	 * listed apart, as "outside", so that a race the kernel has without
+	 * the series does not fail every boot of the kcsan flavour.
+	 */
+	int scoped;
 };
 
 extern const struct pattern triage_patterns[];
@@ -49,10 +56,20 @@ struct findings {
 	struct finding f[TRIAGE_MAX_FINDINGS];
 	int nr;
 	int dropped;		/* distinct titles beyond TRIAGE_MAX_FINDINGS */
+	struct finding outside[TRIAGE_MAX_FINDINGS];	/* scoped, out of scope */
+	int nr_outside;
 };
 
 /* Parse @len bytes of console output; never reads past @len. */
 int triage_buffer(const char *buf, size_t len, struct findings *out);
+
+/*
+ * Read the scope: one function name a line ('#' starts a comment). Until
+ * it is called every report is in scope. Returns 0, or -1 when the file
+ * cannot be read or names no function (an empty scope would put every
+ * scoped report outside).
+ */
+int triage_set_scope(const char *path);
 
 /* Compile the pattern table once; returns 0 or -1 on a bad pattern. */
 int triage_init(void);
