@@ -106,6 +106,26 @@ static bool books_skew;
 module_param(books_skew, bool, 0444);
 MODULE_PARM_DESC(books_skew, "negative control of the books check at unload: count one call that took no decision");
 
+static bool race_control;
+module_param(race_control, bool, 0444);
+MODULE_PARM_DESC(race_control, "negative control of the kcsan flavour: unmarked writes to one array from every CPU that copies at once");
+
+/*
+ * race_control: a data race KCSAN must report, in the copy callback where
+ * a provider's own races would be. Many plain read-modify-writes a call, so
+ * that KCSAN's sampled watchpoints land on them while another CPU's copy
+ * runs the same loop.
+ */
+static unsigned long fp_racy[64];
+
+static noinline void fp_race_control(u64 seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4096; i++)
+		fp_racy[i % ARRAY_SIZE(fp_racy)] += seq;
+}
+
 static uint fp_weight[FP_NR_MODES];
 static uint fp_weight_sum;
 static struct fault_attr fp_attr[FP_NR_MODES];
@@ -467,6 +487,8 @@ static int fp_offload_copy(struct list_head *dst_list, struct list_head *src_lis
 	int rc = 0;
 
 	fp_note_in_flight();
+	if (race_control)
+		fp_race_control(seq);
 	if (atomic_read(&fp_state) == FP_UNREGISTERED)
 		fp_called_after_unregister(seq);
 	atomic64_inc(&fp_counter[FPC_CALLS]);

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/workqueue.h>
 
 #include "offload_compat.h"
@@ -29,6 +30,14 @@ MODULE_PARM_DESC(min_batch, "decline smaller batches: one folio is not worth a t
 
 static struct workqueue_struct *mt_wq;
 
+/*
+ * Time the work items spent copying (each slice's wall time: a slice only
+ * copies, with a cond_resched() between folios) and bytes they copied:
+ * CPU time that is charged to a kworker, not to the task or the cgroup
+ * that migrates (make bench's accounting rows)
+ */
+static atomic64_t mt_worker_ns, mt_worker_bytes;
+
 struct mt_slice {
 	struct work_struct work;
 	struct folio **src, **dst;
@@ -39,15 +48,19 @@ struct mt_slice {
 static void mt_copy_slice(struct work_struct *work)
 {
 	struct mt_slice *s = container_of(work, struct mt_slice, work);
+	u64 t0 = ktime_get_ns(), bytes = 0;
 	unsigned int i;
 
 	for (i = 0; i < s->nr; i++) {
 		s->rc = folio_mc_copy(s->dst[i], s->src[i]);
 		if (s->rc)
-			return;
+			break;
+		bytes += folio_size(s->src[i]);
 		offload_mark_copied(s->dst[i]);
 		cond_resched();
 	}
+	atomic64_add(ktime_get_ns() - t0, &mt_worker_ns);
+	atomic64_add(bytes, &mt_worker_bytes);
 }
 
 static int mt_offload_copy(struct list_head *dst_list, struct list_head *src_list,
@@ -129,6 +142,15 @@ static int mt_registered_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(mt_registered_fops, mt_registered_get, mt_registered_set, "%llu\n");
 
+static int mt_stats_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "worker_ns %lld\nworker_bytes %lld\n",
+		   (long long)atomic64_read(&mt_worker_ns),
+		   (long long)atomic64_read(&mt_worker_bytes));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mt_stats);
+
 static int __init mt_provider_init(void)
 {
 	int rc;
@@ -143,6 +165,7 @@ static int __init mt_provider_init(void)
 	}
 	mt_dir = debugfs_create_dir("mt_provider", NULL);
 	debugfs_create_file("registered", 0644, mt_dir, NULL, &mt_registered_fops);
+	debugfs_create_file("stats", 0444, mt_dir, NULL, &mt_stats_fops);
 	pr_info("%u threads per batch, batches of %u folios or more\n", threads, min_batch);
 	return 0;
 }

@@ -15,16 +15,33 @@
 #     BENCH_ROUNDS (2) alternating rounds, with the spread between rounds;
 #  3. pipeline: kernel build, rebuild after a provider edit and after a
 #     patch edit, boot to /init, the last make check;
-#  4. detection: every variant of patches/$BASE/mutants/ (scripts/mutants.sh).
+#  4. detection: every variant of patches/$BASE/mutants/ (scripts/mutants.sh);
+#  5. latency: first- and last-folio latency against batch size (4K 1..512,
+#     THP 1) with no provider, mt_provider and dma_model, idle and with
+#     every vCPU busy, and the CPU time of the migrating task, its cgroup
+#     and the copy workers per MB moved (bench-latency; the questions the
+#     reviewers left open), with plots (gnuplot).
 #
-# Writes results/bench-<utc>/ (bench.json, table.txt, the runs' dirs
-# listed in runs.txt) and prints the table.
+# BENCH_SECTIONS (default "overhead intensity accel pipeline detection
+# latency") picks sections; the rows of one left out stay empty.
+#
+# Writes results/bench-<utc>/ (bench.json, table.txt, latency.tsv,
+# latency.png, throughput.png, the runs' dirs listed in runs.txt) and
+# prints the table.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 seed=${BENCH_SEED:-1}
 valid_seed "$seed" || die "bad BENCH_SEED '$seed'"
 rounds=${BENCH_ROUNDS:-2}
+sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency} "
+for sec in $sections; do
+	case $sec in
+	overhead | intensity | accel | pipeline | detection | latency) ;;
+	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency)" ;;
+	esac
+done
+want() { [[ $sections == *" $1 "* ]]; }
 [[ $rounds =~ ^[1-9][0-9]?$ ]] || die "bad BENCH_ROUNDS '$rounds': 1 to 99"
 report_only=""
 if [ "${1:-}" = --report ]; then # print the table of an earlier bench again
@@ -69,6 +86,16 @@ measure() {
 	put kernel_build_fresh "$(cat "$art/fresh" 2>/dev/null || echo n/a)"
 
 	# --- 2. overhead --------------------------------------------------------------------------
+	want overhead && measure_overhead
+	want intensity && measure_intensity
+	want accel && measure_accel
+	want pipeline && measure_pipeline
+	want detection && measure_detection
+	want latency && measure_latency
+	return 0
+}
+
+measure_overhead() {
 	log "overhead: the unpatched baseline kernel (SERIES_UPTO=0, own object tree)"
 	base_art=$(SERIES_UPTO=0 OBJ_TAG=baseline EXTRA_PATCHES="" "$TOP/scripts/build-kernel.sh" | tail -1)
 	# rounds alternate the four configurations (A B C D A B C D ...), so
@@ -91,8 +118,11 @@ measure() {
 		done
 	done
 	put rounds "$rounds"
+}
 
-	# --- 1. intensity ----------------------------------------------------------------------------
+# --- 1. intensity ----------------------------------------------------------------------------
+measure_intensity() {
+	local s w win k
 	for s in bench-drive-suite bench-drive-stressng; do
 		log "intensity: $s"
 		bench_run "$art" "$s"
@@ -102,10 +132,13 @@ measure() {
 			put "${w}_$k" "$(printf '%s\n' "$win" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 		done
 	done
-	# --- 1b. per accelerator: the same drive under each way QEMU can run the guest ----------
-	# single-threaded TCG (vCPUs take turns), multi-threaded TCG (they run
-	# at once; QEMU 10 from bookworm-backports), KVM where /dev/kvm is
-	local acc
+}
+
+# --- 1b. per accelerator: the same drive under each way QEMU can run the guest ----------
+# single-threaded TCG (vCPUs take turns), multi-threaded TCG (they run
+# at once; QEMU 10 from bookworm-backports), KVM where /dev/kvm is
+measure_accel() {
+	local acc wsecs k
 	for acc in tcg-single tcg-multi kvm; do
 		case $acc in
 		tcg-single) ACCEL=tcg TCG_THREAD=single bench_run "$art" bench-drive-suite ;;
@@ -127,7 +160,11 @@ measure() {
 		put "accel_${acc}_wall_s" "$(cat "$LAST/wall")"
 		put "accel_${acc}_guest_s" "$wsecs"
 	done
-	# --- 3b. pipeline -------------------------------------------------------------------------------
+}
+
+# --- 3b. pipeline -------------------------------------------------------------------------------
+measure_pipeline() {
+	local src obj work t0 last_check
 	log "pipeline: rebuild after a provider edit"
 	src=$(cat "$art/src") obj=$(cat "$art/obj")
 	# Kbuild reads the headers from the shared source tree: this artifact's
@@ -154,12 +191,29 @@ measure() {
 	put make_check_s "$(sed -n 's/^seconds: //p' "$last_check" 2>/dev/null || echo n/a)"
 	put make_check_when "$(sed -n 's/^date: //p' "$last_check" 2>/dev/null || echo never)"
 
-	# --- 4. detection ----------------------------------------------------------------------------------
+}
+
+# --- 4. detection ----------------------------------------------------------------------------------
+measure_detection() {
 	if [ "${BENCH_MUTANTS:-1}" = 1 ]; then
 		log "detection: the mutant catalogue"
 		MUTANTS_TABLE=$bdir/mutants.tsv "$TOP/scripts/mutants.sh" >/dev/null || true
 	fi
+}
 
+# --- 5. latency against batch size, busy machine, CPU accounting ----------------------------------
+# bench-latency's "BENCH: lat" lines, one per window, into latency.tsv
+measure_latency() {
+	log "latency: first and last folio against batch size, idle and busy (bench-latency, about 15 min)"
+	bench_run "$art" bench-latency
+	put latency_run "$LAST"
+	put latency_accel "$(tr '\n' ' ' <"$LAST/qemu-version" 2>/dev/null | sed 's/ *$//')"
+	grep -a -o 'BENCH: lat .*' "$LAST/console.log" | awk '{
+		delete v; for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		print v["provider"], v["load"], v["kind"], v["batch"], v["round"], v["samples"],
+			v["first_p50_us"], v["first_p99_us"], v["last_p50_us"], v["last_p99_us"],
+			v["pages"], v["seconds"], v["task_cpu_ms"], v["cg_cpu_ms"], v["worker_ms"] }' OFS='\t' >"$bdir/latency.tsv"
+	[ -s "$bdir/latency.tsv" ] || die "bench-latency printed no BENCH: lat line (see $LAST/console.log)"
 }
 
 # derived figures, from the measured ones
@@ -186,10 +240,118 @@ derive() {
 	done
 }
 
+# latency.tsv (one line a window: provider load kind batch round samples
+# first_p50 first_p99 last_p50 last_p99 pages seconds task_ms cg_ms
+# worker_ms) into latency-summary.tsv (per provider, load, kind, batch: the
+# median over rounds of each percentile, the spread of first_p50 over
+# rounds, pages per guest-second) and the figures the reviewers asked for
+derive_latency() {
+	local t=$bdir/latency.tsv
+	[ -s "$t" ] || return 0
+	awk -F'\t' '
+	function med(list,   n, a, i, j, x) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+	$7 != "na" {
+		k = $1 OFS $2 OFS $3 OFS $4
+		if (!(k in seen)) { seen[k] = 1; order[n++] = k }
+		f50[k] = f50[k] " " $7; f99[k] = f99[k] " " $8; l50[k] = l50[k] " " $9; l99[k] = l99[k] " " $10
+		smp[k] += $6; pg[k] += $11; sec[k] += $12
+		if (!(k in lo) || $7 < lo[k]) lo[k] = $7
+		if (!(k in hi) || $7 > hi[k]) hi[k] = $7
+		sum[k] += $7; cnt[k]++ }
+	END {
+		OFS = "\t"
+		print "provider", "load", "kind", "batch", "samples", "first_p50_us", "first_p99_us", "last_p50_us", "last_p99_us", "spread_first_p50", "pages_per_s"
+		for (i = 0; i < n; i++) { k = order[i]
+			print k, smp[k], med(f50[k]), med(f99[k]), med(l50[k]), med(l99[k]),
+				sprintf("%.2f", sum[k] > 0 ? (hi[k] - lo[k]) / (sum[k] / cnt[k]) : 0),
+				sprintf("%.0f", sec[k] > 0 ? pg[k] / sec[k] : 0) } }' OFS='\t' "$t" >"$bdir/latency-summary.tsv"
+	# CPU time per MB moved, over every window of a provider and load
+	awk -F'\t' '{ k = $1 "\t" $2; if (!(k in mb)) order[n++] = k
+		mb[k] += $11 * 4096 / 1048576; task[k] += $13; cg[k] += $14; wk[k] += $15; if ($14 < 0) nocg[k] = 1 }
+		END { OFS = "\t"; print "provider", "load", "mb_moved", "task_ms_per_mb", "cgroup_ms_per_mb", "workers_ms_per_mb"
+			for (i = 0; i < n; i++) { k = order[i]; m = mb[k] > 0 ? mb[k] : 1
+				print k, sprintf("%.1f", mb[k]), sprintf("%.2f", task[k] / m),
+					nocg[k] ? "n/a" : sprintf("%.2f", cg[k] / m), sprintf("%.2f", wk[k] / m) } }' "$t" >"$bdir/cpu-accounting.tsv"
+	# the batch size at which the first folio waits twice as long as in a
+	# batch of one, per provider and load (4K pages)
+	awk -F'\t' 'NR > 1 && $3 == "4k" { k = $1 "/" $2
+		if ($4 == 1) b1[k] = $6
+		if (!(k in dbl) && (k in b1) && b1[k] > 0 && $6 >= 2 * b1[k]) dbl[k] = $4
+		keys[k] = 1 }
+		END { for (k in keys) print k "\t" ((k in dbl) ? dbl[k] : "beyond 512") }' "$bdir/latency-summary.tsv" |
+		sort >"$bdir/.dbl"
+	while IFS=$'\t' read -r k v; do put "first_doubles_at_${k//\//_}" "$v"; done <"$bdir/.dbl"
+	rm -f "$bdir/.dbl"
+	# where mt_provider moves fewer pages per guest-second than no provider
+	# by more than the spread of either (per load and batch size)
+	awk -F'\t' 'NR > 1 { k = $2 "\t" $3 "\t" $4; r[$1 "\t" k] = $11; sp[$1 "\t" k] = $10; keys[k] = 1 }
+		END { for (k in keys) { a = r["mt\t" k]; b = r["none\t" k]
+			if (a == "" || b == "" || b == 0) continue
+			m = sp["mt\t" k] > sp["none\t" k] ? sp["mt\t" k] : sp["none\t" k]
+			if (a < b * (1 - m)) print k "\t" sprintf("%.2f", a / b) } }' "$bdir/latency-summary.tsv" |
+		sort -t$'\t' -k1,1 -k2,2 -k3,3n >"$bdir/mt-slower.tsv"
+	put mt_slower_windows "$(grep -c . "$bdir/mt-slower.tsv")"
+	plot_latency
+}
+
+# plot_latency: latency.png (first and last folio against batch size) and,
+# when the overhead section ran, throughput.png; gnuplot-nox's png terminal
+plot_latency() {
+	local p
+	command -v gnuplot >/dev/null || { log "no gnuplot (apt-get install gnuplot-nox): no plots"; return 0; }
+	for p in none mt dma; do
+		for l in idle busy; do
+			awk -F'\t' -v p=$p -v l=$l 'NR > 1 && $1 == p && $2 == l && $3 == "4k" { print $4, $6, $8 }' 				"$bdir/latency-summary.tsv" >"$bdir/.lat-$p-$l.dat"
+		done
+	done
+	(
+		cd "$bdir"
+		gnuplot <<GP
+set terminal png size 1100,480 noenhanced
+set output "latency.png"
+set multiplot layout 1,2 title "migrate_pages_batch(): $(get latency_accel); flavour $FLAVOUR, base $BASE; 4K pages, median of rounds (guest time)"
+set logscale xy 2
+set xlabel "batch size (folios)"
+set ylabel "microseconds"
+set key top left
+set grid
+set title "first folio in place"
+plot for [f in "none-idle mt-idle dma-idle none-busy mt-busy dma-busy"] ".lat-".f.".dat" using 1:2 with linespoints title f
+set title "whole batch"
+plot for [f in "none-idle mt-idle dma-idle none-busy mt-busy dma-busy"] ".lat-".f.".dat" using 1:3 with linespoints title f
+unset multiplot
+GP
+	) || log "gnuplot failed: no latency plot"
+	rm -f "$bdir"/.lat-*.dat
+	if [ -n "$(get move_4k_unpatched)" ]; then
+		for c in unpatched none fault_provider mt_provider; do
+			echo "$c $(ratio "$(get move_4k_$c)" "$(get move_4k_unpatched)") $(ratio "$(get move_thp_$c)" "$(get move_thp_unpatched)")"
+		done >"$bdir/.thr.dat"
+		(
+			cd "$bdir"
+			gnuplot <<GP
+set terminal png size 700,420 noenhanced
+set output "throughput.png"
+set title "move_pages() throughput against the unpatched kernel ($(get rounds) rounds; flavour $FLAVOUR, base $BASE)"
+set style data histograms
+set style fill solid 0.6
+set yrange [0:*]
+set ylabel "pages per guest-second, ratio to unpatched"
+set grid y
+plot ".thr.dat" using 2:xtic(1) title "4K", "" using 3 title "THP"
+GP
+		) || log "gnuplot failed: no throughput plot"
+		rm -f "$bdir/.thr.dat"
+	fi
+}
+
 # --- the table and the JSON -------------------------------------------------------------------
 report() {
 	{
-		echo "make bench, $(get date), $(nproc) cores, $(uname -m), accel $(awk '{ print ($2 == "yes" ? "kvm" : "tcg") }' "$BUILD/kvm-probe" 2>/dev/null || echo tcg) (thread=${TCG_THREAD:-single}), kernel $(get kernel), seed $seed"
+		echo "make bench, $(get date), $(nproc) cores, $(uname -m), accel $(awk '{ print ($2 == "yes" ? "kvm" : "tcg") }' "$BUILD/kvm-probe" 2>/dev/null || echo tcg) (thread=${TCG_THREAD:-single}), flavour $FLAVOUR, kernel $(get kernel), seed $seed"
 		echo
 		echo "intensity (fault_provider in every mode, same guest, same duration):"
 		printf '  %-34s %12s %12s %8s\n' "" "suite" "stress-ng" "ratio"
@@ -219,6 +381,26 @@ report() {
 		echo "  rebuild after a patch edit         $(get patch_rebuild_s) s"
 		echo "  boot to /init                      $(get boot_to_init_s) s guest time"
 		echo "  make check (last run)              $(get make_check_s) s ($(get make_check_when))"
+		if [ -f "$bdir/latency-summary.tsv" ]; then
+			echo
+			echo "latency (bench-latency, $(get latency_accel); microseconds of guest time from"
+			echo "migrate_pages_batch() to the first folio in place and to the batch's end; median over rounds"
+			echo "of each window's p50/p99; spread = (max - min) / mean of first_p50 over rounds):"
+			column -t -s$'\t' "$bdir/latency-summary.tsv" | sed 's/^/  /'
+			echo
+			echo "the first folio waits twice as long as in a batch of one at batch size:"
+			for k in none mt dma; do
+				echo "  $k: idle $(get first_doubles_at_${k}_idle), busy $(get first_doubles_at_${k}_busy)"
+			done
+			echo
+			echo "mt_provider slower than no provider (pages per guest-second, beyond the spread): $(get mt_slower_windows) windows"
+			[ -s "$bdir/mt-slower.tsv" ] && sed 's/^/  load kind batch ratio: /' "$bdir/mt-slower.tsv"
+			echo
+			echo "CPU time per MB moved (the migrating task, its cgroup, mt_provider's work items):"
+			column -t -s$'\t' "$bdir/cpu-accounting.tsv" | sed 's/^/  /'
+			echo
+			echo "plots: $bdir/latency.png$([ -f "$bdir/throughput.png" ] && echo " $bdir/throughput.png")"
+		fi
 		if [ -f "$bdir/mutants.tsv" ]; then
 			echo
 			echo "detection (first finding, seconds since boot; wall includes the build):"
@@ -239,5 +421,6 @@ PY
 
 [ -n "$report_only" ] || measure
 derive
+derive_latency
 report
 echo "$bdir"

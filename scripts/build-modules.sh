@@ -43,11 +43,12 @@ cp "$TOP"/faultmods/*.h "$work"/ 2>/dev/null || true
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 # A kernel without the series' API (SERIES_UPTO=0..2: the benchmark's
-# baseline, bisect points) gets only the modules that do not use it
+# baseline, bisect points) gets only the modules that do not use it (the
+# negative controls' trigger, make bench's latency probe)
 api=none mark=none extras=none
 if ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$art/config"; then
-	echo "obj-m += oracle_trigger.o" >"$work/Kbuild"
-	log "kernel $id has no copy offload: building oracle_trigger only"
+	printf 'obj-m += oracle_trigger.o\nobj-m += batch_lat.o\n' >"$work/Kbuild"
+	log "kernel $id has no copy offload: building oracle_trigger and batch_lat only"
 else
 	# one source for every API: offload_compat.h, told which one this is
 	read -r api mark extras < <("$TOP/scripts/detect-api.sh" "$src")

@@ -47,16 +47,21 @@ judge_one() {
 	silence=$(cat "$out/silence" 2>/dev/null || echo '?')
 	timeout_s=$(cat "$out/timeout" 2>/dev/null || echo '?')
 	[ -f "$out/verdict" ] && old=$(cat "$out/verdict")
-	rm -f "$out"/report-*.txt
+	rm -f "$out"/report-*.txt "$out/outside.tsv"
 
 	# --- findings: the console triage, then what the VM's end says -------------
-	"$TRIAGE" --reports "$out" "$out/console.log" >"$out/findings.tsv" 2>"$out/triage.err" || rc=$?
+	# KCSAN reports with no frame in the series' functions (the run's scope)
+	# go to outside.tsv: listed in the summary, not findings
+	local scope_args=()
+	[ -s "$out/scope" ] && scope_args=(--scope "$out/scope" --outside "$out/outside.tsv")
+	"$TRIAGE" --reports "$out" "${scope_args[@]}" "$out/console.log" >"$out/findings.tsv" 2>"$out/triage.err" || rc=$?
 	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
 		echo error >"$out/verdict"
 		echo "error: console triage failed on $out (exit $rc: $(head -1 "$out/triage.err"))" >&2
 		return 2
 	fi
 	rm -f "$out/triage.err"
+	[ -s "$out/outside.tsv" ] || rm -f "$out/outside.tsv"
 	case $vm in
 	hang) printf 'Hang\tguest hang: no console output for %s s\t0\t1\n' "$silence" >>"$out/findings.tsv" ;;
 	timeout) printf 'Hang\tguest timeout after %s s\t0\t1\n' "$timeout_s" >>"$out/findings.tsv" ;;
@@ -146,6 +151,11 @@ judge_one() {
 		stopped) echo "ok 2 guest # stopped by the host after its first finding" ;;
 		*) echo "not ok 2 guest # vm verdict: $vm" ;;
 		esac
+		if [ -f "$out/outside.tsv" ]; then
+			while IFS=$'\t' read -r type t line count; do
+				echo "# outside the series, not a finding: [$type] $t (line $line, x$count)"
+			done <"$out/outside.tsv"
+		fi
 		if [ "$expect" = pass ]; then
 			while IFS=$'\t' read -r type t line count; do
 				echo "# finding: [$type] $t (line $line, x$count)"
@@ -170,6 +180,12 @@ judge_one() {
 		if [ "$expect" = pass ]; then echo "expect:    pass"; else echo "expect:    caught: $title"; fi
 		echo "verdict:   $verdict"
 		[ -f "$out/skipped.txt" ] && echo "skipped:   $(wc -l <"$out/skipped.txt") test points the tree cannot be checked on (skipped.txt), e.g. $(head -1 "$out/skipped.txt" | sed 's/^ok [0-9]* //')"
+		if [ -f "$out/outside.tsv" ]; then
+			echo "outside:   $(wc -l <"$out/outside.tsv") data races with no frame in the series (outside.tsv; not findings):"
+			while IFS=$'\t' read -r type t line count; do
+				echo "  [$type] $t (console line $line, x$count)"
+			done <"$out/outside.tsv"
+		fi
 		if [ -s "$out/findings.tsv" ]; then
 			echo "findings:"
 			while IFS=$'\t' read -r type t line count; do

@@ -245,11 +245,23 @@ SCENARIOS_DIR=$TOP/stress/scenarios
 
 # scenario_var NAME VAR: the value a scenario's header sets (DESCRIPTION,
 # EXPECT, DURATION, SETUP_SECONDS, SILENCE, REACHES, KIND, PROVIDER,
-# BOOT_ARGS), empty when unset.
+# BOOT_ARGS, FLAVOURS), empty when unset.
 # The header is the file's assignments; sourcing it defines run() and the
 # like but runs nothing.
 scenario_var() {
 	bash -c '. "$1" >/dev/null 2>&1; eval "printf %s \"\${$2:-}\""' _ "$SCENARIOS_DIR/$1.scn" "$2"
+}
+
+# scenario_on_flavour NAME: the scenario means something on this FLAVOUR.
+# Its header's FLAVOURS, when set, lists the flavours it runs on, or with
+# a '!' those it does not: a negative control of KCSAN cannot fire on the
+# other flavours, nor KASAN's on the kcsan one (KASAN is off there)
+scenario_on_flavour() {
+	local fl
+	fl=" $(scenario_var "$1" FLAVOURS) "
+	[[ $fl != *" !$FLAVOUR "* ]] || return 1
+	[[ $fl == *" "[a-z]* ]] || return 0
+	[[ $fl == *" $FLAVOUR "* ]]
 }
 
 scenario_exists() {
@@ -275,14 +287,17 @@ scenario_names() {
 campaign_list() {
 	local list=$TOP/stress/campaigns/$1 s
 	if [ "$1" = all ]; then
-		scenario_names
-		return
+		for s in $(scenario_names); do
+			if scenario_on_flavour "$s"; then echo "$s"; fi
+		done
+		return 0
 	fi
 	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$list" ] ||
 		die "unknown campaign '$1' (known: all $(ls "$TOP/stress/campaigns" | grep -v README | tr '\n' ' '))"
+	# a scenario of another flavour (FLAVOURS=) is left out, not run to fail
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' "$list" | while read -r s; do
 		scenario_exists "$s" || die "campaign '$1' names unknown scenario '$s'"
-		echo "$s"
+		if scenario_on_flavour "$s"; then echo "$s"; fi
 	done
 }
 

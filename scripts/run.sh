@@ -29,6 +29,11 @@ duration=${duration:-60}
 [[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -gt 0 ] ||
 	die "bad duration '$duration': whole seconds"
 
+# a scenario of another flavour: refused before anything is built (with
+# KERNEL_ART, the artifact's flavour decides, below)
+[ -n "${KERNEL_ART:-}" ] || scenario_on_flavour "$scenario" ||
+	die "scenario $scenario does not run on flavour $FLAVOUR (its FLAVOURS: $(scenario_var "$scenario" FLAVOURS))"
+
 # --- what to boot ------------------------------------------------------------
 art=${KERNEL_ART:-$("$TOP/scripts/build-kernel.sh" | tail -1)}
 [ -f "$art/bzImage" ] || die "no kernel artifact at '$art'"
@@ -38,6 +43,8 @@ make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null || die "building
 # the flavour is the kernel's: its boot file goes with the artifact built
 # from its fragment
 FLAVOUR=$(artifact_flavour "$art")
+scenario_on_flavour "$scenario" ||
+	die "scenario $scenario does not run on flavour $FLAVOUR (its FLAVOURS: $(scenario_var "$scenario" FLAVOURS))"
 flavour_file boot >/dev/null
 
 # --- a results directory of its own ---------------------------------------------
@@ -105,6 +112,9 @@ stop_on=${STOP_ON:-first}
 start=$(date +%s)
 serial2=""
 [ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
+# the series' functions, kept with the run so that judging it again does
+# not need the kernel (KCSAN reports outside them are listed apart)
+[ -s "$art/scope" ] && cp "$art/scope" "$out/scope"
 rc=0
 vcpus=$(flavour_directive VCPUS | tail -1)
 # multi-threaded TCG: as many vCPUs as the host has cores (even, 2 to 8,

@@ -2,17 +2,23 @@
 /*
  * move-bench: migration throughput of one fixed buffer, for make bench.
  *
- *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES]
+ *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR]
  *
  * Maps MB of anonymous memory (4K pages, or 2M THPs with -H), touches it,
  * then moves the whole buffer between node 0 and node 1 with move_pages()
  * (CHUNK pages per call) for SECONDS of guest time. Prints one line:
  *   BENCH: move kind=4k|thp mb=.. seconds=.. pages=.. pages_per_s=.. calls=..
+ *          task_cpu_ms=.. cg_cpu_ms=..
  * Only pages move_pages() reports on the target node count. No checking of
  * the content here: that is migrate-verify's job; this is a stopwatch.
+ * task_cpu_ms is this process's CPU time over the window (getrusage); with
+ * -g, cg_cpu_ms is that of its cgroup v2 (cpu.stat usage_usec), which
+ * the caller has put it in: what the migrating side is charged, against
+ * which a provider's copy threads' time can be set (-1: not measured).
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include "guest.h"
@@ -35,6 +41,34 @@ static unsigned long anon_huge_kb(void)
 	return kb;
 }
 
+/* usage_usec of a cgroup v2 directory's cpu.stat, or -1 */
+static long long cg_usage_us(const char *dir)
+{
+	long long us = -1;
+	char path[512], line[256];
+	FILE *f;
+
+	if (!dir)
+		return -1;
+	snprintf(path, sizeof(path), "%s/cpu.stat", dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "usage_usec %lld", &us) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return us;
+}
+
+static double task_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -48,19 +82,22 @@ int main(int argc, char **argv)
 	unsigned long mb = 16, chunk = 64, thp = 0, secs = 10;
 	unsigned long npages, step, nslots, moved = 0, calls = 0;
 	unsigned long huge_kb;
-	double t0, t1;
+	const char *cg = NULL;
+	long long cg0, cg1;
+	double t0, t1, cpu0, cpu1;
 	void **addr;
 	char *buf;
 	int *nodes, *status, to = 1, opt;
 
-	while ((opt = getopt(argc, argv, "m:t:Hc:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:t:Hc:g:")) != -1) {
 		switch (opt) {
 		case 'm': mb = strtoul(optarg, NULL, 0); break;
 		case 't': secs = strtoul(optarg, NULL, 0); break;
 		case 'H': thp = 1; break;
 		case 'c': chunk = strtoul(optarg, NULL, 0); break;
+		case 'g': cg = optarg; break;
 		default:
-			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES]\n");
+			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR]\n");
 			return 2;
 		}
 	}
@@ -92,6 +129,8 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < nslots; i++)
 		addr[i] = buf + i * step * PAGE;
 
+	cpu0 = task_cpu_ms();
+	cg0 = cg_usage_us(cg);
 	t0 = now();
 	t1 = t0;
 	while (t1 - t0 < secs) {
@@ -112,7 +151,10 @@ int main(int argc, char **argv)
 		to = !to;
 		t1 = now();
 	}
-	say("BENCH: move kind=%s mb=%lu seconds=%.2f pages=%lu pages_per_s=%.0f calls=%lu thp_kb=%lu",
-	    thp ? "thp" : "4k", mb, t1 - t0, moved, moved / (t1 - t0), calls, huge_kb);
+	cpu1 = task_cpu_ms();
+	cg1 = cg_usage_us(cg);
+	say("BENCH: move kind=%s mb=%lu seconds=%.2f pages=%lu pages_per_s=%.0f calls=%lu thp_kb=%lu task_cpu_ms=%.1f cg_cpu_ms=%.1f",
+	    thp ? "thp" : "4k", mb, t1 - t0, moved, moved / (t1 - t0), calls, huge_kb,
+	    cpu1 - cpu0, cg0 < 0 || cg1 < 0 ? -1.0 : (cg1 - cg0) / 1e3);
 	return 0;
 }

@@ -339,6 +339,27 @@ drive() {
 	if "$@"; then ok "$_name"; else not_ok "$_name"; fi
 }
 
+# migrate_verify_movers ARGS...: migrate_verify, and with MOVERS=per-cpu in
+# the scenario's header one more migrate-verify per other vCPU, so that
+# copies (and the provider's callback) run on every CPU at once. The extra
+# movers do not check placement (-P): their memory pressure may make
+# compaction move pages under the first one's feet too.
+migrate_verify_movers() {
+	local _n=1 _i=1 _pids=""
+	[ "$MOVERS" = per-cpu ] && _n=$(grep -c '^processor' /proc/cpuinfo)
+	while [ $_i -lt "$_n" ]; do
+		/guest/migrate-verify -s "$(seed_for "migrate-verify-$_i")" -n "migrate-verify-$_i" -P "$@" &
+		_pids="$_pids $!"
+		_i=$((_i + 1))
+	done
+	migrate_verify "$@"
+	_i=1
+	for _p in $_pids; do
+		waited "$_p" "migrate-verify-$_i"
+		_i=$((_i + 1))
+	done
+}
+
 # waited PID NAME: a job started with & as a test point, once it has ended
 waited() {
 	if wait "$1"; then ok "$2"; else not_ok "$2"; fi
@@ -452,7 +473,7 @@ provider_scenario() {
 	if command -v prepare >/dev/null 2>&1; then prepare; fi
 	provider_load $PROVIDER
 	offload_snapshot
-	migrate_verify -t "$SUITE_duration" -w 1 $VERIFY_ARGS
+	migrate_verify_movers -t "$SUITE_duration" -w 1 $VERIFY_ARGS
 	check "the provider was called" test "$(provider_stat calls)" -gt 0
 	if command -v checks >/dev/null 2>&1; then checks; fi
 	check_offload_identity
