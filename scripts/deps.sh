@@ -18,6 +18,8 @@ PKGS=(
 	f2fs-tools
 	# host-side tests of the console triage (libFuzzer)
 	clang
+	# make bench's plots (the png terminal)
+	gnuplot-nox
 )
 
 missing=()
