@@ -16,11 +16,12 @@ const struct pattern triage_patterns[] = {
 	{ "KASAN", "^BUG: KASAN: (.*)", "KASAN: %s", TITLE_GROUP, 0 },
 	{ "KFENCE", "^BUG: KFENCE: ([a-z -]+) in ", "KFENCE: %s", TITLE_GROUP, 0 },
 	/*
-	 * the kcsan flavour: "BUG: KCSAN: data-race in A / B", syzkaller's
-	 * title; scoped: a race with no frame in the series is listed apart
+	 * the kcsan flavour: "BUG: KCSAN: data-race in A [mod] / B [mod]",
+	 * titled as syzkaller does ("KCSAN: data-race in A / B", no module
+	 * tags); scoped: a race with no frame in the series is listed apart
 	 */
-	{ "KCSAN", "^BUG: KCSAN: ([a-z -]+ in [A-Za-z0-9_.]+( / [A-Za-z0-9_.]+)?)",
-	  "KCSAN: %s", TITLE_GROUP, 0, 1 },
+	{ "KCSAN", "^BUG: KCSAN: ([a-z -]+) in ([A-Za-z0-9_.]+)( \\[[A-Za-z0-9_]+\\])?( / ([A-Za-z0-9_.]+)( \\[[A-Za-z0-9_]+\\])?)?",
+	  NULL, TITLE_KCSAN, 0, 1 },
 	{ "UBSAN", "^UBSAN: ([a-z-]+) in ", "UBSAN: %s", TITLE_GROUP, 0 },
 
 	/* Lockdep */

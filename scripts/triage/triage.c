@@ -479,6 +479,20 @@ static void title_for(const struct pattern *p, const struct line *lines, int nr,
 		snprintf(title, TRIAGE_TITLE_LEN, "KASAN: %s %s in %s", g, access, fn);
 		break;
 	}
+	case TITLE_KCSAN: {
+		char a[128], b[128];
+
+		group(msg, m, 1, g, sizeof(g));
+		group(msg, m, 2, a, sizeof(a));
+		clean_func(a);
+		if (group(msg, m, 5, b, sizeof(b))) {
+			snprintf(title, TRIAGE_TITLE_LEN, "KCSAN: %s in %s", g, a);
+		} else {
+			clean_func(b);
+			snprintf(title, TRIAGE_TITLE_LEN, "KCSAN: %s in %s / %s", g, a, b);
+		}
+		break;
+	}
 	case TITLE_KTAP:
 		if (!regexec(&ktap_re, msg, 4, mm, 0)) {
 			group(msg, mm, 2, g, sizeof(g));
@@ -532,7 +546,7 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 
 	for (int i = 0; i < nr; i++) {
 		char msg[MAX_LINE], title[TRIAGE_TITLE_LEN];
-		regmatch_t m[4];
+		regmatch_t m[7];
 
 		line_str(&lines[i], msg);
 		if (!regexec(&subtest_re, msg, 4, m, 0)) {
@@ -544,7 +558,7 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 			continue;
 		}
 		for (size_t p = 0; p < triage_nr_patterns; p++) {
-			if (regexec(&compiled[p], msg, 4, m, 0))
+			if (regexec(&compiled[p], msg, 7, m, 0))
 				continue;
 			title_for(&triage_patterns[p], lines, nr, i, msg, m, title,
 				  ktap_for(ktap, lines[i].caller));

@@ -20,6 +20,7 @@ enum title_kind {
 	TITLE_AT,	/* title + " in " + the function after the first "at: " */
 	TITLE_KASAN,	/* "KASAN: <kind> <Read|Write> in <function>" */
 	TITLE_KTAP,	/* "KTAP: not ok <path of subtests>" */
+	TITLE_KCSAN,	/* "KCSAN: <kind> in <A> / <B>", module tags dropped */
 };
 
 struct pattern {
