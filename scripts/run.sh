@@ -113,8 +113,11 @@ start=$(date +%s)
 serial2=""
 [ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
 # the series' functions, kept with the run so that judging it again does
-# not need the kernel (KCSAN reports outside them are listed apart)
-[ -s "$art/scope" ] && cp "$art/scope" "$out/scope"
+# not need the kernel (KCSAN reports outside them are listed apart),
+# and the suite's modules, as "[name]": a frame in one of them is in scope
+if [ -s "$art/scope" ]; then
+	{ cat "$art/scope"; for ko in "$mods"/*.ko; do [ -e "$ko" ] && echo "[$(basename "$ko" .ko)]"; done; } >"$out/scope"
+fi
 rc=0
 vcpus=$(flavour_directive VCPUS | tail -1)
 # multi-threaded TCG: as many vCPUs as the host has cores (even, 2 to 8,

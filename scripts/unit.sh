@@ -395,6 +395,21 @@ fixture_results "$JT/kasan" kasan-uaf oracle-kasan 1 died pass
 judge_is "a KASAN report where none is expected" 1 finding "$JT/kasan"
 fixture_results "$JT/missed" warn oracle-warn 1 died caught "WARNING in something_else"
 judge_is "a control whose title did not come out" 1 missed "$JT/missed"
+# KCSAN and the series' scope (the run's scope file): a race none of whose
+# frames is the series' is listed, not a finding; without a scope (an old
+# run, the unpatched kernel) it is one; the control is caught in scope
+fixture_results "$JT/kcsan-out" kcsan-race-outside oracle-kcsan 1 pass pass
+cp "$TOP/scripts/triage/tests/kcsan-race-outside.scope" "$JT/kcsan-out/scope"
+judge_is "a KCSAN race outside the series' scope" 0 pass "$JT/kcsan-out"
+grep -q "^outside: *1 data races" "$JT/kcsan-out/summary.txt" ||
+	t_fail "judge: the race outside the scope is not in summary.txt"
+grep -q "^# outside the series, not a finding: \[KCSAN\]" "$JT/kcsan-out/ktap.txt" ||
+	t_fail "judge: the race outside the scope is not in ktap.txt"
+fixture_results "$JT/kcsan-noscope" kcsan-race-outside oracle-kcsan 1 pass pass
+judge_is "the same race with no scope" 1 finding "$JT/kcsan-noscope"
+fixture_results "$JT/kcsan-ctl" kcsan-race-control oracle-kcsan 1 fail caught "KCSAN: data-race in fp_race_control / fp_race_control"
+cp "$TOP/scripts/triage/tests/kcsan-race-control.scope" "$JT/kcsan-ctl/scope"
+judge_is "the kcsan flavour's control in scope" 0 caught "$JT/kcsan-ctl"
 fixture_results "$JT/hang" clean-boot smoke 5 hang pass
 judge_is "a silent guest on a clean console" 1 finding "$JT/hang"
 grep -q "guest hang" "$JT/hang/findings.tsv" || t_fail "judge: the hang has no title"

@@ -246,8 +246,8 @@ static int find_func(const struct line *lines, int nr, int at, regex_t *re,
 /*
  * A scoped report is in scope when one frame of its stacks (the lines
  * after @at printed by the same caller, up to the "=====" that ends a
- * KCSAN report) is a function of the scope or runs in a module (the guest
- * loads only the suite's modules).
+ * KCSAN report) is a function of the scope, or runs in a module the scope
+ * names as "[module]" (run.sh adds the suite's modules).
  */
 static int in_scope(const struct line *lines, int nr, int at)
 {
@@ -267,8 +267,14 @@ static int in_scope(const struct line *lines, int nr, int at)
 			break;
 		if (regexec(&frame_re, buf, 3, m, 0))
 			continue;
-		if (m[2].rm_so >= 0)
-			return 1;
+		if (m[2].rm_so >= 0) {
+			/* " [module]": the key is "[module]" */
+			group(buf, m, 2, fn, sizeof(fn));
+			key = fn + 1;
+			if (bsearch(&key, scope, scope_nr, sizeof(*scope), cmp_name))
+				return 1;
+		}
+		key = fn;
 		group(buf, m, 1, fn, sizeof(fn));
 		clean_func(fn);
 		if (bsearch(&key, scope, scope_nr, sizeof(*scope), cmp_name))
