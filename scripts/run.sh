@@ -116,7 +116,7 @@ serial2=""
 # not need the kernel (KCSAN reports outside them are listed apart),
 # and the suite's modules, as "[name]": a frame in one of them is in scope
 if [ -s "$art/scope" ]; then
-	{ cat "$art/scope"; for ko in "$mods"/*.ko; do [ -e "$ko" ] && echo "[$(basename "$ko" .ko)]"; done; } >"$out/scope"
+	{ cat "$art/scope"; for ko in "$mods"/*.ko; do if [ -e "$ko" ]; then echo "[$(basename "$ko" .ko)]"; fi; done; } >"$out/scope"
 fi
 rc=0
 vcpus=$(flavour_directive VCPUS | tail -1)
