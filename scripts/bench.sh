@@ -407,13 +407,14 @@ report() {
 			awk -F'\t' 'NR > 1 { printf "  %-24s %-7s %-8s %6s s  wall %4s s  %s\n", $1, $3, $2, $5, $6, $4 }' "$bdir/mutants.tsv"
 		fi
 	} >"$bdir/table.txt"
-	python3 - "$bdir/values.tsv" "$bdir/mutants.tsv" >"$json" <<'PY'
+	python3 - "$bdir/values.tsv" "$bdir/mutants.tsv" "$bdir/latency-summary.tsv" "$bdir/cpu-accounting.tsv" >"$json" <<'PY'
 import json, os, sys
 vals = dict(l.rstrip("\n").split("\t", 1) for l in open(sys.argv[1]) if "\t" in l)
 out = {"values": vals}
-if os.path.exists(sys.argv[2]):
-    rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[2])]
-    out["detection"] = [dict(zip(rows[0], r)) for r in rows[1:]]
+for key, path in (("detection", sys.argv[2]), ("latency", sys.argv[3]), ("cpu_accounting", sys.argv[4])):
+    if os.path.exists(path):
+        rows = [l.rstrip("\n").split("\t") for l in open(path)]
+        out[key] = [dict(zip(rows[0], r)) for r in rows[1:]]
 json.dump(out, sys.stdout, indent=1)
 PY
 	cat "$bdir/table.txt"
