@@ -164,13 +164,16 @@ measure_accel() {
 
 # --- 3b. pipeline -------------------------------------------------------------------------------
 measure_pipeline() {
-	local src obj work t0 last_check
+	local src obj work t0 last_check mods
 	log "pipeline: rebuild after a provider edit"
 	src=$(cat "$art/src") obj=$(cat "$art/obj")
 	# Kbuild reads the headers from the shared source tree: this artifact's
 	git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
 	work=$(tmp_dir)
-	cp "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h "$TOP"/faultmods/Kbuild "$work"/
+	# the modules' Kbuild as build-modules.sh wrote it for this kernel: with
+	# the API flags offload_compat.h needs
+	mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
+	cp "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h "$mods/Kbuild" "$work"/
 	make -s -C "$src" O="$obj" M="$work" CC="ccache gcc" modules >/dev/null 2>&1 ||
 		die "faultmods do not build (see scripts/build-modules.sh)"
 	echo "/* edited by make bench */" >>"$work/fault_provider.c"

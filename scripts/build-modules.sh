@@ -67,6 +67,9 @@ fi
 tmp=$dest.tmp.$$
 mkdir -p "$tmp"
 cp "$work"/*.ko "$tmp"/
+# the Kbuild with this tree's API flags: how to build the modules again
+# against it by hand (make bench's rebuild timing does)
+cp "$work/Kbuild" "$tmp/Kbuild"
 # what the guest is told of the tree (run.sh: suite.api=, suite.extras=)
 echo "$api $mark $extras" >"$tmp/api"
 mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"	# another build got there first
