@@ -5,6 +5,8 @@
 #
 #   scripts/bench.sh                (BENCH_SEED=, BENCH_ROUNDS=, BENCH_MUTANTS=0)
 #   scripts/bench.sh --report DIR   print an earlier bench's table again
+#   scripts/bench.sh --resume DIR   measure BENCH_SECTIONS into an earlier
+#                                   bench (one that stopped half-way)
 #
 #  1. intensity: offload calls per guest-second and fault-path events per
 #     guest-minute under the suite's drivers, and under stress-ng --numa
@@ -48,6 +50,10 @@ if [ "${1:-}" = --report ]; then # print the table of an earlier bench again
 	report_only=${2:?--report needs a bench results directory}
 	[ -f "$report_only/values.tsv" ] || die "$report_only holds no values.tsv"
 	bdir=$report_only
+elif [ "${1:-}" = --resume ]; then # measure BENCH_SECTIONS into an earlier bench
+	bdir=${2:?--resume needs a bench results directory}
+	[ -f "$bdir/values.tsv" ] || die "$bdir holds no values.tsv"
+	log "bench: $bdir (resumed: $sections)"
 else
 	mkdir -p "$RESULTS"
 	base=$RESULTS/bench-$(date -u +%Y%m%d-%H%M%S)
