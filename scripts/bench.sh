@@ -223,6 +223,10 @@ measure_latency() {
 			v["first_p50_us"], v["first_p99_us"], v["last_p50_us"], v["last_p99_us"],
 			v["pages"], v["seconds"], v["task_cpu_ms"], v["cg_cpu_ms"], v["worker_ms"] }' OFS='\t' >"$bdir/latency.tsv"
 	[ -s "$bdir/latency.tsv" ] || die "bench-latency printed no BENCH: lat line (see $LAST/console.log)"
+	# a window without its pages, time or CPU figures would count as zero
+	# in the throughput and accounting rows: refuse it
+	awk -F'\t' '$11 == "" || $12 == "" || $13 == "" || $14 == "" { bad++ } END { exit bad > 0 }' "$bdir/latency.tsv" ||
+		die "bench-latency: windows without pages, seconds or CPU time (see $LAST/console.log)"
 }
 
 # derived figures, from the measured ones
