@@ -280,7 +280,14 @@ derive_latency() {
 		for (i = 0; i < n; i++) { k = order[i]
 			print k, smp[k], med(f50[k]), med(f99[k]), med(l50[k]), med(l99[k]),
 				sprintf("%.2f", sum[k] > 0 ? (hi[k] - lo[k]) / (sum[k] / cnt[k]) : 0),
-				sprintf("%.0f", sec[k] > 0 ? pg[k] / sec[k] : 0) } }' OFS='\t' "$t" >"$bdir/latency-summary.tsv"
+				sprintf("%.0f", sec[k] > 0 ? pg[k] / sec[k] : 0) } }' OFS='\t' "$t" >"$bdir/.sum"
+	# in a fixed order (a window with no sample in one round comes late):
+	# provider, load, kind, batch
+	{ head -1 "$bdir/.sum"
+	  tail -n +2 "$bdir/.sum" | awk -F'\t' '{ p = index("none mt   dma  ", $1); l = ($2 == "idle") ? 0 : 1
+		printf "%02d\t%d\t%s\t%06d\t%s\n", p, l, $3, $4, $0 }' | sort | cut -f5-
+	} >"$bdir/latency-summary.tsv"
+	rm -f "$bdir/.sum"
 	# CPU time per MB moved, over every window of a provider and load
 	awk -F'\t' '{ k = $1 "\t" $2; if (!(k in mb)) order[n++] = k
 		mb[k] += $11 * 4096 / 1048576; task[k] += $13; cg[k] += $14; wk[k] += $15; if ($14 < 0) nocg[k] = 1 }
@@ -313,8 +320,11 @@ derive_latency() {
 # plot_latency: latency.png (first and last folio against batch size) and,
 # when the overhead section ran, throughput.png; gnuplot-nox's png terminal
 plot_latency() {
-	local p
+	local p accel rounds_done
 	command -v gnuplot >/dev/null || { log "no gnuplot (apt-get install gnuplot-nox): no plots"; return 0; }
+	# read before the plots cd into the bench's directory
+	accel=$(get latency_accel | sed 's/qemu=[a-z]* QEMU emulator version \([^ ]*\) ([^)]*)/QEMU \1,/; s/accel=//')
+	rounds_done=$(get rounds)
 	for p in none mt dma; do
 		for l in idle busy; do
 			awk -F'\t' -v p=$p -v l=$l 'NR > 1 && $1 == p && $2 == l && $3 == "4k" { print $4, $6, $8 }' 				"$bdir/latency-summary.tsv" >"$bdir/.lat-$p-$l.dat"
@@ -325,7 +335,7 @@ plot_latency() {
 		gnuplot <<GP
 set terminal png size 1100,480 noenhanced
 set output "latency.png"
-set multiplot layout 1,2 title "migrate_pages_batch(): $(get latency_accel); flavour $FLAVOUR, base $BASE; 4K pages, median of rounds (guest time)"
+set multiplot layout 1,2 title "migrate_pages_batch(), 4K pages, median of rounds, guest time; $accel; flavour $FLAVOUR, base $BASE"
 set logscale xy 2
 set xlabel "batch size (folios)"
 set ylabel "microseconds"
@@ -348,7 +358,7 @@ GP
 			gnuplot <<GP
 set terminal png size 700,420 noenhanced
 set output "throughput.png"
-set title "move_pages() throughput against the unpatched kernel ($(get rounds) rounds; flavour $FLAVOUR, base $BASE)"
+set title "move_pages() throughput against the unpatched kernel ($rounds_done rounds; flavour $FLAVOUR, base $BASE)"
 set style data histograms
 set style fill solid 0.6
 set yrange [0:*]
