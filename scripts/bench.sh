@@ -358,7 +358,7 @@ GP
 			gnuplot <<GP
 set terminal png size 700,420 noenhanced
 set output "throughput.png"
-set title "move_pages() throughput against the unpatched kernel ($rounds_done rounds; flavour $FLAVOUR, base $BASE)"
+set title "move_pages() throughput, ratio to unpatched\n($rounds_done rounds; flavour $FLAVOUR, base $BASE)"
 set style data histograms
 set style fill solid 0.6
 set yrange [0:*]
