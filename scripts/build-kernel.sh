@@ -259,13 +259,12 @@ fi
 # it hands back the older piggy.o, and the bzImage boots the older kernel.
 # Seen: the preempt-full flavour's bzImage booted the default kernel's
 # banner (only the version string differed). So piggy.o is always
-# assembled without the cache, and the payload checked against vmlinux.
+# assembled without the cache, and the payload's build ID checked against
+# vmlinux's.
 rm -f "$OBJ/arch/x86/boot/compressed/piggy.o"
 CCACHE_DISABLE=1 "${kmake[@]}" bzImage >>"$blog" 2>&1 || die "kernel build failed re-assembling the payload (see $blog)"
-want=$(strings "$OBJ/vmlinux" | grep -m1 '^Linux version ' || true)
-got=$("$SRC/scripts/extract-vmlinux" "$OBJ/arch/x86/boot/bzImage" 2>/dev/null | strings | grep -m1 '^Linux version ' || true)
-[ -n "$want" ] && [ "$want" = "$got" ] ||
-	die "the bzImage does not hold the vmlinux just built (its banner: '${got:-none}'; see $blog)"
+got=$(payload_mismatch "$SRC" "$OBJ/arch/x86/boot/bzImage" "$(elf_build_id "$OBJ/vmlinux")") ||
+	die "the bzImage does not hold the vmlinux just built (its build ID: $got; see $blog)"
 built=$(($(date +%s) - start))
 progress "kernel: built in $built s"
 

@@ -47,6 +47,18 @@ else
 fi
 export KERNEL_ART=$art
 
+# The build's check that the bzImage holds the vmlinux just linked, and its
+# control: the same bzImage against another build ID (a stale piggy.o)
+want=$(elf_build_id "$art/vmlinux")
+other=$(printf '%s' "$want" | tr 0-9a-f 1-9a-f0)
+src=$(cat "$art/src")
+if got=$(payload_mismatch "$src" "$art/bzImage" "$want") &&
+	! stale=$(payload_mismatch "$src" "$art/bzImage" "$other") && [ "$stale" = "$want" ]; then
+	t_pass "payload check: the bzImage holds its vmlinux ($want), and not another build"
+else
+	t_fail "payload check (vmlinux build ID '$want'; reported '$got' for it and '${stale:-nothing}' for $other)"
+fi
+
 # A patch that does not apply: one line naming the patch and the file, exit 2
 bad=$(tmp_file .patch)
 cat >"$bad" <<'PATCH'

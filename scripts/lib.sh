@@ -182,6 +182,27 @@ base_series() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series"
 }
 
+# --- the kernel a bzImage carries ------------------------------------------------
+# payload_mismatch SRC BZIMAGE WANT_ID: nothing when the kernel packed in
+# BZIMAGE has the GNU build ID WANT_ID (that of the vmlinux just linked: a
+# hash of its contents, so it tells apart two builds of one tree that
+# differ only in their configuration), else the ID it has ("none" if it
+# has none), and status 1. ccache's depend mode can hand back an old piggy.o.
+payload_mismatch() {
+	local got elf
+	elf=$(mktemp) || return 1
+	"$1/scripts/extract-vmlinux" "$2" >"$elf" 2>/dev/null || true
+	got=$(elf_build_id "$elf")
+	rm -f "$elf"
+	[ -n "$3" ] && [ "$3" = "$got" ] && return 0
+	echo "${got:-none}"
+	return 1
+}
+# elf_build_id FILE: the GNU build ID of an ELF file, empty without one
+elf_build_id() {
+	readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: *\([0-9a-f]*\)$/\1/p' | head -1
+}
+
 # --- flavours: how the kernel is built and booted (stress/flavours/) ----------
 FLAVOURS_DIR=$TOP/stress/flavours
 FLAVOUR=${FLAVOUR:-default}
