@@ -24,6 +24,7 @@
 
 #include "offload_compat.h"
 #include "param_range.h"
+#include "provider_toggle.h"
 
 static uint setup_us = 20;
 static struct fault_uint_range setup_us_range = { &setup_us, 0, 100000 };
@@ -91,41 +92,17 @@ static struct migrator dm_migrator = {
 	.owner = THIS_MODULE,
 };
 
-static DEFINE_MUTEX(dm_lock);
-static bool dm_registered;
+static DEFINE_PROVIDER_TOGGLE(dm_toggle, dm_migrator);
 static struct dentry *dm_dir;
-
-static int dm_registered_get(void *data, u64 *val)
-{
-	*val = dm_registered;
-	return 0;
-}
-
-/* Write 0 to unregister (then rmmod works), 1 to register again */
-static int dm_registered_set(void *data, u64 val)
-{
-	int rc = 0;
-
-	mutex_lock(&dm_lock);
-	if (val && !dm_registered)
-		rc = offload_register(&dm_migrator);
-	else if (!val && dm_registered)
-		rc = migrate_offload_unregister(&dm_migrator);
-	if (!rc)
-		dm_registered = val;
-	mutex_unlock(&dm_lock);
-	return rc;
-}
-DEFINE_DEBUGFS_ATTRIBUTE(dm_registered_fops, dm_registered_get, dm_registered_set, "%llu\n");
 
 static int __init dma_model_init(void)
 {
-	int rc = dm_registered_set(NULL, 1);
+	int rc = provider_toggle_set(&dm_toggle, 1);
 
 	if (rc)
 		return rc;
 	dm_dir = debugfs_create_dir("dma_model", NULL);
-	debugfs_create_file("registered", 0644, dm_dir, NULL, &dm_registered_fops);
+	provider_toggle_file(&dm_toggle, dm_dir);
 	pr_info("setup %u us, %u bytes/us, %s order\n", setup_us, bytes_per_us,
 		in_order ? "list" : "reverse");
 	return 0;
@@ -135,7 +112,7 @@ static int __init dma_model_init(void)
 static void __exit dma_model_exit(void)
 {
 	debugfs_remove_recursive(dm_dir);
-	dm_registered_set(NULL, 0);
+	provider_toggle_set(&dm_toggle, 0);
 }
 
 module_init(dma_model_init);

@@ -16,6 +16,7 @@
 
 #include "offload_compat.h"
 #include "param_range.h"
+#include "provider_toggle.h"
 
 #define MT_MAX_THREADS	16
 
@@ -115,32 +116,8 @@ static struct migrator mt_migrator = {
 	.owner = THIS_MODULE,
 };
 
-static DEFINE_MUTEX(mt_lock);
-static bool mt_registered;
+static DEFINE_PROVIDER_TOGGLE(mt_toggle, mt_migrator);
 static struct dentry *mt_dir;
-
-static int mt_registered_get(void *data, u64 *val)
-{
-	*val = mt_registered;
-	return 0;
-}
-
-/* Write 0 to unregister (then rmmod works), 1 to register again */
-static int mt_registered_set(void *data, u64 val)
-{
-	int rc = 0;
-
-	mutex_lock(&mt_lock);
-	if (val && !mt_registered)
-		rc = offload_register(&mt_migrator);
-	else if (!val && mt_registered)
-		rc = migrate_offload_unregister(&mt_migrator);
-	if (!rc)
-		mt_registered = val;
-	mutex_unlock(&mt_lock);
-	return rc;
-}
-DEFINE_DEBUGFS_ATTRIBUTE(mt_registered_fops, mt_registered_get, mt_registered_set, "%llu\n");
 
 static int mt_stats_show(struct seq_file *m, void *v)
 {
@@ -158,13 +135,13 @@ static int __init mt_provider_init(void)
 	mt_wq = alloc_workqueue("mt_provider", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!mt_wq)
 		return -ENOMEM;
-	rc = mt_registered_set(NULL, 1);
+	rc = provider_toggle_set(&mt_toggle, 1);
 	if (rc) {
 		destroy_workqueue(mt_wq);
 		return rc;
 	}
 	mt_dir = debugfs_create_dir("mt_provider", NULL);
-	debugfs_create_file("registered", 0644, mt_dir, NULL, &mt_registered_fops);
+	provider_toggle_file(&mt_toggle, mt_dir);
 	debugfs_create_file("stats", 0444, mt_dir, NULL, &mt_stats_fops);
 	pr_info("%u threads per batch, batches of %u folios or more\n", threads, min_batch);
 	return 0;
@@ -174,7 +151,7 @@ static int __init mt_provider_init(void)
 static void __exit mt_provider_exit(void)
 {
 	debugfs_remove_recursive(mt_dir);
-	mt_registered_set(NULL, 0);
+	provider_toggle_set(&mt_toggle, 0);
 	destroy_workqueue(mt_wq);
 }
 
