@@ -79,6 +79,30 @@ already_and_unknown() {
 	[ "$rc" = 2 ] && [ "$out" = "error: NO_SUCH: no such symbol in this tree" ] || { echo "unknown: $rc $out"; return 1; }
 }
 
+# the base's fixtures (patches/BASE/fixtures/: what EXTRA_PATCHES applies
+# after the series to give the real tree such a shape) apply on top of
+# its series, with patch -p1, on the pristine pieces unit.sh extracts
+fixtures_apply() {
+	local sdir tmp p
+	sdir=$(base_dir)
+	tmp=$(tmp_dir)
+	mkdir -p "$tmp/drivers/dma"
+	cp -r "$ktools/mm" "$ktools/include" "$ktools/MAINTAINERS" "$tmp"/
+	cp "$ktools/drivers/dma/Kconfig" "$tmp/drivers/dma/"
+	# the control: a fixture is written against the series, not the base
+	for p in "$sdir"/fixtures/*.patch; do
+		! patch -p1 -s -N --dry-run -d "$tmp" <"$p" >/dev/null 2>&1 ||
+			{ echo "$(basename "$p") applies to the pristine tree too"; return 1; }
+	done
+	while read -r p; do
+		patch -p1 -s -N -d "$tmp" <"$sdir/$p" || { echo "$p does not apply"; return 1; }
+	done < <(base_series)
+	for p in "$sdir"/fixtures/*.patch; do
+		patch -p1 -s -N --dry-run -d "$tmp" <"$p" >/dev/null ||
+			{ echo "$(basename "$p") does not apply on top of the series"; return 1; }
+	done
+}
+
 if [ ! -f "$ktools/scripts/kconfig/lkc.h" ]; then
 	t_fail "kconfig-enable: no kconfig library in $ktools (make unit extracts it)"
 else
@@ -92,5 +116,8 @@ else
 	t_run "kconfig-enable: a chain the library's own values refuse: exit 2, one line" case_tree disagree
 	t_run "kconfig-enable: control: the old grep way leaves $TARGET unset on the posted shape" old_way_fails
 	t_run "kconfig-enable: y already needs nothing; an unknown symbol is exit 2" already_and_unknown
+	if compgen -G "$TOP/patches/$BASE/fixtures/*.patch" >/dev/null; then
+		t_run "fixtures of $BASE apply on top of its series, not without it" fixtures_apply
+	fi
 fi
 t_summary

@@ -54,15 +54,16 @@ TEST_GROUP="unit: checkpatch, series and mutants apply"
 # only what these tests read.
 base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball cannot be had
 	local kt=$BUILD/ktools-$BASE tarball
-	# (.ready-kconfig: the extraction since scripts/kconfig was added; its
-	# headers in scripts/include come with '*/include/*')
+	# (.ready-kconfig: the extraction since scripts/kconfig and the Kconfig
+	# of drivers/dma were added, for unit-kconfig.sh; the headers of
+	# scripts/include come with '*/include/*')
 	if [ ! -f "$kt/.ready-kconfig" ]; then
 		tarball=$(base_tarball) && [ -f "$tarball" ] || return 0
 		rm -rf "$kt" && mkdir -p "$kt"
 		tar -xf "$tarball" -C "$kt" --strip-components=1 --wildcards \
 			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 			'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' \
-			'*/scripts/kconfig/*' &&
+			'*/scripts/kconfig/*' '*/drivers/dma/Kconfig' &&
 			touch "$kt/.ready" "$kt/.ready-kconfig"
 	fi
 	echo "$kt"
