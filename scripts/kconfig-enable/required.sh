@@ -26,4 +26,7 @@ required_fragment() {
 	sed -n 's/^error: //p' "$err" >"$why"
 	# a line that is neither would be lost: keep it with the failures
 	grep -v -e '^kconfig-enable: ' -e '^error: ' "$err" >>"$why" || true
+	while IFS= read -r line; do
+		log "config: note: $line"
+	done <"$why"
 }
