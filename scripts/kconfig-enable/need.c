@@ -150,17 +150,18 @@ static const char *refused(const struct symbol *sym)
 bool need_y(struct symbol *sym, struct symset *plan, char **why)
 {
 	struct memo *m = memo_of(sym);
+	const char *name = sym->name ? sym->name : "<choice>";
 	const char *no = sym->name ? refused(sym) : "a choice";
 	int cycles_before = cycles;
 
 	if (m->busy) {
 		cycles++;
-		*why = fmt("%s (circular%s)", sym->name, "");
+		*why = fmt("%s (circular%s)", name, "");
 		return false;
 	}
 	if (!m->ok && !m->why) {
 		if (no) {
-			m->why = fmt("%s (%s)", sym->name, no);
+			m->why = fmt("%s (%s)", name, no);
 		} else {
 			m->busy = true;
 			m->ok = alternatives(sym, m);

@@ -91,9 +91,9 @@ char *fmt(const char *f, const char *a, const char *b)
 }
 
 /* what a plan switches on: its symbols and, transitively, what they
- * select that is not y yet (the select's condition is not weighed: this
- * is a cost, and a select whose condition is off costs nothing in the
- * end, so the count errs on the side of the smaller footprint) */
+ * select that is not y yet (a select's "if" is not weighed: it counts as
+ * if it applied, so of two drivers the one that selects less, under any
+ * condition, is the cheaper) */
 static void closure(struct symbol *sym, struct symset *seen)
 {
 	struct property *prop;
