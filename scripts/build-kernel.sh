@@ -12,6 +12,8 @@
 #
 #   scripts/build-kernel.sh          build if needed; last line: the artifact dir
 #   scripts/build-kernel.sh --dir    print the artifact dir, build nothing
+#   scripts/build-kernel.sh --config configure the object tree and stop (an
+#                                    artifact not built yet); last line: its .config
 #
 # Environment: BASE (a directory of patches/), KERNEL_SRC, SERIES (base:
 # the base's series; none: nothing, for a KERNEL_SRC tree that carries the
@@ -113,6 +115,7 @@ id=$( {
 	cat "${CONFIGS[@]}"
 	# the recipe itself is an input: a changed script rebuilds
 	sha256_of "$0"
+	cat "$TOP"/scripts/kconfig-enable/*.[ch] "$TOP"/scripts/kconfig-enable/*.sh | sha256sum
 } | sha256sum | cut -c1-16)
 ART=$BUILD/kernels/$id
 
@@ -169,21 +172,21 @@ git -C "$SRC" checkout -q -f --detach "$commit"
 mkdir -p "$OBJ"
 [ -f "$OBJ/.config" ] && cp -p "$OBJ/.config" "$OBJ/.config.prev"
 make -s -C "$SRC" O="$OBJ" x86_64_defconfig >/dev/null
-# A series whose option has no prompt (RFC v6: selected by its DMA driver)
-# is switched on through what selects it
-sel_frag=$OBJ/series-select.config
-: >"$sel_frag"
-kc=$(grep -rl --include='Kconfig*' -x 'config MIGRATION_COPY_OFFLOAD' "$SRC/mm" "$SRC/drivers" 2>/dev/null | head -1 || true)
-if [ -n "$kc" ] && ! sed -n '/^config MIGRATION_COPY_OFFLOAD$/,/^config /p' "$kc" | grep -q '^[[:space:]]*bool[[:space:]]*"'; then
-	for sym in $(grep -rh --include='Kconfig*' -B30 'select MIGRATION_COPY_OFFLOAD' "$SRC/drivers" "$SRC/mm" 2>/dev/null |
-		sed -n 's/^config \([A-Z0-9_]*\)$/\1/p' | tail -1); do
-		echo "CONFIG_$sym=y" >>"$sel_frag"
-	done
-	[ -s "$sel_frag" ] && log "MIGRATION_COPY_OFFLOAD has no prompt here: enabling it through $(cut -d= -f1 "$sel_frag")"
-fi
-"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${CONFIGS[@]}" "$sel_frag" \
-	>"$BUILD/logs/config-$id.log" 2>&1 || die "merge_config.sh failed (see $BUILD/logs/config-$id.log)"
+clog=$BUILD/logs/config-$id.log
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${CONFIGS[@]}" \
+	>"$clog" 2>&1 || die "merge_config.sh failed (see $clog)"
 make -s -C "$SRC" O="$OBJ" olddefconfig >/dev/null
+# What the fragments require and this tree hides behind other symbols
+# (RFC v6: the offload option has no prompt, its DMA driver selects it) is
+# enabled through them, as the tree's own Kconfig allows
+. "$TOP/scripts/kconfig-enable/required.sh"
+req_frag=$OBJ/required.config req_why=$OBJ/required.why
+required_fragment "$SRC" "$OBJ" "$req_frag" "$req_why" "${CONFIGS[@]}"
+if [ -s "$req_frag" ]; then
+	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$req_frag" \
+		>>"$clog" 2>&1 || die "merge_config.sh failed on $req_frag (see $clog)"
+	make -s -C "$SRC" O="$OBJ" olddefconfig >/dev/null
+fi
 # keep the old file (and its timestamp) when nothing changed
 if [ -f "$OBJ/.config.prev" ] && cmp -s "$OBJ/.config" "$OBJ/.config.prev"; then
 	mv "$OBJ/.config.prev" "$OBJ/.config"
@@ -202,10 +205,15 @@ exempt=""
 mapfile -t lost < <(config_lost "$OBJ/.config" "$exempt" "${CONFIGS[@]}")
 # a tree the user brings must carry the series; its extras may be missing
 if [ "$SERIES" = none ] && ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$OBJ/.config"; then
-	die "KERNEL_SRC=$KERNEL_SRC: CONFIG_MIGRATION_COPY_OFFLOAD is not set after merge_config.sh; the tree carries no copy-offload series, or what selects it cannot be enabled (see $BUILD/logs/config-$id.log)"
+	die "KERNEL_SRC=$KERNEL_SRC: CONFIG_MIGRATION_COPY_OFFLOAD is not set after merge_config.sh: $(grep -m1 'MIGRATION_COPY_OFFLOAD' "$req_why" || echo "the tree carries no copy-offload series") (see $clog)"
 fi
 [ ${#lost[@]} -eq 0 ] ||
-	die "config: required by patches/configs but not in the final .config: ${lost[*]} (see $BUILD/logs/config-$id.log)"
+	die "config: required by patches/configs but not in the final .config: ${lost[*]}$(sed 's/^/; /' "$req_why" | tr -d '\n') (see $clog)"
+# --config: the object tree configured, nothing built
+if [ "$mode" = --config ]; then
+	echo "$OBJ/.config"
+	exit 0
+fi
 
 # --- build -----------------------------------------------------------------
 cc=gcc

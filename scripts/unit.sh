@@ -54,13 +54,17 @@ TEST_GROUP="unit: checkpatch, series and mutants apply"
 # only what these tests read.
 base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball cannot be had
 	local kt=$BUILD/ktools-$BASE tarball
-	if [ ! -f "$kt/.ready" ]; then
+	# (.ready-kconfig: the extraction since scripts/kconfig and the Kconfig
+	# of drivers/dma were added, for unit-kconfig.sh; the headers of
+	# scripts/include come with '*/include/*')
+	if [ ! -f "$kt/.ready-kconfig" ]; then
 		tarball=$(base_tarball) && [ -f "$tarball" ] || return 0
 		rm -rf "$kt" && mkdir -p "$kt"
 		tar -xf "$tarball" -C "$kt" --strip-components=1 --wildcards \
 			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-			'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' &&
-			touch "$kt/.ready"
+			'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' \
+			'*/scripts/kconfig/*' '*/drivers/dma/Kconfig' &&
+			touch "$kt/.ready" "$kt/.ready-kconfig"
 	fi
 	echo "$kt"
 }
@@ -149,6 +153,7 @@ BASE=$run_base
 sdir=$(base_dir)
 ktools=$BUILD/ktools-$BASE
 PATCHED=${run_patched:-}
+"$TOP/scripts/unit-kconfig.sh" # kconfig-enable on synthetic Kconfig trees; its tests count here
 # faultmods: with the checkpatch.pl of the run's base (a missing one fails
 # each file's test)
 for f in "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h; do
