@@ -12,8 +12,16 @@
 # verdict: scripts/judge.sh), so that a re-judged run counts as re-judged.
 # Only runs that expect no finding contribute findings: a negative
 # control's expected title is its pass, any other outcome a "missed".
+# Emulator events (scripts/emulator.sh) are neither: the boots that ended
+# in one, which run.sh re-ran with the same seed, are counted apart
+# ("emulator events: N"); a run whose own verdict is still "emulator" (an
+# old run judged again, never re-run) makes the report exit 2.
+#
+# Exit: 0 no finding and no control missed, 1 otherwise, 2 usage, or a run
+# left unjudged by an emulator event.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/emulator.sh"
 
 out=""
 if [ "${1:-}" = --out ]; then
@@ -59,10 +67,22 @@ awk -F'\t' -v OFS='\t' '{ n = split($5, p, "/"); $5 = p[n]; print }' "$out/findi
 
 total=$(grep -c . "$all" || true)
 passed=$(awk -F'\t' '$5 == "pass" && $6 == "pass"' "$all" | grep -c . || true)
-found=$(awk -F'\t' '$5 == "pass" && $6 != "pass"' "$all" | grep -c . || true)
+found=$(awk -F'\t' '$5 == "pass" && $6 != "pass" && $6 != "emulator"' "$all" | grep -c . || true)
 caught=$(awk -F'\t' '$5 != "pass" && $6 == "caught"' "$all" | grep -c . || true)
-missed=$(awk -F'\t' '$5 != "pass" && $6 != "caught"' "$all" | grep -c . || true)
+missed=$(awk -F'\t' '$5 != "pass" && $6 != "caught" && $6 != "emulator"' "$all" | grep -c . || true)
+unjudged=$(awk -F'\t' '$6 == "emulator"' "$all" | grep -c . || true)
 total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
+
+# emulator events: every boot of a run's chain (the run and those it
+# replaced) that ended in one: k, scenario, seed, title, its directory, the
+# run's directory
+emu=$(tmp_file)
+while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+	emulator_boots "$dir" | tac | while read -r b; do
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$scn" "$seed" "$(emulator_first "$b")" "$b" "$dir"
+	done
+done <"$all" >"$emu"
+events=$(grep -c . "$emu" || true)
 
 # KTAP: one test point per run, the titles as diagnostics
 {
@@ -72,9 +92,11 @@ total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
 	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
 		i=$((i + 1))
 		[ -f "$dir/findings.tsv" ] && cut -f2 "$dir/findings.tsv" | sed 's/^/# finding: /'
+		awk -F'\t' -v d="$dir" '$6 == d { n = split($5, p, "/"); print "# emulator event, not a finding: " $4 " (" p[n] ")" }' "$emu"
 		[ "$expect" = pass ] || echo "# expected: $(cat "$dir/expected-title" 2>/dev/null || echo "$expect")"
 		case $verdict in
 		pass | caught) echo "ok $i $scn seed=$seed k=$k" ;;
+		emulator) echo "ok $i $scn seed=$seed k=$k # SKIP infrastructure: an emulator event, never re-run, $(basename "$dir")" ;;
 		*) echo "not ok $i $scn seed=$seed k=$k # $verdict, $(basename "$dir")" ;;
 		esac
 	done <"$all"
@@ -85,6 +107,11 @@ total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
 	echo "campaigns: $(for c in "$@"; do basename "$c"; done | tr '\n' ' ')"
 	echo "runs:      $total ($passed passed, $found with a finding; controls: $caught caught, $missed missed)"
 	echo "run wall:  $total_wall s"
+	echo "emulator events: $events (boots that ended in one under TCG, not findings; $unjudged runs left unjudged by one)"
+	while IFS=$'\t' read -r k scn seed t b _; do
+		printf '  k=%-4s %-18s seed %-20s %s (%s%s)\n' "$k" "$scn" "$seed" "$t" "$(basename "$b")" \
+			"$([ -s "$b/replaced-by" ] && echo ", re-run as $(cat "$b/replaced-by")")"
+	done <"$emu"
 	echo
 	printf '%-4s %-18s %-20s %-8s %-50s %s\n' K SCENARIO SEED VERDICT "FIRST FINDING" RESULTS
 	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
@@ -105,4 +132,6 @@ total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
 } >"$out/summary.txt"
 rm -f "$out/findings.full"
 cat "$out/summary.txt"
+[ "$unjudged" = 0 ] ||
+	die "$unjudged runs ended in an emulator event that no re-run replaced (old runs judged again?): not judged"
 [ "$found" = 0 ] && [ "$missed" = 0 ]

@@ -13,10 +13,14 @@
 #
 # Writes results/campaign-<utc>-<name>-s<M>[-shard-I-of-N]/ with runs.tsv,
 # then scripts/aggregate.sh makes summary.txt, findings.tsv, ktap.txt and
-# junit.xml there. Exit: 0 every run behaved as it must, 1 otherwise,
-# 2 infrastructure.
+# junit.xml there. A run that ended in an emulator event is re-run with
+# its seed by run.sh (scripts/emulator.sh); runs.tsv names the last boot,
+# and the report counts the events ("emulator events: N"). Exit: 0 every
+# run behaved as it must, 1 otherwise, 2 infrastructure (an emulator event
+# that persists under single-threaded TCG too).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/emulator.sh"
 
 name="" scenarios=() master="" runs="" budget="" shard="" duration=""
 while [ $# -gt 0 ]; do
@@ -129,7 +133,10 @@ while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 		"$(cat "$dir/expect" 2>/dev/null)" "$verdict" \
 		"${last_wall[$s]}" "$(basename "$dir")" >>"$cdir/runs.tsv"
 	first=$(head -1 "$dir/findings.tsv" 2>/dev/null | cut -f2)
-	progress "run $((done_runs + 1))/$total_label: $s, seed $seed, $verdict${first:+ ($first)}, ${last_wall[$s]} s (total $(($(date +%s) - start)) s)"
+	# the boots it replaced, each ended by an emulator event
+	emu=$(emulator_boots "$dir" | grep -c . || true) emu_note=""
+	[ "$emu" = 0 ] || emu_note=", after $emu emulator events"
+	progress "run $((done_runs + 1))/$total_label: $s, seed $seed, $verdict${first:+ ($first)}, ${last_wall[$s]} s$emu_note (total $(($(date +%s) - start)) s)"
 	done_runs=$((done_runs + 1)) k=$((k + 1))
 done
 echo "wall:     $(($(date +%s) - start)) s" >>"$cdir/campaign.txt"
@@ -147,13 +154,17 @@ fi
 
 # Clean boots of this kernel so far: runs that expected no finding. A
 # finding there, on the correct series, is a false finding until shown
-# otherwise.
-clean=0 dirty=0
+# otherwise. A boot that ended in an emulator event is neither.
+clean=0 dirty=0 emulated=0
 for d in "$RESULTS"/*/; do
 	[ -f "$d/verdict" ] && [ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] || continue
 	[ "$(cat "$d/expect" 2>/dev/null)" = pass ] || continue
-	if [ "$(cat "$d/verdict")" = pass ]; then clean=$((clean + 1)); else dirty=$((dirty + 1)); fi
+	case $(cat "$d/verdict") in
+	pass) clean=$((clean + 1)) ;;
+	emulator) emulated=$((emulated + 1)) ;;
+	*) dirty=$((dirty + 1)) ;;
+	esac
 done
-echo "kernel $(cat "$art/id"): $clean clean boots with no finding, $dirty boots with a finding, in results/"
+echo "kernel $(cat "$art/id"): $clean clean boots with no finding, $dirty boots with a finding, $emulated ended by an emulator event, in results/"
 echo "$cdir"
 exit $bad

@@ -11,21 +11,30 @@
 # Reads (written by run.sh and run-vm.sh): console.log, vm-verdict,
 # scenario, seed, expect, expected-title (negative controls), duration,
 # wall, silence, timeout, kernel (artifact dir, for file:line decoding when
-# it still exists), modules, reproduce.
-# Writes: findings.tsv, report-N.txt (+ .decoded.txt), reach.txt, skipped.txt, ktap.txt,
-# junit.xml, summary.txt, and verdict, one word:
-#   pass    no finding, and the guest ended by itself with its pass
-#   finding a finding in a run that expects none
-#   caught  a negative control's expected title came out
-#   missed  a negative control's expected title did not
-#   error   the run could not be judged (triage failed, run interrupted)
+# it still exists), modules, reproduce, qemu-version (the accelerator),
+# replaces and replaced-by (run.sh's re-runs after an emulator event).
+# Writes: findings.tsv, report-N.txt (+ .decoded.txt), emulator.tsv and
+# emulator-report-N.txt, reach.txt, skipped.txt, ktap.txt, junit.xml,
+# summary.txt, and verdict, one word:
+#   pass     no finding, and the guest ended by itself with its pass
+#   finding  a finding in a run that expects none
+#   caught   a negative control's expected title came out
+#   missed   a negative control's expected title did not
+#   emulator no finding (nor the control's title), and the guest ended in
+#            an emulator event: under TCG, an int3 trap whose code bytes
+#            hold no int3 (scripts/emulator.sh); an infrastructure event,
+#            never a pass nor a finding. Under KVM (or an unknown
+#            accelerator) the same report is an oops, a finding.
+#   error    the run could not be judged (triage failed, run interrupted)
 # A run met its expectation when verdict = expect (both one word).
 #
 # Prints one line per directory: its verdict, and the old one if it changed.
 # Exit: 0 every run met its expectation, 1 some did not, 2 a run could not
-# be judged (a triage that crashed or failed is never a pass).
+# be judged (a triage that crashed or failed is never a pass; an emulator
+# event says nothing of the kernel).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/emulator.sh"
 
 [ $# -ge 1 ] || die "usage: judge.sh RESULTS_DIR..."
 TRIAGE=${TRIAGE:-$BUILD/triage/triage}
@@ -37,7 +46,7 @@ fi
 # judge_one DIR: returns 0, 1 or 2 as the script does
 judge_one() {
 	local out=$1 scenario seed expect title vm rc=0 booted verdict silence timeout_s
-	local t_begin t_end reach_line kinds_line art mods src r titles old=""
+	local t_begin t_end reach_line kinds_line art mods src r titles old="" accel emu=0
 	for f in console.log vm-verdict scenario seed expect; do
 		[ -f "$out/$f" ] || { echo "error: $out is not a results directory (no $f)" >&2; return 2; }
 	done
@@ -47,14 +56,17 @@ judge_one() {
 	silence=$(cat "$out/silence" 2>/dev/null || echo '?')
 	timeout_s=$(cat "$out/timeout" 2>/dev/null || echo '?')
 	[ -f "$out/verdict" ] && old=$(cat "$out/verdict")
-	rm -f "$out"/report-*.txt "$out/outside.tsv"
+	rm -f "$out"/report-*.txt "$out"/emulator-report-*.txt "$out/outside.tsv" "$out/emulator.tsv"
+	accel=$(run_accel "$out")
 
 	# --- findings: the console triage, then what the VM's end says -------------
 	# KCSAN reports with no frame in the series' functions (the run's scope)
-	# go to outside.tsv: listed in the summary, not findings
+	# go to outside.tsv: listed in the summary, not findings. Emulator events
+	# (under TCG only: the triage is told the accelerator) go to emulator.tsv
 	local scope_args=()
 	[ -s "$out/scope" ] && scope_args=(--scope "$out/scope" --outside "$out/outside.tsv")
-	"$TRIAGE" --reports "$out" "${scope_args[@]}" "$out/console.log" >"$out/findings.tsv" 2>"$out/triage.err" || rc=$?
+	"$TRIAGE" --reports "$out" "${scope_args[@]}" --accel "$accel" --emulator "$out/emulator.tsv" \
+		"$out/console.log" >"$out/findings.tsv" 2>"$out/triage.err" || rc=$?
 	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
 		echo error >"$out/verdict"
 		echo "error: console triage failed on $out (exit $rc: $(head -1 "$out/triage.err"))" >&2
@@ -62,7 +74,10 @@ judge_one() {
 	fi
 	rm -f "$out/triage.err"
 	[ -s "$out/outside.tsv" ] || rm -f "$out/outside.tsv"
-	case $vm in
+	if [ -s "$out/emulator.tsv" ]; then emu=1; else rm -f "$out/emulator.tsv"; fi
+	# an emulator event ends the guest (oops=panic, or run-vm.sh stops it
+	# there): the way the guest ended is the event's, not a finding of its own
+	[ $emu = 1 ] || case $vm in
 	hang) printf 'Hang\tguest hang: no console output for %s s\t0\t1\n' "$silence" >>"$out/findings.tsv" ;;
 	timeout) printf 'Hang\tguest timeout after %s s\t0\t1\n' "$timeout_s" >>"$out/findings.tsv" ;;
 	died) grep -q . "$out/findings.tsv" ||
@@ -72,7 +87,7 @@ judge_one() {
 	esac
 	booted=0
 	grep -aq "SUITE: seed=$seed scenario=$scenario" "$out/console.log" && booted=1
-	[ $booted = 1 ] || [ -s "$out/findings.tsv" ] || [ "$vm" = interrupted ] ||
+	[ $booted = 1 ] || [ -s "$out/findings.tsv" ] || [ $emu = 1 ] || [ "$vm" = interrupted ] ||
 		printf 'Bug\tguest never reached the scenario\t0\t1\n' >>"$out/findings.tsv"
 
 	# --- reach: migrations and offloads per reason ---------------------------------
@@ -133,9 +148,14 @@ judge_one() {
 	if [ "$vm" = interrupted ]; then
 		verdict=error
 	elif [ "$expect" = pass ]; then
-		if [ -z "$titles" ] && [ "$vm" = pass ]; then verdict=pass; else verdict=finding; fi
+		if [ -n "$titles" ]; then verdict=finding
+		elif [ $emu = 1 ]; then verdict=emulator
+		elif [ "$vm" = pass ]; then verdict=pass
+		else verdict=finding; fi
 	elif printf '%s\n' "$titles" | grep -qxF -- "$title"; then
 		verdict=caught
+	elif [ $emu = 1 ]; then
+		verdict=emulator
 	else
 		verdict=missed
 	fi
@@ -148,9 +168,15 @@ judge_one() {
 		if [ $booted = 1 ]; then echo "ok 1 boot"; else echo "not ok 1 boot"; fi
 		case $vm in
 		pass) echo "ok 2 guest" ;;
-		stopped) echo "ok 2 guest # stopped by the host after its first finding" ;;
-		*) echo "not ok 2 guest # vm verdict: $vm" ;;
+		*) if [ $emu = 1 ]; then echo "ok 2 guest # SKIP ended by an emulator event (vm verdict: $vm)"
+			elif [ "$vm" = stopped ]; then echo "ok 2 guest # stopped by the host after its first finding"
+			else echo "not ok 2 guest # vm verdict: $vm"; fi ;;
 		esac
+		if [ $emu = 1 ]; then
+			while IFS=$'\t' read -r type t line count; do
+				echo "# emulator event under $accel, not a finding: [$type] $t (line $line, x$count)"
+			done <"$out/emulator.tsv"
+		fi
 		if [ -f "$out/outside.tsv" ]; then
 			while IFS=$'\t' read -r type t line count; do
 				echo "# outside the series, not a finding: [$type] $t (line $line, x$count)"
@@ -160,10 +186,18 @@ judge_one() {
 			while IFS=$'\t' read -r type t line count; do
 				echo "# finding: [$type] $t (line $line, x$count)"
 			done <"$out/findings.tsv"
-			[ "$verdict" = pass ] && echo "ok 3 no-finding" || echo "not ok 3 no-finding"
+			case $verdict in
+			pass) echo "ok 3 no-finding" ;;
+			emulator) echo "ok 3 no-finding # SKIP infrastructure: an emulator event, $(emulator_first "$out")" ;;
+			*) echo "not ok 3 no-finding" ;;
+			esac
 		else
 			echo "# expected: $title"
-			[ "$verdict" = caught ] && echo "ok 3 expected-finding" || echo "not ok 3 expected-finding"
+			case $verdict in
+			caught) echo "ok 3 expected-finding" ;;
+			emulator) echo "ok 3 expected-finding # SKIP infrastructure: an emulator event, $(emulator_first "$out")" ;;
+			*) echo "not ok 3 expected-finding" ;;
+			esac
 		fi
 	} >"$out/ktap.txt"
 	"$TOP/scripts/ktap-to-junit.sh" "$scenario" "$out/ktap.txt" >"$out/junit.xml"
@@ -175,10 +209,19 @@ judge_one() {
 		echo "duration:  $(cat "$out/duration" 2>/dev/null || echo '?')s (wall $(cat "$out/wall" 2>/dev/null || echo '?')s)"
 		echo "kernel:    $(basename "${art:-?}")"
 		echo "vm:        $vm"
+		echo "accel:     $accel"
 		[ -n "$reach_line" ] && echo "reach:     $reach_line"
 		[ -n "$kinds_line" ] && echo "kinds:     $kinds_line"
 		if [ "$expect" = pass ]; then echo "expect:    pass"; else echo "expect:    caught: $title"; fi
 		echo "verdict:   $verdict"
+		if [ $emu = 1 ]; then
+			echo "emulator:  under $accel, an infrastructure event, not a finding (emulator.tsv):"
+			while IFS=$'\t' read -r type t line count; do
+				echo "  [$type] $t (console line $line, x$count)"
+			done <"$out/emulator.tsv"
+		fi
+		[ -s "$out/replaces" ] && echo "replaces:  $(cat "$out/replaces") (the same seed, which ended in an emulator event)"
+		[ -s "$out/replaced-by" ] && replaced_line "$out"
 		[ -f "$out/skipped.txt" ] && echo "skipped:   $(wc -l <"$out/skipped.txt") test points the tree cannot be checked on (skipped.txt), e.g. $(head -1 "$out/skipped.txt" | sed 's/^ok [0-9]* //')"
 		if [ -f "$out/outside.tsv" ]; then
 			echo "outside:   $(wc -l <"$out/outside.tsv") data races with no frame in the series (outside.tsv; not findings):"
@@ -197,7 +240,7 @@ judge_one() {
 
 	printf '%s: %s%s\n' "$(basename "$out")" "$verdict" \
 		"$([ -n "$old" ] && [ "$old" != "$verdict" ] && echo " (was $old)")"
-	[ "$verdict" = error ] && return 2
+	case $verdict in error | emulator) return 2 ;; esac
 	[ "$verdict" = "$expect" ]
 }
 

@@ -7,10 +7,14 @@
 #
 #   scripts/reproduce.sh SCENARIO SEED [RUNS] [DURATION]
 #
+# A boot that ended in an emulator event is booted again by run.sh (the
+# run is its last boot); the report says how many there were.
+#
 # Exit: 0 the title came back at least once, 1 it never did, 2 usage or
 # infrastructure error.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/emulator.sh"
 
 scenario=${1:-} seed=${2:-} runs=${3:-10} duration=${4:-}
 [ -n "$scenario" ] && [ -n "$seed" ] ||
@@ -30,7 +34,7 @@ if [ -z "$target" ]; then
 	done
 fi
 
-hits=0 seen=$(tmp_file)
+hits=0 emu=0 seen=$(tmp_file)
 for i in $(seq 1 "$runs"); do
 	rc=0
 	# a known target: the run goes on to it past other findings
@@ -38,6 +42,7 @@ for i in $(seq 1 "$runs"); do
 	[ "$rc" = 130 ] && exit 130
 	[ "$rc" = 2 ] && exit 2
 	cut -f2 "$dir/findings.tsv" >>"$seen"
+	emu=$((emu + $(emulator_boots "$dir" | grep -c . || true)))
 	if [ -z "$target" ] && [ -s "$dir/findings.tsv" ]; then
 		target=$(head -1 "$dir/findings.tsv" | cut -f2)
 		log "target title from this first run: $target"
@@ -52,6 +57,7 @@ echo
 echo "scenario $scenario, seed $seed, kernel $(cat "$art/id")"
 echo "target:   ${target:-none (no run found anything)}"
 echo "hit rate: $hits/$runs"
+echo "emulator events: $emu (boots re-run with the same seed, not counted as runs)"
 echo "titles seen (count):"
 sort "$seen" | uniq -c | sort -rn | sed 's/^/  /'
 

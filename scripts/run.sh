@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # One run: one scenario, one seed, one boot of the test kernel. Writes a new
 # results directory, results/<run-id>/, and never touches another one.
+# A boot that ended in an emulator event (judge.sh) is booted again with
+# the same seed, in a directory of its own, up to twice (see below); the
+# run is the last boot.
 #
 #   scripts/run.sh SCENARIO [SEED] [DURATION]
 #
 # Exit: 0 the scenario behaved as it must (no finding; or, for a negative
 # control, its expected finding was caught), 1 otherwise, 2 usage or
-# infrastructure error. The last line of stdout is the results directory.
+# infrastructure error (an emulator event that persists, too). The last
+# line of stdout is the results directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/emulator.sh"
 
 scenario=${1:-}
 seed=${2:-}
@@ -47,40 +52,7 @@ scenario_on_flavour "$scenario" ||
 	die "scenario $scenario does not run on flavour $FLAVOUR (its FLAVOURS: $(scenario_var "$scenario" FLAVOURS))"
 flavour_file boot >/dev/null
 
-# --- a results directory of its own ---------------------------------------------
-mkdir -p "$RESULTS"
-base=$(date -u +%Y%m%d-%H%M%S)-$scenario-s$seed
-out=$RESULTS/$base
-n=1
-while ! mkdir "$out" 2>/dev/null; do
-	n=$((n + 1))
-	out=$RESULTS/$base-$n
-done
-run_id=$(basename "$out")
-[ -n "${RUN_DIR_FILE:-}" ] && echo "$out" >"$RUN_DIR_FILE"
-echo "$seed" >"$out/seed"
-echo "$scenario" >"$out/scenario"
-echo "$expect" >"$out/expect"
-[ "$expect" = pass ] || echo "$expect_title" >"$out/expected-title"
-echo "$duration" >"$out/duration"
-echo "$silence" >"$out/silence"
-cp "$art/config" "$out/config"
-cp "$art/patches.txt" "$out/patches.txt"
-sha256sum "$out/patches.txt" | cut -c1-64 >"$out/patches.sha256"
-echo "$art" >"$out/kernel"
-echo "$mods" >"$out/modules"
-repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duration"
-[ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
-[ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
-[ "$FLAVOUR" = default ] || repro+=" FLAVOUR=$FLAVOUR"
-# the emulator too, always: a race seen with the vCPUs really parallel may
-# need them, and the defaults may move on
-repro+=" QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
-echo "$repro" >"$out/reproduce"
-echo "$BASE" >"$out/base"
-echo "$FLAVOUR" >"$out/flavour"
-
-# --- boot -------------------------------------------------------------------
+# --- how to boot: the same for every boot of this run ---------------------------
 # One finding per boot: a WARN, an oops, a soft lockup or a hung task
 # panics, and -no-reboot turns the panic into the end of QEMU.
 args="console=ttyS0,115200 nokaslr panic_on_warn=1 oops=panic panic=-1"
@@ -104,24 +76,16 @@ boot_args=$(scenario_var "$scenario" BOOT_ARGS)
 setup_s=$(scenario_var "$scenario" SETUP_SECONDS)
 [[ ${setup_s:-0} =~ ^[0-9]+$ ]] || die "scenario $scenario: bad SETUP_SECONDS '$setup_s'"
 timeout_s=${TIMEOUT:-$((duration * 3 + 240 + ${setup_s:-0}))}
-echo "$timeout_s" >"$out/timeout"
 # a negative control stops at its own title; any other run at its first finding
 stop_on=${STOP_ON:-first}
 [ "$expect" = pass ] || stop_on=title:$expect_title
-[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
-start=$(date +%s)
 serial2=""
 [ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] && serial2=gcov.b64
-# the series' functions, kept with the run so that judging it again does
-# not need the kernel (KCSAN reports outside them are listed apart),
-# and the suite's modules, as "[name]": a frame in one of them is in scope
-if [ -s "$art/scope" ]; then
-	{ cat "$art/scope"; for ko in "$mods"/*.ko; do if [ -e "$ko" ]; then echo "[$(basename "$ko" .ko)]"; fi; done; } >"$out/scope"
-fi
-rc=0
 vcpus=$(flavour_directive VCPUS | tail -1)
 # multi-threaded TCG: as many vCPUs as the host has cores (even, 2 to 8,
-# half on each CPU node); single-threaded: 2, one per node
+# half on each CPU node); single-threaded: 2, one per node. A re-run under
+# single-threaded TCG after an emulator event keeps the count of the run
+# it replaces: the same test, only the emulator's threading differs.
 if [ -z "$vcpus" ]; then
 	vcpus=2
 	if [ "$TCG_THREAD" = multi ]; then
@@ -130,23 +94,105 @@ if [ -z "$vcpus" ]; then
 		[ "$vcpus" -le 8 ] || vcpus=8
 	fi
 fi
-vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=$vcpus \
-	"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
-echo $(($(date +%s) - start)) >"$out/wall"
-if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then
-	"$TOP/scripts/judge.sh" "$out" >/dev/null 2>&1 || true
-	echo "$out"
-	exit 130
-fi
-[ "$rc" = 0 ] || exit "$EXIT_INFRA"
-# the flavour took: what the guest says of itself is what it wants
-miss=$(flavour_mismatch "$out/console.log")
-[ -z "$miss" ] || die "flavour $FLAVOUR did not take: $miss ($out)"
 
-# --- judge: a step of its own, which scripts/judge.sh can redo later ------------
-rc=0
-verdict_line=$("$TOP/scripts/judge.sh" "$out") || rc=$?
-[ "${QUIET_SUMMARY:-}" = 1 ] || cat "$out/summary.txt"
-[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: ${verdict_line#*: } (wall $(cat "$out/wall") s)"
+# new_run_dir [PREV]: a results directory of its own, never another run's
+# (OUT); with PREV, the run it replaces, each naming the other
+new_run_dir() {
+	local prev=${1:-} base n=1
+	mkdir -p "$RESULTS"
+	base=$(date -u +%Y%m%d-%H%M%S)-$scenario-s$seed
+	out=$RESULTS/$base
+	while ! mkdir "$out" 2>/dev/null; do
+		n=$((n + 1))
+		out=$RESULTS/$base-$n
+	done
+	run_id=$(basename "$out")
+	[ -n "${RUN_DIR_FILE:-}" ] && echo "$out" >"$RUN_DIR_FILE"
+	if [ -n "$prev" ]; then
+		basename "$prev" >"$out/replaces"
+		echo "$run_id" >"$prev/replaced-by"
+		# judged again so that its summary names the run that replaced it
+		"$TOP/scripts/judge.sh" "$prev" >/dev/null || [ "$(cat "$prev/verdict")" = emulator ] ||
+			die "judging $prev again failed"
+	fi
+	echo "$seed" >"$out/seed"
+	echo "$scenario" >"$out/scenario"
+	echo "$expect" >"$out/expect"
+	[ "$expect" = pass ] || echo "$expect_title" >"$out/expected-title"
+	echo "$duration" >"$out/duration"
+	echo "$silence" >"$out/silence"
+	echo "$timeout_s" >"$out/timeout"
+	cp "$art/config" "$out/config"
+	cp "$art/patches.txt" "$out/patches.txt"
+	sha256sum "$out/patches.txt" | cut -c1-64 >"$out/patches.sha256"
+	echo "$art" >"$out/kernel"
+	echo "$mods" >"$out/modules"
+	local repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duration"
+	[ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
+	[ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
+	[ "$FLAVOUR" = default ] || repro+=" FLAVOUR=$FLAVOUR"
+	# the emulator too, always: a race seen with the vCPUs really parallel may
+	# need them, and the defaults may move on
+	repro+=" QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
+	echo "$repro" >"$out/reproduce"
+	echo "$BASE" >"$out/base"
+	echo "$FLAVOUR" >"$out/flavour"
+	# the series' functions, kept with the run so that judging it again does
+	# not need the kernel (KCSAN reports outside them are listed apart),
+	# and the suite's modules, as "[name]": a frame in one of them is in scope
+	if [ -s "$art/scope" ]; then
+		{ cat "$art/scope"; for ko in "$mods"/*.ko; do if [ -e "$ko" ]; then echo "[$(basename "$ko" .ko)]"; fi; done; } >"$out/scope"
+	fi
+}
+
+# boot_and_judge [PREV]: one boot in a new results directory (OUT), judged;
+# JUDGE_RC is judge.sh's status
+boot_and_judge() {
+	local rc=0 start miss
+	new_run_dir "${1:-}"
+	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
+	start=$(date +%s)
+	vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=$vcpus \
+		"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
+	echo $(($(date +%s) - start)) >"$out/wall"
+	if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then
+		"$TOP/scripts/judge.sh" "$out" >/dev/null 2>&1 || true
+		echo "$out"
+		exit 130
+	fi
+	[ "$rc" = 0 ] || exit "$EXIT_INFRA"
+	# the flavour took: what the guest says of itself is what it wants
+	miss=$(flavour_mismatch "$out/console.log")
+	[ -z "$miss" ] || die "flavour $FLAVOUR did not take: $miss ($out)"
+
+	# --- judge: a step of its own, which scripts/judge.sh can redo later --------
+	JUDGE_RC=0
+	verdict_line=$("$TOP/scripts/judge.sh" "$out") || JUDGE_RC=$?
+	[ "${QUIET_SUMMARY:-}" = 1 ] || cat "$out/summary.txt"
+	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: ${verdict_line#*: } (wall $(cat "$out/wall") s)"
+}
+
+# --- boot, and boot again after an emulator event ---------------------------------
+# A run that ended in an emulator event (judge.sh's verdict "emulator": a
+# stale int3 under TCG) said nothing of the kernel: the same seed boots
+# again in a new results directory, and if the event repeats, once more
+# under single-threaded TCG (scripts/emulator.sh decides, from the results
+# directories). Each replaced run names its replacement (replaced-by) and
+# the replacement it (replaces). Here, so that make stress, reproduce,
+# bisect and mutants all have it: they all boot through run.sh.
+boot_and_judge
+while :; do
+	case $(emulator_next "$out") in
+	final) break ;;
+	again) how="" ;;
+	single) how=" under single-threaded TCG"; TCG_THREAD=single ;;
+	give-up)
+		echo "$out"
+		die "seed $seed ended in an emulator event in $(emulator_boots "$out" | grep -c .) boots, the last under $(run_accel "$out") ($(emulator_first "$out")): not the multi-threaded TCG artifact; judge it under KVM, ACCEL=kvm ($out)" ;;
+	*) die "no rerun decision for $out" ;;
+	esac
+	progress "run $run_id: an emulator event ($(emulator_first "$out")), not a finding: seed $seed again$how"
+	boot_and_judge "$out"
+done
 echo "$out"
-exit "$rc"
+exit "$JUDGE_RC"

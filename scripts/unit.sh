@@ -445,6 +445,8 @@ rejudge_changed() {
 	printf '%s\n' "$out" | grep -qF "finding (was pass)" || { echo "$out"; return 1; }
 }
 t_run "judge: a changed verdict is reported as such" rejudge_changed
+# emulator events: the triage, the judge, the rerun decision, the report
+. "$TOP/scripts/unit-emulator.sh"
 
 # --- seeds: one master seed, sub-seeds by name ------------------------------------
 TEST_GROUP="unit: seeds and campaign reports"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * triage [--reports DIR] [--scope FILE --outside FILE] CONSOLE_LOG
+ * triage [--reports DIR] [--scope FILE --outside FILE] [--accel ACCEL]
+ *        [--emulator FILE] CONSOLE_LOG
  *
  * Prints one line per distinct finding: type, title, first line, count,
  * separated by tabs. With --reports, also writes DIR/report-N.txt, the
@@ -10,7 +11,15 @@
  * module is not a finding: it goes to the --outside file, in the same
  * format.
  *
- * Exit status: 0 no finding, 1 findings, 2 usage or I/O error.
+ * An int3 trap whose code bytes hold no int3 is an emulator event (type
+ * "Emulator") under TCG, the accelerator assumed unless --accel names
+ * another (the run's, as its qemu-version does: "tcg,thread=multi",
+ * "kvm"); under any other it is an ordinary oops. Emulator events are
+ * printed with the findings, or with --emulator written to FILE instead
+ * (their reports as DIR/emulator-report-N.txt).
+ *
+ * Exit status: 0 nothing printed, 1 findings (or emulator events without
+ * --emulator), 2 usage or I/O error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,14 +60,15 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static void write_report(const char *dir, int idx, const char *buf, size_t len, int line)
+static void write_report(const char *dir, const char *name, int idx,
+			 const char *buf, size_t len, int line)
 {
 	char path[4096];
 	FILE *f;
 	int cur = 1;
 	size_t i = 0;
 
-	snprintf(path, sizeof(path), "%s/report-%d.txt", dir, idx);
+	snprintf(path, sizeof(path), "%s/%s-%d.txt", dir, name, idx);
 	f = fopen(path, "w");
 	if (!f)
 		return;
@@ -80,13 +90,39 @@ static void print_findings(FILE *f, const struct finding *fs, int nr)
 			fs[i].line, fs[i].count);
 }
 
+enum which { ALL, FINDINGS, EMULATOR };
+
+/*
+ * Print the findings of @out that @which selects to @f and, with @reports,
+ * write the report of each as @reports/@name-N.txt, N counting from 1 in
+ * the order printed. Returns how many were printed.
+ */
+static int emit(FILE *f, const struct findings *out, enum which which,
+		const char *reports, const char *name, const char *buf, size_t len)
+{
+	int n = 0;
+
+	for (int i = 0; i < out->nr; i++) {
+		int emulator = !strcmp(out->f[i].type, TRIAGE_EMULATOR);
+
+		if ((which == FINDINGS && emulator) || (which == EMULATOR && !emulator))
+			continue;
+		print_findings(f, &out->f[i], 1);
+		n++;
+		if (reports)
+			write_report(reports, name, n, buf, len, out->f[i].line);
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	const char *reports = NULL, *scope = NULL, *outside = NULL, *path = NULL;
+	const char *emulator = NULL;
 	static struct findings out;
 	size_t len;
 	char *buf;
-	int i;
+	int i, nr;
 
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--reports"))
@@ -95,13 +131,17 @@ int main(int argc, char **argv)
 			scope = argv[i + 1];
 		else if (!strcmp(argv[i], "--outside"))
 			outside = argv[i + 1];
+		else if (!strcmp(argv[i], "--emulator"))
+			emulator = argv[i + 1];
+		else if (!strcmp(argv[i], "--accel"))
+			triage_set_accel(argv[i + 1]);
 		else
 			break;
 	}
 	if (i == argc - 1 && argv[i][0] != '-')
 		path = argv[i];
 	if (!path || !scope != !outside) {
-		fprintf(stderr, "usage: triage [--reports DIR] [--scope FILE --outside FILE] CONSOLE_LOG\n");
+		fprintf(stderr, "usage: triage [--reports DIR] [--scope FILE --outside FILE] [--accel ACCEL] [--emulator FILE] CONSOLE_LOG\n");
 		return 2;
 	}
 	if (scope && triage_set_scope(scope)) {
@@ -117,19 +157,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "triage: out of memory or bad pattern\n");
 		return 2;
 	}
-	print_findings(stdout, out.f, out.nr);
-	for (i = 0; reports && i < out.nr; i++)
-		write_report(reports, i + 1, buf, len, out.f[i].line);
+	nr = emit(stdout, &out, emulator ? FINDINGS : ALL, reports, "report", buf, len);
 	if (outside) {
 		FILE *f = fopen(outside, "w");
 
-		if (!f) {
+		if (f)
+			print_findings(f, out.outside, out.nr_outside);
+		if (!f || fclose(f)) {
 			fprintf(stderr, "triage: cannot write %s\n", outside);
 			return 2;
 		}
-		print_findings(f, out.outside, out.nr_outside);
-		if (fclose(f)) {
-			fprintf(stderr, "triage: cannot write %s\n", outside);
+	}
+	if (emulator) {
+		FILE *f = fopen(emulator, "w");
+
+		if (f)
+			emit(f, &out, EMULATOR, reports, "emulator-report", buf, len);
+		if (!f || fclose(f)) {
+			fprintf(stderr, "triage: cannot write %s\n", emulator);
 			return 2;
 		}
 	}
@@ -137,5 +182,5 @@ int main(int argc, char **argv)
 		printf("Bug\ttoo many distinct findings (%d more)\t0\t%d\n",
 		       out.dropped, out.dropped);
 	free(buf);
-	return out.nr ? 1 : 0;
+	return nr || out.dropped ? 1 : 0;
 }

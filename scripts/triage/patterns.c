@@ -105,6 +105,13 @@ const struct pattern triage_patterns[] = {
 	/* Results of our own tests and of KUnit */
 	{ "Test", "^ *not ok [0-9]+ ", NULL, TITLE_KTAP, 0 },
 
+	/*
+	 * The emulator's, not the kernel's: an int3 trap where the code bytes
+	 * hold no int3 (a stale translation after a jump label or static call
+	 * was patched); without that condition, the oops below
+	 */
+	{ TRIAGE_EMULATOR, "^Oops: int3: ", "TCG: stale int3", TITLE_RIP, 0, 0, COND_STALE_INT3 },
+
 	/* What only counts when nothing better was found */
 	{ "Bug", "^Kernel panic - not syncing: (.*)", "kernel panic: %s", TITLE_GROUP, 1 },
 	{ "Bug", "^Oops: ", "Oops", TITLE_RIP, 1 },

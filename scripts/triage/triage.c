@@ -30,6 +30,8 @@ static char **scope;
 static size_t scope_nr;
 static regex_t frame_re, guess_re, rip_re, at_re, subtest_re, ktap_re, kasan_access_re;
 static int ready;
+/* emulator events are told apart under TCG only (triage_set_accel()) */
+static int tcg = 1;
 
 /* Frames that say nothing about where a report came from */
 static const char *const boring_frames[] = {
@@ -96,6 +98,11 @@ int triage_init(void)
 		return -1;
 	ready = 1;
 	return 0;
+}
+
+void triage_set_accel(const char *accel)
+{
+	tcg = !strncmp(accel, "tcg", 3);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -279,6 +286,52 @@ static int in_scope(const struct line *lines, int nr, int at)
 		clean_func(fn);
 		if (bsearch(&key, scope, scope_nr, sizeof(*scope), cmp_name))
 			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The byte an int3 trap was taken on, from the first "Code: " line the
+ * same caller printed after the header at @at, or -1 when there is none or
+ * it shows no bytes. show_opcodes() prints the 42 bytes before regs->ip,
+ * then the byte at regs->ip in <..>; an int3 is a trap, so regs->ip is the
+ * address after it and the int3 is the byte just before the "<".
+ */
+static int int3_trap_byte(const struct line *lines, int nr, int at)
+{
+	const char *caller = lines[at].caller;
+	char buf[MAX_LINE];
+	const char *mark;
+	unsigned int byte;
+
+	for (int i = at + 1; i < nr && i <= at + LOOKAHEAD; i++) {
+		if (caller[0] && strcmp(lines[i].caller, caller))
+			continue;
+		line_str(&lines[i], buf);
+		if (strncmp(buf, "Code: ", 6))
+			continue;
+		mark = strstr(buf, " <");
+		if (!mark || mark - buf < 8 || mark[-3] != ' ' ||
+		    !isxdigit((unsigned char)mark[-2]) || !isxdigit((unsigned char)mark[-1]) ||
+		    sscanf(mark - 2, "%2x", &byte) != 1)
+			return -1;
+		return (int)byte;
+	}
+	return -1;
+}
+
+/* A pattern's condition on the report that its header starts at @at */
+static int cond_holds(const struct pattern *p, const struct line *lines, int nr, int at)
+{
+	int byte;
+
+	switch (p->cond) {
+	case COND_NONE:
+		return 1;
+	case COND_STALE_INT3:
+		/* no Code: bytes to read: an ordinary oops, never hidden */
+		byte = int3_trap_byte(lines, nr, at);
+		return tcg && byte >= 0 && byte != 0xcc;
 	}
 	return 0;
 }
@@ -564,7 +617,8 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 			continue;
 		}
 		for (size_t p = 0; p < triage_nr_patterns; p++) {
-			if (regexec(&compiled[p], msg, 7, m, 0))
+			if (regexec(&compiled[p], msg, 7, m, 0) ||
+			    !cond_holds(&triage_patterns[p], lines, nr, i))
 				continue;
 			title_for(&triage_patterns[p], lines, nr, i, msg, m, title,
 				  ktap_for(ktap, lines[i].caller));

@@ -10,6 +10,8 @@
 
 #define TRIAGE_TITLE_LEN	256
 #define TRIAGE_MAX_FINDINGS	64
+/* the type of emulator events (COND_STALE_INT3): never a kernel finding */
+#define TRIAGE_EMULATOR		"Emulator"
 
 /* How a pattern's title is completed from the lines after the header */
 enum title_kind {
@@ -21,6 +23,17 @@ enum title_kind {
 	TITLE_KASAN,	/* "KASAN: <kind> <Read|Write> in <function>" */
 	TITLE_KTAP,	/* "KTAP: not ok <path of subtests>" */
 	TITLE_KCSAN,	/* "KCSAN: <kind> in <A> / <B>", module tags dropped */
+};
+
+/* What a report must show beyond its header for its pattern to match */
+enum pattern_cond {
+	COND_NONE,
+	/*
+	 * An int3 trap whose Code: line shows no int3 (0xcc) at the trap
+	 * address, under TCG (triage_set_accel()): the emulator ran a stale
+	 * translation of code the kernel had already patched back
+	 */
+	COND_STALE_INT3,
 };
 
 struct pattern {
@@ -40,6 +53,7 @@ struct pattern {
 	 * the series does not fail every boot of the kcsan flavour.
 	 */
 	int scoped;
+	enum pattern_cond cond;
 };
 
 extern const struct pattern triage_patterns[];
@@ -71,6 +85,14 @@ int triage_buffer(const char *buf, size_t len, struct findings *out);
  * scoped report outside).
  */
 int triage_set_scope(const char *path);
+
+/*
+ * The accelerator the console's guest ran under, as the run's qemu-version
+ * names it ("tcg,thread=multi", "kvm"): emulator events (COND_STALE_INT3)
+ * are told apart under TCG only; under any other accelerator the same
+ * report is an ordinary oops. Until it is called, TCG is assumed.
+ */
+void triage_set_accel(const char *accel);
 
 /* Compile the pattern table once; returns 0 or -1 on a bad pattern. */
 int triage_init(void);
