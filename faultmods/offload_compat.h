@@ -10,6 +10,15 @@
  *                        as copied as a whole when the callback returns 0
  *   OFFLOAD_API_V6       register(m, reason_mask), set_reason_mask(m, mask),
  *                        FOLIO_CONTENT_COPIED set per folio by the provider
+ *
+ * and, from the symbols the built kernel exports (its Module.symvers or
+ * System.map), how offload_cpu_copy() copies on the CPU:
+ *
+ *   OFFLOAD_CPU_COPY_BATCH  the series' own batch copy (v6:
+ *                           migrate_folios_mc_copy(), else folios_mc_copy())
+ *   OFFLOAD_CPU_COPY_FOLIO  a loop over folio_mc_copy(), for a tree that
+ *                           declares its batch copy but does not export it
+ *                           (the posted RFC v6)
  */
 #ifndef FAULTMODS_OFFLOAD_COMPAT_H
 #define FAULTMODS_OFFLOAD_COMPAT_H
@@ -20,6 +29,9 @@
 #if !defined(OFFLOAD_API_PORT612) && !defined(OFFLOAD_API_V5) && \
 	!defined(OFFLOAD_API_V6)
 #error "no OFFLOAD_API_*: build the modules with scripts/build-modules.sh"
+#endif
+#if !defined(OFFLOAD_CPU_COPY_BATCH) && !defined(OFFLOAD_CPU_COPY_FOLIO)
+#error "no OFFLOAD_CPU_COPY_*: build the modules with scripts/build-modules.sh"
 #endif
 
 #ifdef OFFLOAD_API_V6
@@ -53,11 +65,7 @@ static inline int offload_set_own_reasons(struct migrator *m)
 	return migrate_offload_set_reason_mask(m, OFFLOAD_REGISTER_MASK);
 }
 
-static inline int offload_cpu_copy(struct list_head *dst_list,
-				   struct list_head *src_list, unsigned int nr)
-{
-	return migrate_folios_mc_copy(dst_list, src_list, nr);
-}
+#define offload_batch_copy	migrate_folios_mc_copy
 #else
 /* v5 and our 6.12 port have no reasons of a migrator's own */
 #define OFFLOAD_HAS_OWN_REASONS	0
@@ -74,11 +82,7 @@ static inline int offload_set_reasons(struct migrator *m, unsigned long mask)
 	return -EOPNOTSUPP;
 }
 
-static inline int offload_cpu_copy(struct list_head *dst_list,
-				   struct list_head *src_list, unsigned int nr)
-{
-	return folios_mc_copy(dst_list, src_list, nr);
-}
+#define offload_batch_copy	folios_mc_copy
 #endif
 
 /* Register for every reason the API allows */
@@ -112,6 +116,34 @@ static inline void offload_mark_copied(struct folio *dst)
 				FOLIO_CONTENT_COPIED);
 #endif
 	/* OFFLOAD_MARK_NONE (v5): the return value speaks for the batch */
+}
+
+/*
+ * Copy a batch on the CPU, as the core does when no provider takes it:
+ * each destination marked right after its own copy, the first failure
+ * (a machine check) ends the batch with the rest unmarked, for the move
+ * phase to copy one by one.
+ */
+static inline int offload_cpu_copy(struct list_head *dst_list,
+				   struct list_head *src_list, unsigned int nr)
+{
+#ifdef OFFLOAD_CPU_COPY_BATCH
+	return offload_batch_copy(dst_list, src_list, nr);
+#else
+	struct folio *src, *dst;
+	int rc;
+
+	dst = list_first_entry(dst_list, struct folio, lru);
+	list_for_each_entry(src, src_list, lru) {
+		rc = folio_mc_copy(dst, src);
+		if (rc)
+			return rc;
+		offload_mark_copied(dst);
+		dst = list_next_entry(dst, lru);
+		cond_resched();
+	}
+	return 0;
+#endif
 }
 
 #endif /* FAULTMODS_OFFLOAD_COMPAT_H */

@@ -64,6 +64,7 @@ args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 # guest checks, and what it skips on a tree without them
 read -r api _ extras <"$mods/api" || die "$mods has no api file (rebuild the modules)"
 args+=" suite.api=$api suite.extras=$extras"
+args+=" $(cat "$mods/boot-args" 2>/dev/null)" || die "$mods has no boot-args (rebuild the modules)"	# CPU copy, modules left out
 # the flavour's (preempt=none)
 fl_args=$(flavour_boot_args)
 [ -z "$fl_args" ] || args+=" $fl_args"

@@ -121,6 +121,40 @@ active_is() {
 	fi
 }
 
+# --- the suite's modules, as this tree could build them ----------------------------
+# The host leaves out a module that calls what the kernel does not export
+# and names it with what it misses (suite.unbuilt=NAME:SYM+SYM,...; see
+# scripts/build-modules.sh). A scenario needs a module where it loads it:
+# insmod of a left-out one is a "# SKIP" that ends the scenario. A module
+# missing for no such reason ends it as a failure, and one that is there
+# goes to the real insmod, whose failure stays the scenario's to judge.
+module_unbuilt() { # NAME: the symbols it misses; fails if it was built
+	echo ",${SUITE_unbuilt:-}," | tr ',' '\n' | sed -n "s/^$1://p" | tr '+' ' ' | grep .
+}
+
+insmod_real() {
+	command insmod "$@"
+}
+
+insmod() {
+	local _m="" _why="" _self="" _rest=""
+	case $1 in
+	*.ko) [ -e "$1" ] || _m=$(basename "$1" .ko) ;;
+	esac
+	[ -n "$_m" ] || { insmod_real "$@"; return; }
+	if ! _why=$(module_unbuilt "$_m"); then
+		not_ok "$_m.ko is in the initramfs" "not built, and not named as unbuildable (suite.unbuilt=${SUITE_unbuilt:-})"
+	else
+		skip "$SUITE_scenario needs $_m.ko" "not built for this tree: the kernel does not export $_why"
+	fi
+	# the scenario ends here, but an exit from a subshell would read as a
+	# module loaded: there it is a failed insmod
+	read -r _self _rest </proc/self/stat
+	[ "$_self" = $$ ] || return 1
+	ktap_end
+	exit
+}
+
 # --- seeds: everything random comes from the run's master seed --------------
 # seed_for LABEL: the seed of one consumer (a driver, the provider,
 # stress-ng); named, so that a new consumer does not shift the others. The
