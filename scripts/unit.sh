@@ -495,4 +495,6 @@ aggregate_dedup() {
 }
 t_run "aggregate: findings deduplicated by title across shards, controls apart" aggregate_dedup
 
+"$TOP/scripts/unit-report.sh" # make report and make bisect's git side, on fixtures
+
 t_summary
