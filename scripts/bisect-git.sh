@@ -119,7 +119,8 @@ fi
 git -C "$repo" bisect start --no-checkout "$bad" "$good" >>"$bdir/bisect.log" 2>&1 ||
 	die "git bisect start failed (see $bdir/bisect.log)"
 rc=0
-(cd "$repo" && git bisect run "$TOP/scripts/bisect-step.sh") >>"$bdir/bisect.log" 2>&1 || rc=$?
+# the steps say what they do on stderr; git's own output goes to bisect.log
+(cd "$repo" && git bisect run "$TOP/scripts/bisect-step.sh") >>"$bdir/bisect.log" || rc=$?
 git -C "$repo" bisect log >"$bdir/bisect-log.txt" 2>/dev/null || true
 if first=$(sed -n 's/^\([0-9a-f]\{40\}\) is the first bad commit$/\1/p' "$bdir/bisect.log" | head -1) && [ -n "$first" ]; then
 	finish "first bad commit: $(git -C "$ks" log -1 --format='%H ("%s")' "$first")"

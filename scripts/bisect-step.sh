@@ -35,7 +35,7 @@ slog=$BISECT_DIR/step.log
 # record VERDICT RUNS TITLES, then exit with git bisect run's code
 record() {
 	printf '%s\t%s\t%s\t%s\t%s\n' "$rev" "$1" "$2" "$subject" "$3" >>"$BISECT_DIR/log.tsv"
-	log "commit $subject: $1${3:+ ($3)}"
+	progress "commit $subject: $1${3:+ ($3)}"
 	case $1 in
 	good) exit 0 ;;
 	bad) exit 1 ;;
@@ -44,7 +44,7 @@ record() {
 	exit 255
 }
 
-log "commit $subject: building"
+progress "commit $subject: building"
 art=$(KERNEL_REV=$rev "$TOP/scripts/build-kernel.sh" --dir 2>>"$slog") || record skip 0 "kernel does not build: $(tail -1 "$slog")"
 built=0
 [ -f "$art/bzImage" ] || built=1
@@ -71,7 +71,7 @@ for i in $(seq 1 "$RUNS"); do
 	if [ -z "$target" ] && [ -s "$dir/findings.tsv" ]; then
 		target=$(head -1 "$dir/findings.tsv" | cut -f2)
 		echo "$target" >"$BISECT_DIR/target"
-		log "target title (first finding at $subject): $target"
+		progress "target title (first finding at $subject): $target"
 	fi
 	if [ -n "$target" ] && cut -f2 "$dir/findings.tsv" | grep -qxF -- "$target"; then
 		record bad "$tried" "$titles"
