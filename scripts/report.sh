@@ -178,7 +178,7 @@ hit_rate() {
 	echo "$(sed -n 's/^hit rate: *//p' <<<"$out" | tail -1) runs (make reproduce RUNS=$repro_runs, $(date -u +%Y-%m-%d))$([ -n "$want" ] && [ "$want" != "$have" ] && echo "; on a rebuilt kernel ($(basename "$have"), the run's $(basename "$want")): the sources or the suite changed since")"
 }
 base_result() {
-	local benv=() what out dir rc=0 i titles hits=0 tag
+	local benv=() what out dir rc=0 titles hits=0 tag
 	if [ "$base_runs" = 0 ]; then
 		echo "not measured (BASE_RUNS=0)"
 		return
@@ -194,7 +194,7 @@ base_result() {
 		return
 	fi
 	titles=""
-	for i in $(seq 1 "$base_runs"); do
+	for _ in $(seq 1 "$base_runs"); do
 		rc=0
 		out=$(env "${benv[@]}" QUIET_SUMMARY=1 "$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" 2>&1) || rc=$?
 		if [ "$rc" = 130 ]; then exit 130; fi
@@ -209,8 +209,10 @@ base_result() {
 	echo "$what: the title $([ "$hits" = 0 ] && echo "did not appear" || echo "appeared") in $hits of $base_runs runs (verdict $(cat "$dir/verdict"); findings: ${titles:-none}; $(basename "$dir"))"
 }
 first_bad() {
-	local d
-	for d in $(ls -dt "$RESULTS"/bisect-*-"$scenario"-s* 2>/dev/null); do
+	local d bisects
+	# newest first: the names begin with their UTC time
+	mapfile -t bisects < <(printf '%s\n' "$RESULTS"/bisect-*-"$scenario"-s* | sort -r)
+	for d in "${bisects[@]}"; do
 		[ -f "$d/summary.txt" ] && grep -qxF "target:    $title" "$d/summary.txt" || continue
 		echo "$(sed -n 's/^first bad[^:]*: *//p' "$d/summary.txt" | head -1) (make bisect: $(basename "$d"))"
 		return
