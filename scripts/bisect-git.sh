@@ -89,7 +89,7 @@ finish() { # the summary, from log.tsv and git's log
 		echo "bad:       $(git -C "$ks" log -1 --format='%h %s' "$bad")"
 		echo "commits:   $n_commits between them"
 		echo "tested:"
-		sed 1d "$bdir/log.tsv" | while IFS=$'\t' read -r c v k s t; do
+		sed 1d "$bdir/log.tsv" | while IFS=$'\t' read -r _ v _ s t; do
 			printf '  %-5s %-62.62s %s\n' "$v" "$s" "${t:0:80}"
 		done
 		echo "cost:      $(grep -c . "$bdir/builds.txt") kernel builds, $(grep -c . "$bdir/boots.txt") boots"
