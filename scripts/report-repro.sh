@@ -133,7 +133,7 @@ while IFS= read -r l; do
 	fi
 	if [[ $l == *'/guest/'* ]]; then
 		continue
-	elif [[ $w =~ ^($helpers)$ ]]; then
+	elif [[ " $l " =~ [^a-z0-9_]($helpers)[^a-z0-9_] ]]; then
 		skipped+=("$l")
 	else
 		setup+=("$l")
