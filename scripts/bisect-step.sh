@@ -31,6 +31,11 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 subject=$(git -C "$KERNEL_SRC" log -1 --format='%h %s' "$rev" 2>/dev/null || echo "$rev")
 target=$(cat "$BISECT_DIR/target" 2>/dev/null || true)
 slog=$BISECT_DIR/step.log
+# a commit of the history may come before the series (or before its
+# option): SERIES_UPTO=0 says it need not carry it, so that it is built
+# and judged rather than skipped (the posted v6 adds its option in 3/5,
+# after the commit that skips the copy)
+[ "${SERIES:-base}" != none ] || export SERIES_UPTO=0
 
 # record VERDICT RUNS TITLES, then exit with git bisect run's code
 record() {
