@@ -31,7 +31,7 @@ scn=$SCENARIOS_DIR/$scenario.scn
 
 # the run() body, continuation lines joined
 body=$(sed -n '/^run() {/,/^}/p' "$scn" | sed '1d;$d' | sed -e ':a' -e '/\\$/N; s/\\\n[[:space:]]*/ /; ta')
-[ -n "$body" ] || die "scenario $scenario has no run() of its own (it uses the suite's provider skeleton): no stand-alone reproducer"
+[ -n "$body" ] || die "scenario $scenario is the suite's provider skeleton (fault_provider $(scenario_var "$scenario" PROVIDER) under migrate-verify): the finding needs the suite's module, so no stand-alone program reproduces it"
 mapfile -t calls < <(grep -n '/guest/[a-z-]*' <<<"$body" || true)
 [ ${#calls[@]} -gt 0 ] || die "scenario $scenario runs no guest driver of its own: no stand-alone reproducer"
 

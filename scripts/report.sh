@@ -108,7 +108,10 @@ series_lines() {
 	if [ "$(sed 1d "$run/patches.txt" | grep -c .)" -gt 0 ]; then
 		echo "Patches applied on top (patches.txt: sha256, file, subject):"
 		sed 1d "$run/patches.txt" | while read -r sha p; do
-			s=$(sed -n 's/^Subject: //p' "$p" 2>/dev/null | head -1)
+			# the Subject header, unfolded, without its [PATCH n/m]
+			s=$(awk '/^Subject: / { s = substr($0, 10); f = 1; next }
+				f && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
+				f { print s; exit }' "$p" 2>/dev/null | sed 's/^\[[^]]*\] *//')
 			echo "  ${sha:0:12} $(basename "$p")${s:+: $s}"
 		done
 	fi
@@ -126,8 +129,11 @@ excerpt() {
 			on && $0 ~ e { exit }'
 		return
 	fi
+	# the report up to the panic it caused (the same trace again), at most 150 lines
 	local r=$run/report-$idx
-	if [ -s "$r.decoded.txt" ]; then cat "$r.decoded.txt"; else tr -d '\r' <"$r.txt"; fi
+	if [ -s "$r.decoded.txt" ]; then cat "$r.decoded.txt"; else tr -d '\r' <"$r.txt"; fi |
+		awk '{ print } /Kernel panic - not syncing|---\[ end trace/ || ++n >= 150 { exit }'
+
 }
 
 # --- the guest: from the run's QEMU command line ------------------------------------
@@ -153,8 +159,7 @@ short = []
 for a in argv:
     # the suite's paths are of no use to a reader: their file names are
     if '/' in a and not a.startswith('-'):
-        a = ','.join(p.split('=')[0] + '=' + os.path.basename(p.split('=', 1)[1]) if '=' in p and '/' in p
-                     else (os.path.basename(p) if '/' in p else p) for p in a.split(','))
+        a = ','.join(p[:p.index('/')] + os.path.basename(p) if '/' in p else p for p in a.split(','))
     short.append(shlex.quote(a))
 print("  command:   " + ' '.join(short))
 PY
