@@ -134,6 +134,37 @@ report_git() {
 }
 t_run "report: a git KERNEL_SRC: HEAD, base tag, the series' commits, the bisect's first bad commit" report_git
 
+# a kernel report (not a KTAP point): its excerpt ends at the panic it
+# caused, which prints the same trace again; a provider scenario has no
+# stand-alone program, and says why
+report_kernel_warn() {
+	local d=$FX/warn-run
+	fixture_run "$d" "base tarball:/b/debs/linux-source-7.2_7.2.13-1/usr/src/linux-source-7.2.tar.xz:1-2" \
+		"make reproduce BASE=7.2 SCENARIO=clean SEED=7 DURATION=30" || return 1
+	sed 's/$/\r/' >"$d/console.log" <<'EOF2'
+[   15.033970][    T1] SUITE: seed=7 scenario=clean duration=30 api=v6 extras=stats,kunit
+[   19.676923][  T100] WARNING: fault_provider.c:247 at fp_module_ref_dropped+0x24/0x40 [fault_provider], CPU#0: migrate-verify/100
+[   19.683344][  T100] RIP: 0010:fp_module_ref_dropped+0x27/0x40 [fault_provider]
+[   19.689590][  T100] Call Trace:
+[   19.690491][  T100]  fp_offload_copy+0x94f/0x2060 [fault_provider]
+[   19.692924][  T100]  migrate_offload_batch_copy+0x2a4/0x680
+[   19.705235][  T100] Kernel panic - not syncing: kernel: panic_on_warn set ...
+[   19.705235][  T100] Call Trace:
+[   19.705235][  T100]  vpanic+0x409/0x4d0
+EOF2
+	echo clean >"$d/scenario"
+	echo 7 >"$d/seed"
+	"$BUILD/triage/triage" --reports "$d" "$d/console.log" >"$d/findings.tsv"
+	grep -q 'WARNING in fp_module_ref_dropped' "$d/findings.tsv" || { echo "the fixture gives no WARNING title"; return 1; }
+	REPRO_RUNS=0 BASE_RUNS=0 "$TOP/scripts/report.sh" "$d" >/dev/null || { echo "report.sh failed"; return 1; }
+	grep -q '^Subject: \[BUG\] WARNING in fp_module_ref_dropped$' "$d/report.txt" || { echo "subject"; return 1; }
+	grep -q 'Kernel panic - not syncing' "$d/report.txt" || { echo "the excerpt lacks the panic line"; return 1; }
+	! grep -q 'vpanic' "$d/report.txt" || { echo "the excerpt runs on past the panic"; return 1; }
+	grep -q "^reproducer: *none" "$d/report.txt" && grep -q "provider skeleton.*needs the suite's module" "$d/report.txt" ||
+		{ echo "no reason for the missing reproducer"; return 1; }
+}
+t_run "report: a kernel WARNING: excerpt up to its panic; a provider scenario says why it has no reproducer" report_kernel_warn
+
 # refusals: one line on stderr, exit 2
 expect_refusal() { # NAME PATTERN COMMAND...
 	local name=$1 pat=$2 rc=0 err
