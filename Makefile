@@ -14,6 +14,9 @@ BUDGET ?=
 SHARD ?=
 EXTRA_PATCHES ?=
 KERNEL_SRC ?=
+KERNEL_REV ?=
+GOOD ?=
+BAD ?=
 BASE ?=
 SERIES ?=
 MUTANTS ?=
@@ -21,11 +24,11 @@ COVERAGE ?=
 QEMU ?=
 TCG_THREAD ?=
 FLAVOUR ?=
-export EXTRA_PATCHES KERNEL_SRC COVERAGE BASE SERIES QEMU TCG_THREAD FLAVOUR
+export EXTRA_PATCHES KERNEL_SRC KERNEL_REV GOOD BAD COVERAGE BASE SERIES QEMU TCG_THREAD FLAVOUR
 
 S := scripts
 
-.PHONY: all deps kernel modules initramfs unit check stress reproduce bisect bench mutants judge clean help
+.PHONY: all deps kernel modules initramfs unit check stress reproduce bisect report bench mutants judge clean help
 
 all: help
 
@@ -39,7 +42,9 @@ help:
 	@echo "make unit        host tests only (no VM, under a minute)"
 	@echo "make bench       intensity, overhead, pipeline, detection (ratios, one run)"
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
-	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
+	@echo "make bisect      SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
+	@echo "                 KERNEL_SRC=git-tree SERIES=none [GOOD=rev] [BAD=rev]: first commit of its history"
+	@echo "make report      RUN=results/<run> [REPRO_RUNS=3] [BASE_RUNS=1]: a bug report to mail (report.txt)"
 	@echo "make mutants     every broken variant in patches/BASE/mutants/ (MUTANTS=names for some), caught or missed"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make kernel | modules | initramfs | deps | clean"
@@ -72,6 +77,9 @@ reproduce: deps
 
 bisect: deps
 	@$(S)/bisect.sh "$(SCENARIO)" "$(SEED)" "$(or $(RUNS),3)" "$(DURATION)"
+
+report: deps
+	@$(S)/report.sh $(or $(RUN),$(error give RUN=results/<run>, a run with a finding))
 
 mutants: deps
 	@$(S)/mutants.sh $(MUTANTS)

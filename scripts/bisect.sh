@@ -12,7 +12,9 @@
 # the kernel or the modules do not build) is skipped, as git bisect skip
 # does. Writes results/bisect-<utc>-<scenario>-s<seed>/log.tsv and
 # summary.txt. Exit: 0 a first bad patch was found, 1 the tip does not
-# reproduce, 2 usage or infrastructure.
+# reproduce, 2 usage or infrastructure. With SERIES=none and a git
+# KERNEL_SRC, the tree's own commits are bisected instead
+# (scripts/bisect-git.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +25,12 @@ scenario_exists "$scenario" || die "unknown scenario '$scenario'"
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "bad RUNS '$runs': a positive number"
 
+# a git tree you bring that carries the series (SERIES=none): its own
+# history is bisected, commit by commit (GOOD=, BAD=)
+if [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && [ -d "$KERNEL_SRC" ] &&
+	[ "$(git -C "$KERNEL_SRC" rev-parse --show-toplevel 2>/dev/null)" = "$(realpath "$KERNEL_SRC")" ]; then
+	exec "$TOP/scripts/bisect-git.sh" "$@"
+fi
 mapfile -t series < <(base_series)
 # a tree you bring (SERIES=none) carries its series already: the stack is
 # only the patches you put on top of it
@@ -31,7 +39,7 @@ read -ra extra <<<"${EXTRA_PATCHES:-}"
 for p in "${extra[@]}"; do [ -f "$p" ] || die "EXTRA_PATCHES: no such file: $p"; done
 S=${#series[@]}
 T=$((S + ${#extra[@]}))
-[ "$T" -gt 0 ] || die "SERIES=none: nothing to bisect; give the patches on top of KERNEL_SRC as EXTRA_PATCHES=... (your git history: git bisect run with make reproduce)"
+[ "$T" -gt 0 ] || die "SERIES=none: nothing to bisect; give the patches on top of KERNEL_SRC as EXTRA_PATCHES=... (or make KERNEL_SRC a git tree: its history is bisected)"
 name_of() { # point n -> the patch it adds
 	if [ "$1" -le "$S" ]; then echo "${series[$(($1 - 1))]}"; else basename "${extra[$(($1 - S - 1))]}"; fi
 }

@@ -15,7 +15,9 @@
 #   scripts/build-kernel.sh --config configure the object tree and stop (an
 #                                    artifact not built yet); last line: its .config
 #
-# Environment: BASE (a directory of patches/), KERNEL_SRC, SERIES (base:
+# Environment: BASE (a directory of patches/), KERNEL_SRC, KERNEL_REV (a
+# revision of a git KERNEL_SRC; default HEAD, with the work tree's tracked
+# changes when it is dirty), SERIES (base:
 # the base's series; none: nothing, for a KERNEL_SRC tree that carries the
 # series already), EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
@@ -59,16 +61,48 @@ GCOV_OBJS=(migrate.o migrate_copy_offload.o)
 mode=${1:-build}
 
 # --- the base tree and its identity ---------------------------------------
+# base_id names the sources (part of the artifact id), tree_id the source
+# and object trees that build them. A git KERNEL_SRC is one tree whatever
+# its revision: each revision is fetched into the suite's clone and checked
+# out there, so that moving between commits (a bisect) is an incremental
+# build. A plain directory or a tarball is copied once per version.
+git_kernel_src() { # KERNEL_SRC is the top of a git work tree
+	[ "$(git -C "$KERNEL_SRC" rev-parse --show-toplevel 2>/dev/null)" = "$KERNEL_SRC" ]
+}
+# git_src_rev: the commit to build. HEAD of a dirty work tree is its
+# tracked changes as a commit of their own (git stash create, which only
+# adds objects to the repository), with fixed dates and names so that the
+# same changes give the same commit, hence the same artifact
+git_src_rev() {
+	local rev stash
+	rev=$(git -C "$KERNEL_SRC" rev-parse -q --verify "$KERNEL_REV^{commit}") ||
+		die "KERNEL_REV=$KERNEL_REV is not a commit of $KERNEL_SRC"
+	if [ "$KERNEL_REV" = HEAD ]; then
+		stash=$(GIT_AUTHOR_NAME=suite GIT_AUTHOR_EMAIL=suite@localhost GIT_COMMITTER_NAME=suite \
+			GIT_COMMITTER_EMAIL=suite@localhost GIT_AUTHOR_DATE=2026-01-01T00:00:00Z \
+			GIT_COMMITTER_DATE=2026-01-01T00:00:00Z git -C "$KERNEL_SRC" stash create) ||
+			die "git stash create failed in $KERNEL_SRC"
+		[ -z "$stash" ] || rev=$stash
+	fi
+	echo "$rev"
+}
+src_rev=""
 if [ -n "${KERNEL_SRC:-}" ]; then
 	[ -f "$KERNEL_SRC/Makefile" ] && [ -d "$KERNEL_SRC/mm" ] ||
 		die "KERNEL_SRC=$KERNEL_SRC is not a kernel source tree"
 	KERNEL_SRC=$(realpath "$KERNEL_SRC")
-	if git -C "$KERNEL_SRC" rev-parse -q HEAD >/dev/null 2>&1; then
-		base_id="dir:$KERNEL_SRC:$(git -C "$KERNEL_SRC" rev-parse HEAD)"
+	if git_kernel_src; then
+		KERNEL_REV=${KERNEL_REV:-HEAD}
+		src_rev=$(git_src_rev)
+		base_id="git:$KERNEL_SRC:$src_rev"
+		tree_id="git:$KERNEL_SRC"
 	else
+		[ -z "${KERNEL_REV:-}" ] || die "KERNEL_REV=$KERNEL_REV needs KERNEL_SRC to be a git work tree ($KERNEL_SRC is not)"
 		base_id="dir:$KERNEL_SRC:$(stat -c %Y "$KERNEL_SRC/Makefile")"
+		tree_id=$base_id
 	fi
 else
+	[ -z "${KERNEL_REV:-}" ] || die "KERNEL_REV=$KERNEL_REV needs KERNEL_SRC=DIR, a git tree"
 	TARBALL=$(base_tarball --installed)
 	if [ ! -f "$TARBALL" ]; then
 		[ "$mode" = --dir ] && die "$(base_source package) is not here yet (make kernel BASE=$BASE)"
@@ -76,8 +110,9 @@ else
 		[ -f "$TARBALL" ] || die "missing $TARBALL: $(base_source package) from $(base_source suite)"
 	fi
 	base_id="tarball:$TARBALL:$(stat -c %s-%Y "$TARBALL")"
+	tree_id=$base_id
 fi
-base_hash=$(printf '%s' "$base_id" | sha256sum | cut -c1-12)
+base_hash=$(printf '%s' "$tree_id" | sha256sum | cut -c1-12)
 SRC=$BUILD/src-$base_hash
 OBJ=$BUILD/obj-$base_hash
 [ "$COVERAGE" = 1 ] && OBJ=$OBJ-cov
@@ -131,7 +166,27 @@ fi
 
 # --- source tree -----------------------------------------------------------
 mkdir -p "$BUILD" "$BUILD/logs"
-if [ ! -f "$SRC/.git/base-ready" ]; then
+if [ -n "$src_rev" ]; then
+	# the user's repository is only read: cloned once (hard links to its
+	# objects), then each revision fetched; the tag base is the revision
+	if [ ! -f "$SRC/.git/base-ready" ]; then
+		rm -rf "$SRC" "$OBJ"
+		progress "cloning $KERNEL_SRC (once; then each revision is fetched into it)"
+		git clone -q --no-checkout "$KERNEL_SRC" "$SRC" || die "could not clone $KERNEL_SRC into $SRC"
+		touch "$SRC/.git/base-ready"
+	fi
+	if ! git -C "$SRC" cat-file -e "$src_rev^{commit}" 2>/dev/null; then
+		git -C "$SRC" fetch -q --no-tags "$KERNEL_SRC" "$src_rev" ||
+			die "could not fetch $src_rev from $KERNEL_SRC into $SRC"
+	fi
+	git -C "$SRC" tag -f base "$src_rev" >/dev/null
+	if [ "$KERNEL_REV" = HEAD ]; then
+		[ "$src_rev" = "$(git -C "$KERNEL_SRC" rev-parse HEAD)" ] ||
+			progress "KERNEL_SRC has uncommitted changes: building HEAD with its tracked changes (git stash create: ${src_rev:0:12})"
+		untracked=$(git -C "$KERNEL_SRC" ls-files --others --exclude-standard | wc -l)
+		[ "$untracked" = 0 ] || progress "KERNEL_SRC has $untracked untracked files: they are not built (git add them to build them)"
+	fi
+elif [ ! -f "$SRC/.git/base-ready" ]; then
 	rm -rf "$SRC" "$OBJ"
 	mkdir -p "$SRC"
 	if [ -n "${KERNEL_SRC:-}" ]; then

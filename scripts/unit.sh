@@ -505,5 +505,6 @@ t_run "aggregate: findings deduplicated by title across shards, controls apart" 
 
 # what the modules may call, and the guest's skip of a module left out
 "$TOP/scripts/unit-symvers.sh"
+"$TOP/scripts/unit-report.sh" # make report and make bisect's git side, on fixtures
 
 t_summary
