@@ -90,12 +90,12 @@ apply_series() {
 
 # every broken variant applies on top of the series (a change to the
 # series that moves their context must rebase them, or make mutants and
-# make check lose their oracles' proofs); so does every fixture (a tree
-# like another version of the series, applied with EXTRA_PATCHES)
+# make check lose their oracles' proofs); the fixtures are checked by
+# unit-kconfig.sh, on a tree that has the Kconfig files they touch
 mutants_apply() {
 	local m rc=0
 	[ -d "${PATCHED:-}" ] || return 1
-	for m in "$sdir"/mutants/*.patch "$sdir"/fixtures/*.patch; do
+	for m in "$sdir"/mutants/*.patch; do
 		[ -e "$m" ] || continue
 		patch -p1 -s -N --dry-run -d "$PATCHED" <"$m" >/dev/null ||
 			{ echo "$(basename "$m") does not apply on top of the series"; rc=1; }
@@ -146,7 +146,7 @@ for BASE in $(base_names); do
 	done
 	PATCHED=""
 	t_run "series $BASE applies to $(base_source package) with patch -p1" apply_series
-	t_run "every mutant and fixture of $BASE applies on top of its series" mutants_apply
+	t_run "every mutant of $BASE applies on top of its series" mutants_apply
 	t_run "detect-api: none, then $(cut -d' ' -f1,2 "$sdir/api") without extras, then $(cat "$sdir/api") along the $BASE series" detect_api_per_patch
 	[ "$BASE" = "$run_base" ] && run_patched=$PATCHED || rm -rf "${PATCHED:-/nonexistent}"
 done
