@@ -111,7 +111,7 @@ echo "$api $mark $extras" >"$tmp/api"
 echo "$copy $copy_fn" >"$tmp/copy"
 cp "$work/unbuilt" "$tmp/unbuilt"
 # ... and the same for the guest's command line (run.sh)
-unb=$(awk '{ gsub(/,/, "+", $2); printf "%s%s:%s", NR > 1 ? "," : "", $1, $2 }' "$work/unbuilt")
+unb=$(awk '{ gsub(/,/, "+", $2); printf "%s%s:%s", (NR > 1 ? "," : ""), $1, $2 }' "$work/unbuilt")
 echo "suite.copy=$copy suite.unbuilt=${unb:-none}" >"$tmp/boot-args"
 mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"	# another build got there first
 rm -rf "$work"
