@@ -41,6 +41,8 @@ help:
 	@echo "make reproduce   SEED=... SCENARIO=... [RUNS=10]: hit rate of a finding"
 	@echo "make bisect     SEED=... SCENARIO=... [RUNS=3]: first patch where the finding appears"
 	@echo "make mutants     every broken variant in patches/BASE/mutants/ (MUTANTS=names for some), caught or missed"
+	@echo "                 MUTANTS=cocci (or cocci/RULE ...): the Coccinelle catalogue, patches/cocci/, applied"
+	@echo "                 to the tree with spatch; the default with KERNEL_SRC=DIR SERIES=none"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make kernel | modules | initramfs | deps | clean"
 
