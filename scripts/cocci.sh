@@ -35,16 +35,14 @@ usage() {
 
 # api_files DIR: where the series lives (the core in mm/, its headers in
 # include/, a DMA provider in drivers/); KUnit and self tests are not the
-# series' code under test and are left alone
+# series' code under test and are left alone. grep -r, not git grep: a
+# user's tree may have the series in files git does not track yet
 api_files() {
 	local dir=$1 d where=()
 	for d in mm include drivers; do [ -d "$dir/$d" ] && where+=("$d"); done
 	[ ${#where[@]} -gt 0 ] || return 0
-	if [ -d "$dir/.git" ] || [ -f "$dir/.git" ]; then
-		git -C "$dir" grep --untracked -lE "$API_RE" -- "${where[@]}" || true
-	else
-		(cd "$dir" && grep -rlE --include='*.[ch]' "$API_RE" "${where[@]}") || true
-	fi | grep -E '\.[ch]$' | grep -vE '(kunit|_test)[^/]*\.c$' | sort || true
+	(cd "$dir" && grep -rlE --include='*.[ch]' "$API_RE" "${where[@]}" || true) |
+		grep -vE '(kunit|_test)[^/]*\.c$' | sort || true
 }
 
 # mark_of DIR: the field a provider marks a copied folio in, as a virtual

@@ -141,7 +141,7 @@ build_error() {
 
 # --- the Coccinelle rows: each rule's diff on the tree under test ------------
 # (the user's tree as it is; our series applied to the base's pieces)
-cocci_tree="" cocci_out=""
+cocci_tree="" cocci_out="" cocci_files=()
 for v in "${names[@]}"; do
 	[ "${v%%/*}" = cocci ] || continue
 	need_cmd spatch coccinelle
@@ -152,14 +152,20 @@ for v in "${names[@]}"; do
 	fi
 	cocci_out=$RESULTS/mutants-cocci-$(date -u +%Y%m%d-%H%M%S)
 	mkdir -p "$cocci_out"
-	progress "Coccinelle rules on $cocci_tree; their diffs in $cocci_out"
+	# the files to run the rules on, found once (a few seconds in a whole tree)
+	mapfile -t cocci_files < <("$TOP/scripts/cocci.sh" files "$cocci_tree")
+	progress "Coccinelle rules on ${#cocci_files[@]} files of $cocci_tree; their diffs in $cocci_out"
 	break
 done
 # cocci_patch cocci/RULE: the rule's diff, kept in $cocci_out/RULE.patch;
 # its path, or status 1 and the reason the rule does not apply
 cocci_patch() {
 	local out=$cocci_out/${1#cocci/}.patch why rc=0
-	why=$("$TOP/scripts/cocci.sh" diff "$(source_of "$1")" "$cocci_tree" "$out") || rc=$?
+	if [ ${#cocci_files[@]} -eq 0 ]; then
+		echo "no file of the tree mentions the copy-offload API"
+		return 1
+	fi
+	why=$("$TOP/scripts/cocci.sh" diff "$(source_of "$1")" "$cocci_tree" "$out" "${cocci_files[@]}") || rc=$?
 	case $rc in
 	0) echo "$out" ;;
 	3) echo "$why"; return 1 ;;

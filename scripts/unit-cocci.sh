@@ -118,10 +118,12 @@ done
 # --- other trees: which rules apply (a report, not a test) --------------------
 for tree in "$@"; do
 	[ -d "$tree" ] || { t_fail "cocci: no tree $tree"; continue; }
-	echo "rules on $tree ($("$TOP/scripts/detect-api.sh" "$tree" 2>&1)):"
+	mapfile -t files < <("$TOP/scripts/cocci.sh" files "$tree")
+	echo "rules on $tree ($("$TOP/scripts/detect-api.sh" "$tree" 2>&1); files: ${files[*]:-none}):"
+	[ ${#files[@]} -gt 0 ] || continue
 	for r in "${rules[@]}"; do
 		rc=0
-		why=$("$TOP/scripts/cocci.sh" diff "$COCCI/$r.cocci" "$tree" "$work/x.patch") || rc=$?
+		why=$("$TOP/scripts/cocci.sh" diff "$COCCI/$r.cocci" "$tree" "$work/x.patch" "${files[@]}") || rc=$?
 		case $rc in
 		0) echo "  $r: applies ($(grep -c '^[-+][^-+]' "$work/x.patch") lines changed in $(sed -n 's@^+++ b/@@p' "$work/x.patch" | paste -sd' '))" ;;
 		3) echo "  $r: n/a ($why)" ;;

@@ -16,7 +16,12 @@ symbol false;
 fn(...)
 {
   <...
+(
 - if (page_has_movable_ops(P))
 -	return false;
+|
+- if (unlikely(page_has_movable_ops(P)))
+-	return false;
+)
   ...>
 }

@@ -10,12 +10,17 @@
 @@
 identifier fn =~ "batch";
 expression F, E;
-symbol false;
+symbol false, true;
 @@
 fn(...)
 {
   <...
+(
 - if (folio_ref_count(F) != E)
 -	return false;
+|
+- return folio_ref_count(F) == E;
++ return true;
+)
   ...>
 }
