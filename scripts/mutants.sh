@@ -38,7 +38,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MUTANTS=$(base_dir)/mutants
-COCCI=$TOP/patches/cocci
+# COCCI_RULES=DIR: rules from another folder (a rule made to fail, to
+# see a row that does not build)
+COCCI=${COCCI_RULES:-$TOP/patches/cocci}
 user_tree=0
 [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && user_tree=1
 names=() tier="" build_only=0
@@ -84,7 +86,7 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 for v in "${names[@]}"; do
 	case $v in
-	cocci/*) [ -f "$(source_of "$v")" ] || die "no Coccinelle rule named '${v#cocci/}' in patches/cocci/" ;;
+	cocci/*) [ -f "$(source_of "$v")" ] || die "no Coccinelle rule named '${v#cocci/}' in $COCCI/" ;;
 	*) [ -f "$(source_of "$v")" ] || die "no mutant named '$v' in patches/$BASE/mutants/" ;;
 	esac
 done
