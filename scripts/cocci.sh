@@ -45,6 +45,14 @@ api_files() {
 		grep -vE '(kunit|_test)[^/]*\.c$' | sort || true
 }
 
+# not_applicable RULE: the rule's "Not applicable:" paragraph, one line
+not_applicable() {
+	awk '/^\/\/ Not applicable: / { on = 1; sub(/^\/\/ Not applicable: /, ""); printf "%s", $0; next }
+		on && /^\/\/ [A-Z][a-z ]*: / { exit }
+		on && /^\/\/ / { sub(/^\/\/ /, ""); printf " %s", $0; next }
+		on { exit }' "$1"
+}
+
 # mark_of DIR: the field a provider marks a copied folio in, as a virtual
 # rule name for spatch -D (mark_private, mark_migrate_info), or nothing
 mark_of() {
@@ -85,7 +93,7 @@ rule_diff() {
 	fi
 	rm -f "$err"
 	if [ ! -s "$out" ]; then
-		echo "the rule matched nothing in ${#files[@]} files of the API"
+		echo "the rule matched nothing in ${#files[@]} files of the API: $(not_applicable "$rule")"
 		return $EXIT_NO_MATCH
 	fi
 }

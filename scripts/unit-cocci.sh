@@ -86,6 +86,7 @@ negated() {
 # files is refused; a diff of another tree does not apply; a header without
 # its lines is refused; a rule that matches is not "nothing"
 printf '// Class: x\n@@\n@@\n- no_such_function_anywhere();\n' >"$work/none.cocci"
+printf '@@\n@@\n- (((\n' >"$work/bad.cocci"
 t_run "cocci/control: a rule that matches nothing makes no diff" \
 	negated makes_diff "$work/none.cocci" "$series_tree" "$work/none.patch"
 printf -- '--- a/mm/page_alloc.c\n+++ b/mm/page_alloc.c\n@@ -1 +1 @@\n-x\n+y\n' >"$work/out.patch"
@@ -94,6 +95,18 @@ t_run "cocci/control: a diff of the context of another tree does not apply" nega
 t_run "cocci/control: a header without Class and Caught by is refused" negated header_ok "$work/none.cocci"
 t_run "cocci/control: a rule that matches is not reported n/a" \
 	negated matches_nothing "$COCCI/no-ebusy.cocci" "$series_tree"
+
+# bad input: one line and exit 2
+refused() { # PATTERN COMMAND...: exit 2 and PATTERN in the message
+	local pat=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	[ "$rc" = 2 ] && grep -q "$pat" <<<"$out" || { echo "status $rc: $out"; return 1; }
+}
+t_run "cocci: an unknown rule is refused (exit 2)" refused "no Coccinelle rule named 'nosuch'" "$TOP/scripts/mutants.sh" cocci/nosuch
+t_run "cocci: cocci.sh without its arguments is refused (exit 2)" refused "usage: cocci.sh" "$TOP/scripts/cocci.sh" diff
+t_run "cocci: a rule that does not parse is an error (exit 2)" refused "spatch failed" \
+	"$TOP/scripts/cocci.sh" diff "$work/bad.cocci" "$series_tree" "$work/bad.patch" mm/migrate.c
 
 # --- every rule --------------------------------------------------------------------
 # the base's own files that the series changes: a rule must not take the
