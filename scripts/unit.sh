@@ -144,7 +144,6 @@ for BASE in $(base_names); do
 	t_run "every mutant of $BASE applies on top of its series" mutants_apply
 	t_run "detect-api: none, then $(cut -d' ' -f1,2 "$sdir/api") without extras, then $(cat "$sdir/api") along the $BASE series" detect_api_per_patch
 	[ "$BASE" = "$run_base" ] && run_patched=$PATCHED || rm -rf "${PATCHED:-/nonexistent}"
-"$TOP/scripts/unit-cocci.sh" # the Coccinelle catalogue on the series and the pristine base
 done
 BASE=$run_base
 sdir=$(base_dir)
@@ -170,6 +169,7 @@ coverage_anchors() {
 }
 t_run "coverage: every branch anchor is on exactly one line of the patched tree" coverage_anchors
 rm -rf "${PATCHED:-/nonexistent}"
+"$TOP/scripts/unit-cocci.sh" # the Coccinelle catalogue on the series and the pristine base
 
 # --- scripts -----------------------------------------------------------------------
 TEST_GROUP="unit: scripts, lists, bad input refused"
