@@ -128,6 +128,18 @@ for r in "${rules[@]}"; do
 	t_run "cocci/$r: nothing in the base's ${base_own[*]}" matches_nothing "$rule" "$base_tree" "${base_own[@]}"
 done
 
+# make mutants on a tree without the series: every rule's row and "Also"
+# row is n/a with its reason, nothing is built, the run passes
+mutants_na() {
+	local t=$work/na.tsv n want
+	KERNEL_SRC=$base_tree SERIES=none RESULTS=$work MUTANTS_TABLE=$t \
+		"$TOP/scripts/mutants.sh" cocci >/dev/null 2>&1 || { echo "exit $?"; return 1; }
+	want=$((${#rules[@]} + $(cat "$COCCI"/*.cocci | grep -c '^// Also caught by: ')))
+	n=$(tail -n +2 "$t" | grep -c $'\tn/a\tno file of the tree mentions the copy-offload API\t')
+	[ "$n" = "$want" ] && [ "$(tail -n +2 "$t" | wc -l)" = "$want" ] || { echo "$n n/a rows of $want:"; cat "$t"; return 1; }
+}
+t_run "cocci: make mutants on the pristine base (SERIES=none): every row n/a, nothing built" mutants_na
+
 # --- other trees: which rules apply (a report, not a test) --------------------
 for tree in "$@"; do
 	[ -d "$tree" ] || { t_fail "cocci: no tree $tree"; continue; }
