@@ -46,6 +46,8 @@ help:
 	@echo "                 KERNEL_SRC=git-tree SERIES=none [GOOD=rev] [BAD=rev]: first commit of its history"
 	@echo "make report      RUN=results/<run> [REPRO_RUNS=3] [BASE_RUNS=1]: a bug report to mail (report.txt)"
 	@echo "make mutants     every broken variant in patches/BASE/mutants/ (MUTANTS=names for some), caught or missed"
+	@echo "                 MUTANTS=cocci (or cocci/RULE ...): the Coccinelle catalogue, patches/cocci/, applied"
+	@echo "                 to the tree with spatch; the default with KERNEL_SRC=DIR SERIES=none"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make kernel | modules | initramfs | deps | clean"
 

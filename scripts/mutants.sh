@@ -8,7 +8,19 @@
 # corrupt provider mode, a negative control on the correct series, is a row
 # of the same table.
 #
-#   scripts/mutants.sh [NAME...]      (default: every mutant)
+# The Coccinelle catalogue (patches/cocci/*.cocci: the same bug classes
+# written against the API's names, for any version of the series) makes
+# rows the same way: each rule is applied with spatch to the files of the
+# tree under test that mention the API, and its diff (kept in
+# $RESULTS/mutants-cocci-<time>/RULE.patch) is the row's EXTRA_PATCHES. A
+# rule that matches nothing, or whose diff does not build (its first
+# error), is "n/a" with that reason. It is the default on a tree the user
+# brings (KERNEL_SRC=DIR SERIES=none), where the diffs do not apply.
+#
+#   scripts/mutants.sh [NAME...]      (default: every mutant; with
+#                                     SERIES=none, every Coccinelle rule)
+#                                     NAME: a diff mutant, cocci/RULE, or
+#                                     cocci for every rule
 #   scripts/mutants.sh --tier check   the mutants whose header says
 #                                     "Tier: check" (make check's subset:
 #                                     one per oracle), without the control
@@ -26,6 +38,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MUTANTS=$(base_dir)/mutants
+# COCCI_RULES=DIR: rules from another folder (a rule made to fail, to
+# see a row that does not build)
+COCCI=${COCCI_RULES:-$TOP/patches/cocci}
+user_tree=0
+[ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && user_tree=1
 names=() tier="" build_only=0
 if [ "${1:-}" = --build-only ]; then
 	build_only=1
@@ -35,48 +52,77 @@ if [ "${1:-}" = --tier ]; then
 	tier=${2:?--tier needs a name}
 	shift 2
 fi
-names=("$@")
+# header FILE KEY: the values of the header lines "KEY: value" of a diff
+# mutant, or "// KEY: value" of a Coccinelle rule: one parser for both
+header() {
+	sed -n "s@^\(// \)\{0,1\}$2: @@p" "$1"
+}
+# source_of NAME: the file of a diff mutant or of a rule (cocci/RULE)
+source_of() {
+	case $1 in
+	cocci/*) echo "$COCCI/${1#cocci/}.cocci" ;;
+	*) echo "$MUTANTS/$1.patch" ;;
+	esac
+}
+for a in "$@"; do
+	if [ "$a" = cocci ]; then
+		for r in "$COCCI"/*.cocci; do names+=("cocci/$(basename "$r" .cocci)"); done
+	else
+		names+=("$a")
+	fi
+done
 if [ ${#names[@]} -eq 0 ]; then
-	for p in "$MUTANTS"/*.patch; do
-		[ -z "$tier" ] || grep -qx "Tier: $tier" "$p" || continue
-		names+=("$(basename "$p" .patch)")
+	if [ "$user_tree" = 1 ]; then
+		all=("$COCCI"/*.cocci) kind=cocci/
+	else
+		all=("$MUTANTS"/*.patch) kind=""
+	fi
+	for p in "${all[@]}"; do
+		[ -z "$tier" ] || header "$p" Tier | grep -qx "$tier" || continue
+		n=$(basename "$p")
+		names+=("$kind${n%.*}")
 	done
 	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'Tier: $tier'"
 fi
 for v in "${names[@]}"; do
-	[ -f "$MUTANTS/$v.patch" ] || die "no mutant named '$v' in patches/$BASE/mutants/"
+	case $v in
+	cocci/*) [ -f "$(source_of "$v")" ] || die "no Coccinelle rule named '${v#cocci/}' in $COCCI/" ;;
+	*) [ -f "$(source_of "$v")" ] || die "no mutant named '$v' in patches/$BASE/mutants/" ;;
+	esac
 done
 # What the tree under test has of the suite's own patches: a row whose
 # oracle needs one it lacks (KUnit, the reasons knob) is "n/a", as is a
 # mutant that does not apply to a tree the user brought (their code
 # differs from ours): neither caught nor missed, with the reason
-if [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ]; then
+if [ "$user_tree" = 1 ]; then
 	read -r _ _ tree_extras < <("$TOP/scripts/detect-api.sh" "$KERNEL_SRC")
 else
 	tree_extras=stats,kunit
 fi
 # caught_by VARIANT_PATCH: the scenario of its "Caught by:" line
 caught_by() {
-	sed -n 's/^Caught by: scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' "$1" | head -1
+	header "$1" 'Caught by' | sed -n 's/^scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' | head -1
 }
-# row_needs VARIANT_PATCH SCENARIO [ALSO]: the extras a row's oracle needs
+# row_needs SOURCE SCENARIO [ALSO]: the extras a row's oracle needs
 row_needs() {
 	local n
 	n=$(scenario_var "$2" NEEDS)
-	[ -z "${3:-}" ] && grep -q '^Caught by: .*(KUnit' "$1" && n="$n kunit"
+	[ -n "$1" ] && [ -z "${3:-}" ] && header "$1" 'Caught by' | grep -q '(KUnit' && n="$n kunit"
 	echo $n
 }
-# row_na VARIANT_PATCH SCENARIO [ALSO]: why the row cannot run here, if so
+# row_na SOURCE PATCH SCENARIO [ALSO]: why the row cannot run here, if so
+# (SOURCE: the mutant's file, whose header names the oracle; PATCH: what
+# is applied, the mutant itself or a rule's diff)
 row_na() {
 	local e
-	for e in $(row_needs "$@"); do
+	for e in $(row_needs "$1" "$3" "${4:-}"); do
 		case ",$tree_extras," in
 		*",$e,"*) ;;
 		*) echo "its oracle needs the suite's $e patch, which the tree does not have"; return ;;
 		esac
 	done
-	if [ "${SERIES:-base}" = none ] && [ -n "$1" ] &&
-		! patch -p1 --dry-run -s -f -d "$KERNEL_SRC" <"$1" >/dev/null 2>&1; then
+	if [ "$user_tree" = 1 ] && [ -n "$2" ] &&
+		! patch -p1 --dry-run -s -f -d "$KERNEL_SRC" <"$2" >/dev/null 2>&1; then
 		echo "does not apply to $KERNEL_SRC"
 	fi
 }
@@ -87,13 +133,65 @@ variant_kernel() {
 	EXTRA_PATCHES=$1 SUITE_QUIET=1 "$TOP/scripts/build-kernel.sh" | tail -1
 }
 
+# build_error PATCH: the first compiler error of the failed build of the
+# series with PATCH on top, or nothing when the build failed otherwise
+build_error() {
+	local id
+	id=$(basename "$(EXTRA_PATCHES=$1 "$TOP/scripts/build-kernel.sh" --dir)") || return 0
+	grep -m1 -E 'error:|Error [0-9]' "$BUILD/logs/kernel-$id.log" 2>/dev/null | sed "s@^$BUILD/src-[^/]*/@@" || true
+}
+
+# --- the Coccinelle rows: each rule's diff on the tree under test ------------
+# (the user's tree as it is; our series applied to the base's pieces)
+cocci_tree="" cocci_out="" cocci_files=()
+for v in "${names[@]}"; do
+	[ "${v%%/*}" = cocci ] || continue
+	need_cmd spatch coccinelle
+	if [ "$user_tree" = 1 ]; then
+		cocci_tree=$KERNEL_SRC
+	else
+		cocci_tree=$("$TOP/scripts/cocci.sh" tree series) || exit "$EXIT_INFRA"
+	fi
+	cocci_out=$RESULTS/mutants-cocci-$(date -u +%Y%m%d-%H%M%S)
+	mkdir -p "$cocci_out"
+	# the files to run the rules on, found once (a few seconds in a whole tree)
+	mapfile -t cocci_files < <("$TOP/scripts/cocci.sh" files "$cocci_tree")
+	progress "Coccinelle rules on ${#cocci_files[@]} files of $cocci_tree; their diffs in $cocci_out"
+	break
+done
+# cocci_patch cocci/RULE: the rule's diff, kept in $cocci_out/RULE.patch;
+# its path, or status 1 and the reason the rule does not apply
+cocci_patch() {
+	local out=$cocci_out/${1#cocci/}.patch why rc=0
+	if [ ${#cocci_files[@]} -eq 0 ]; then
+		echo "no file of the tree mentions the copy-offload API"
+		return 1
+	fi
+	why=$("$TOP/scripts/cocci.sh" diff "$(source_of "$1")" "$cocci_tree" "$out" "${cocci_files[@]}") || rc=$?
+	case $rc in
+	0) echo "$out" ;;
+	3) echo "$why"; return 1 ;;
+	*) return "$EXIT_INFRA" ;;
+	esac
+}
+
 # --build-only: each variant's kernel, then its modules and initramfs
 # while the shared trees are at its patch set; the rows find them built
 if [ "$build_only" = 1 ]; then
 	for v in "${names[@]}"; do
-		[ -z "$(row_na "$MUTANTS/$v.patch" "$(caught_by "$MUTANTS/$v.patch")")" ] || continue
+		src=$(source_of "$v") rc=0
+		patch=$src
+		if [ "${v%%/*}" = cocci ]; then
+			patch=$(cocci_patch "$v") || rc=$?
+			[ "$rc" = 1 ] && continue
+			[ "$rc" = 0 ] || exit "$EXIT_INFRA"
+		fi
+		[ -z "$(row_na "$src" "$patch" "$(caught_by "$src")")" ] || continue
 		progress "mutant $v: building"
-		art=$(variant_kernel "$MUTANTS/$v.patch") || die "building variant $v failed"
+		if ! art=$(variant_kernel "$patch"); then
+			[ "${v%%/*}" = cocci ] && [ -n "$(build_error "$patch")" ] && continue
+			die "building variant $v failed"
+		fi
 		"$TOP/scripts/build-initramfs.sh" "$art" >/dev/null || die "the initramfs of variant $v failed"
 	done
 	exit 0
@@ -109,17 +207,38 @@ stamp_of_line() {
 	sed -n "${2}p" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'
 }
 
-row() { # variant scenario extra_patches [title that must be among the findings]
-	local v=$1 s=$2 extra=$3 want=${4:-} art dir rc=0 start wall first line at result verdict na
-	na=$(row_na "$extra" "$s" "$want")
+# na_row VARIANT SCENARIO REASON
+na_row() {
+	printf '%s\t%s\tn/a\t%s\t-\t0\t-\n' "$1" "$2" "$3" >>"$table"
+	progress "mutant $1: n/a ($3)"
+}
+
+# the first error of a rule's diff that did not build, per diff: its
+# "Also" rows say so without building it again
+declare -A no_build=()
+
+# row VARIANT SCENARIO SOURCE EXTRA_PATCHES [TITLE [NA]]: TITLE must be
+# among the findings (an "Also" row); NA: the row cannot run, why
+row() {
+	local v=$1 s=$2 src=$3 extra=$4 want=${5:-} na=${6:-} art dir rc=0 start wall first line at result verdict err
+	[ -n "$na" ] || na=$(row_na "$src" "$extra" "$s" "$want")
+	[ -z "$extra" ] || [ -z "${no_build[$extra]:-}" ] || na="does not build: ${no_build[$extra]}"
 	if [ -n "$na" ]; then
-		printf '%s\t%s\tn/a\t%s\t-\t0\t-\n' "$v" "$s" "$na" >>"$table"
-		progress "mutant $v: n/a ($na)"
+		na_row "$v" "$s" "$na"
 		return 0
 	fi
 	start=$(date +%s)
 	progress "mutant $v: building, then scenario $s"
-	art=$(variant_kernel "$extra") || die "building variant $v failed"
+	if ! art=$(variant_kernel "$extra"); then
+		# a rule's diff that does not compile is not a mutant of this
+		# tree: n/a, with the compiler's first word on it
+		err=""
+		[ "${v%%/*}" = cocci ] && err=$(build_error "$extra")
+		[ -n "$err" ] || die "building variant $v failed"
+		no_build[$extra]=$err
+		na_row "$v" "$s" "does not build: $err"
+		return 0
+	fi
 	# a second oracle must not be hidden by the first finding: run on to it
 	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art RUN_PROGRESS=0 QUIET_SUMMARY=1 \
 		STOP_ON=${want:+title:$want} "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
@@ -148,23 +267,31 @@ row() { # variant scenario extra_patches [title that must be among the findings]
 }
 
 for v in "${names[@]}"; do
-	p=$MUTANTS/$v.patch
-	[ -f "$p" ] || die "no mutant named '$v' in patches/$BASE/mutants/"
-	s=$(caught_by "$p")
+	src=$(source_of "$v") na="" rc=0
+	s=$(caught_by "$src")
 	[ -n "$s" ] && scenario_exists "$s" ||
-		die "$v.patch names no known scenario in its 'Caught by:' line"
-	row "$v" "$s" "$p"
+		die "$(basename "$src") names no known scenario in its 'Caught by:' line"
+	patch=$src
+	if [ "${v%%/*}" = cocci ]; then
+		patch=$(cocci_patch "$v") || rc=$?
+		case $rc in
+		0) ;;
+		1) na=$patch patch="" ;;
+		*) exit "$EXIT_INFRA" ;;
+		esac
+	fi
+	row "$v" "$s" "$src" "$patch" "" "$na"
 	# "Also caught by: scenario NAME: TITLE": another oracle that must
 	# fire on the same variant (one the first finding would hide); make
 	# check's tier shows each variant caught once, make mutants every row
 	[ "$tier" = check ] && continue
 	while IFS= read -r also; do
 		as=${also%%:*} at_title=${also#*: }
-		scenario_exists "$as" || die "$v.patch: unknown scenario '$as' in 'Also caught by'"
-		row "$v@$as" "$as" "$p" "$at_title" </dev/null
-	done < <(sed -n 's/^Also caught by: scenario //p' "$p")
+		scenario_exists "$as" || die "$(basename "$src"): unknown scenario '$as' in 'Also caught by'"
+		row "$v@$as" "$as" "$src" "$patch" "$at_title" "$na" </dev/null
+	done < <(header "$src" 'Also caught by' | sed -n 's/^scenario //p')
 done
-[ $# -eq 0 ] && [ -z "$tier" ] && row corrupt-provider corrupt ""
+[ $# -eq 0 ] && [ -z "$tier" ] && row corrupt-provider corrupt "" ""
 
 echo
 column -t -s $'\t' "$table"

@@ -175,6 +175,7 @@ coverage_anchors() {
 }
 t_run "coverage: every branch anchor is on exactly one line of the patched tree" coverage_anchors
 rm -rf "${PATCHED:-/nonexistent}"
+"$TOP/scripts/unit-cocci.sh" # the Coccinelle catalogue on the series and the pristine base
 
 # --- scripts -----------------------------------------------------------------------
 TEST_GROUP="unit: scripts, lists, bad input refused"
