@@ -20,6 +20,8 @@ PKGS=(
 	clang
 	# make bench's plots (the png terminal)
 	gnuplot-nox
+	# the mutants as semantic patches (patches/cocci/, spatch)
+	coccinelle
 )
 
 missing=()
