@@ -258,8 +258,9 @@ series_opts=$(cat "$SERIES_DIR"/*.patch /dev/null | sed -n 's/^+config \([A-Z0-9
 exempt=""
 { [ "$SERIES_UPTO" != all ] || [ "$SERIES" = none ]; } && exempt=$series_opts
 mapfile -t lost < <(config_lost "$OBJ/.config" "$exempt" "${CONFIGS[@]}")
-# a tree the user brings must carry the series; its extras may be missing
-if [ "$SERIES" = none ] && ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$OBJ/.config"; then
+# a tree the user brings must carry the series (its extras may be
+# missing), unless a commit before the series is asked for (a bisect point)
+if [ "$SERIES" = none ] && [ "$SERIES_UPTO" = all ] && ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$OBJ/.config"; then
 	die "KERNEL_SRC=$KERNEL_SRC: CONFIG_MIGRATION_COPY_OFFLOAD is not set after merge_config.sh: $(grep -m1 'MIGRATION_COPY_OFFLOAD' "$req_why" || echo "the tree carries no copy-offload series") (see $clog)"
 fi
 [ ${#lost[@]} -eq 0 ] ||
