@@ -289,6 +289,10 @@ expect_refusal "bad seed: exit 2" 2 "bad seed 'x1'" "$TOP/scripts/run.sh" smoke 
 expect_refusal "a scenario of another flavour: exit 2" 2 "scenario oracle-kcsan does not run on flavour default" \
 	"$TOP/scripts/run.sh" oracle-kcsan 1
 expect_refusal "seed too big: exit 2" 2 "bad seed" "$TOP/scripts/run.sh" smoke 99999999999999999999
+expect_refusal "make fixtures on a base without fixtures: exit 2" 2 "patches/6.12 has no fixtures/" \
+	env BASE=6.12 "$TOP/scripts/fixtures.sh"
+expect_refusal "make fixtures on a tree you bring: exit 2" 2 "make fixtures changes our series" \
+	env SERIES=none "$TOP/scripts/fixtures.sh"
 # a drawn seed is always a valid one (bash arithmetic is signed)
 drawn_seeds_valid() {
 	local i s
