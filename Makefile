@@ -73,11 +73,13 @@ check: deps
 	@$(S)/check.sh
 
 # the whole catalogue on our series (no SCENARIO, CAMPAIGN or KERNEL_SRC)
-# ends with the fixtures; the worse exit status of the two is make's
+# ends with the fixtures; the worse exit status of the two is make's. The
+# recipe is a shell of its own, so it names make as the scripts' first
+# ancestor (lib.sh: SUITE_PIDS): a kill of make alone must still stop QEMU
 WHOLE_CATALOGUE := $(if $(SCENARIO)$(CAMPAIGN)$(KERNEL_SRC),,1)
 
 stress: deps
-	@rc=0; $(S)/campaign.sh $(if $(SCENARIO),$(SCENARIO),--campaign $(or $(CAMPAIGN),all)) \
+	@export SUITE_PIDS=$$PPID; rc=0; $(S)/campaign.sh $(if $(SCENARIO),$(SCENARIO),--campaign $(or $(CAMPAIGN),all)) \
 		$(if $(SEED),--seed $(SEED)) $(if $(DURATION),--duration $(DURATION)) \
 		$(if $(RUNS),--runs $(RUNS)) $(if $(BUDGET),--budget $(BUDGET)) $(if $(SHARD),--shard $(SHARD)) || rc=$$?; \
 	$(if $(WHOLE_CATALOGUE),[ "$$rc" -ge 2 ] || { $(S)/fixtures.sh $(if $(SEED),--seed $(SEED)) || { f=$$?; [ $$f -le $$rc ] || rc=$$f; }; };) \
