@@ -59,11 +59,22 @@ exp_src=$art/Module.symvers
 "$TOP/scripts/symvers.sh" exports "$exp_src" >"$work/exports"
 # A kernel without the series' API (SERIES_UPTO=0..2: the benchmark's
 # baseline, bisect points) gets only the modules that do not use it (the
-# negative controls' trigger, make bench's latency probe)
+# negative controls' trigger, make bench's latency probe, the pinner)
 api=none mark=none extras=none copy=none copy_fn=none
+no_api=$work/unbuilt-no-api
+: >"$no_api"
 if ! grep -q '^CONFIG_MIGRATION_COPY_OFFLOAD=y' "$art/config"; then
-	printf 'obj-m += oracle_trigger.o\nobj-m += batch_lat.o\n' >"$work/Kbuild"
-	log "kernel $id has no copy offload: building oracle_trigger and batch_lat only"
+	# the modules that use the API (their source names it) are named to
+	# the guest as left out for want of it: a scenario that loads one is
+	# a SKIP there, not a failure (a bisect point, the report's unpatched
+	# base)
+	for c in "$TOP"/faultmods/*.c; do
+		grep -q -e offload_compat.h -e migrate_offload "$c" || continue
+		m=$(basename "$c" .c)
+		echo "$m migrate_offload_register" >>"$no_api"
+		sed -i "/^obj-m += $m\.o$/d" "$work/Kbuild"
+	done
+	log "kernel $id has no copy offload: building $(sed -n 's/^obj-m += \(.*\)\.o$/\1/p' "$work/Kbuild" | paste -sd' ') only"
 else
 	# one source for every API: offload_compat.h, told which one this is
 	read -r api mark extras < <("$TOP/scripts/detect-api.sh" "$src")
@@ -93,7 +104,7 @@ fi
 # A module that calls what the kernel does not export would not load:
 # left out, in one line each, and named to the guest, whose scenarios
 # that load it become a "# SKIP" (stress/guest/lib.sh: insmod)
-"$TOP/scripts/symvers.sh" missing "$work/exports" "$work"/*.ko >"$work/unbuilt"
+{ cat "$no_api"; "$TOP/scripts/symvers.sh" missing "$work/exports" "$work"/*.ko; } >"$work/unbuilt"
 while read -r m syms; do
 	progress "note: $m.ko not built for kernel $id: the kernel does not export ${syms//,/, }"
 	rm -f "$work/$m.ko"
