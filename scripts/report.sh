@@ -211,7 +211,7 @@ base_result() {
 		cut -f2 "$dir/findings.tsv" | grep -qxF -- "$title" && hits=$((hits + 1))
 		titles+=$(cut -f2 "$dir/findings.tsv" | paste -sd';')
 	done
-	echo "$what: the title $([ "$hits" = 0 ] && echo "did not appear" || echo "appeared") in $hits of $base_runs runs (verdict $(cat "$dir/verdict"); findings: ${titles:-none}; $(basename "$dir"))"
+	echo "$what: the title appeared in $hits of $base_runs runs (verdict $(cat "$dir/verdict"); findings: ${titles:-none}; $(basename "$dir"))"
 }
 first_bad() {
 	local d bisects
