@@ -102,6 +102,10 @@ finish() { # the summary, from log.tsv and git's log
 # BAD must show the finding (and names it when TITLE is not given)
 rc=0
 step "$bad" || rc=$?
+if [ "$rc" = 125 ]; then
+	finish "first bad commit: none: BAD cannot run the scenario" >/dev/null
+	die "BAD ($(git -C "$ks" log -1 --format='%h %s' "$bad")) cannot be tested: $(tail -1 "$bdir/log.tsv" | cut -f5) (see $bdir/step.log)"
+fi
 if [ "$rc" != 1 ]; then
 	finish "first bad commit: none: BAD does not reproduce $([ -s "$bdir/target" ] && echo "'$(cat "$bdir/target")'" || echo "any finding") in $runs runs"
 	exit "$EXIT_FINDING"

@@ -231,6 +231,7 @@ rev=${1:-$(git -C "$BISECT_REPO" rev-parse BISECT_HEAD)}
 unset GIT_DIR GIT_WORK_TREE
 echo "$rev" >>"$BISECT_DIR/builds.txt"
 echo "$rev x" >>"$BISECT_DIR/boots.txt"
+[ -z "${STUB_SKIP:-}" ] || exit 125
 v=good
 git -C "$KERNEL_SRC" show "$rev:mm/migrate.c" | grep -q "${STUB_MARK:-FOLIO_CONTENT_COPIED}" && v=bad
 [ -s "$BISECT_DIR/target" ] || echo "T" >"$BISECT_DIR/target"
@@ -253,6 +254,11 @@ EOF
 	out=$(STUB_MARK=nosuch TOP=$top BUILD=$FX/build KERNEL_SRC=$t SERIES=none "$top/scripts/bisect.sh" hugetlb 5 1 2>&1) || rc=$?
 	[ "$rc" = 1 ] && grep -q '^first bad commit: none: BAD does not reproduce' <<<"$out" ||
 		{ echo "BAD without the finding: exit $rc: $out"; return 1; }
+	# BAD that cannot be tested (no build, the scenario cannot run there): exit 2, not "does not reproduce"
+	rc=0
+	out=$(STUB_SKIP=1 TOP=$top BUILD=$FX/build KERNEL_SRC=$t SERIES=none "$top/scripts/bisect.sh" hugetlb 5 1 2>&1) || rc=$?
+	[ "$rc" = 2 ] && grep -q '^error: BAD (.*) cannot be tested' <<<"$out" ||
+		{ echo "BAD untestable: exit $rc: $out"; return 1; }
 	rc=0
 	out=$(TOP=$top BUILD=$FX/build KERNEL_SRC=$t SERIES=none BAD=v7.2 GOOD=v7.2 "$top/scripts/bisect.sh" hugetlb 5 1 2>&1) || rc=$?
 	[ "$rc" = 2 ] || { echo "GOOD = BAD: exit $rc: $out"; return 1; }
