@@ -18,6 +18,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# a git tree you bring that carries the series (SERIES=none): its own
+# history is bisected, commit by commit (GOOD=, BAD=); bisect-git.sh checks
+# the arguments itself
+if [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && [ -d "$KERNEL_SRC" ] &&
+	[ "$(git -C "$KERNEL_SRC" rev-parse --show-toplevel 2>/dev/null)" = "$(realpath "$KERNEL_SRC")" ]; then
+	exec "$TOP/scripts/bisect-git.sh" "$@"
+fi
+
 scenario=${1:-} seed=${2:-} runs=${3:-3} duration=${4:-}
 [ -n "$scenario" ] && [ -n "$seed" ] ||
 	die "usage: make bisect SCENARIO=name SEED=number [RUNS=3] [EXTRA_PATCHES=...] [TITLE=...]"
@@ -25,12 +33,6 @@ scenario_exists "$scenario" || die "unknown scenario '$scenario'"
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "bad RUNS '$runs': a positive number"
 
-# a git tree you bring that carries the series (SERIES=none): its own
-# history is bisected, commit by commit (GOOD=, BAD=)
-if [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && [ -d "$KERNEL_SRC" ] &&
-	[ "$(git -C "$KERNEL_SRC" rev-parse --show-toplevel 2>/dev/null)" = "$(realpath "$KERNEL_SRC")" ]; then
-	exec "$TOP/scripts/bisect-git.sh" "$@"
-fi
 mapfile -t series < <(base_series)
 # a tree you bring (SERIES=none) carries its series already: the stack is
 # only the patches you put on top of it
