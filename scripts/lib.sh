@@ -206,6 +206,30 @@ elf_build_id() {
 # --- flavours: how the kernel is built and booted (stress/flavours/) ----------
 FLAVOURS_DIR=$TOP/stress/flavours
 FLAVOUR=${FLAVOUR:-default}
+# built_rev ART: the commit a git KERNEL_SRC's artifact was built from
+# (the last field of its "base git:TREE:REV" line), or nothing
+built_rev() {
+	sed -n '1s/^base git:.*:\([0-9a-f]\{40\}\)$/\1/p' "$1/patches.txt" 2>/dev/null
+}
+
+# reproduce_line ART SCENARIO SEED DURATION: the make command that runs
+# this again, from the environment the run had (BASE, EXTRA_PATCHES,
+# KERNEL_SRC, SERIES, SERIES_UPTO, FLAVOUR, QEMU, TCG_THREAD)
+reproduce_line() {
+	local art=$1 rev
+	local line="make reproduce BASE=$BASE SCENARIO=$2 SEED=$3 DURATION=$4"
+	[ -z "${EXTRA_PATCHES:-}" ] || line+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
+	[ -z "${KERNEL_SRC:-}" ] || line+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
+	# a git tree's HEAD moves on: the commit that was built
+	rev=$(built_rev "$art")
+	[ -z "$rev" ] || line+=" KERNEL_REV=$rev"
+	[ "${SERIES_UPTO:-all}" = all ] || line+=" SERIES_UPTO=$SERIES_UPTO"
+	[ "${FLAVOUR:-default}" = default ] || line+=" FLAVOUR=$FLAVOUR"
+	# the emulator too, always: a race seen with the vCPUs really parallel
+	# may need them, and the defaults may move on
+	echo "$line QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
+}
+
 # artifact_flavour ART: the flavour a kernel artifact was built as (one
 # from before flavours is the default)
 artifact_flavour() {

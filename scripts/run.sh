@@ -128,14 +128,7 @@ new_run_dir() {
 	sha256sum "$out/patches.txt" | cut -c1-64 >"$out/patches.sha256"
 	echo "$art" >"$out/kernel"
 	echo "$mods" >"$out/modules"
-	local repro="make reproduce BASE=$BASE SCENARIO=$scenario SEED=$seed DURATION=$duration"
-	[ -n "${EXTRA_PATCHES:-}" ] && repro+=" EXTRA_PATCHES='$EXTRA_PATCHES'"
-	[ -n "${KERNEL_SRC:-}" ] && repro+=" KERNEL_SRC='$KERNEL_SRC' SERIES=${SERIES:-base}"
-	[ "$FLAVOUR" = default ] || repro+=" FLAVOUR=$FLAVOUR"
-	# the emulator too, always: a race seen with the vCPUs really parallel may
-	# need them, and the defaults may move on
-	repro+=" QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
-	echo "$repro" >"$out/reproduce"
+	reproduce_line "$art" "$scenario" "$seed" "$duration" >"$out/reproduce"
 	echo "$BASE" >"$out/base"
 	echo "$FLAVOUR" >"$out/flavour"
 	# the series' functions, kept with the run so that judging it again does

@@ -218,6 +218,21 @@ mkdir -p "$FX/plain/mm" && touch "$FX/plain/Makefile"
 expect_refusal "build-kernel: KERNEL_REV on a tree without git, exit 2" "needs KERNEL_SRC to be a git work tree" \
 	env KERNEL_SRC="$FX/plain" SERIES=none KERNEL_REV=HEAD "$TOP/scripts/build-kernel.sh" --dir
 
+# the reproduce line of a run on a git tree names the commit built
+reproduce_lines() {
+	local a=$FX/revart r=0123456789abcdef0123456789abcdef01234567 l
+	mkdir -p "$a"
+	printf 'base git:/src/a:b:%s\n0001-x.patch\n' "$r" >"$a/patches.txt"
+	l=$(BASE=7.2 KERNEL_SRC=/src/a:b SERIES=none reproduce_line "$a" hugetlb 5 30)
+	[ "$l" = "make reproduce BASE=7.2 SCENARIO=hugetlb SEED=5 DURATION=30 KERNEL_SRC='/src/a:b' SERIES=none KERNEL_REV=$r QEMU=$QEMU TCG_THREAD=$TCG_THREAD" ] ||
+		{ echo "git tree: $l"; return 1; }
+	echo "base tarball:/x:1-2" >"$a/patches.txt"
+	l=$(BASE=7.2 FLAVOUR=kcsan SERIES_UPTO=2 reproduce_line "$a" smoke 1 20)
+	[ "$l" = "make reproduce BASE=7.2 SCENARIO=smoke SEED=1 DURATION=20 SERIES_UPTO=2 FLAVOUR=kcsan QEMU=$QEMU TCG_THREAD=$TCG_THREAD" ] ||
+		{ echo "tarball: $l"; return 1; }
+}
+t_run "run: the reproduce line names a git tree's commit, SERIES_UPTO and the flavour" reproduce_lines
+
 # --- git bisect run with the suite's exit codes, the step stubbed -------------
 # A copy of the scripts whose bisect-step.sh judges a commit by its text
 # (bad once mm/migrate.c has the mark): the plumbing, not the kernel
