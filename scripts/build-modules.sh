@@ -37,11 +37,17 @@ fi
 if [ "$(git -C "$src" rev-parse HEAD)" != "$(cat "$art/commit")" ]; then
 	git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
 fi
+# The object tree's configuration is the last build's too (a bisect's
+# older commit, a report's unpatched base): this artifact's comes back
+# before modules_prepare, or the modules see another kernel's options
 if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ]; then
+	cp "$art/config" "$obj/.config"
 	make -s -C "$src" O="$obj" modules_prepare >/dev/null ||
 		die "modules_prepare failed for $art"
 	echo "$id" >"$obj/.artifact-id"
 fi
+cmp -s "$art/config" "$obj/.config" ||
+	die "the object tree $obj is not configured as kernel $id (make kernel rebuilds it)"
 
 work=$BUILD/mods/$id-$$
 rm -rf "$work"

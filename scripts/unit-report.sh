@@ -247,6 +247,12 @@ unset GIT_DIR GIT_WORK_TREE
 echo "$rev" >>"$BISECT_DIR/builds.txt"
 echo "$rev x" >>"$BISECT_DIR/boots.txt"
 [ -z "${STUB_SKIP:-}" ] || exit 125
+# a step of git bisect run that hangs, as a build or a boot would
+if [ -n "${STUB_HANG:-}" ] && [ -z "${1:-}" ]; then
+	sleep 600 &
+	echo "$$ $!" >"$STUB_HANG"
+	wait
+fi
 v=good
 git -C "$KERNEL_SRC" show "$rev:mm/migrate.c" | grep -q "${STUB_MARK:-FOLIO_CONTENT_COPIED}" && v=bad
 [ -s "$BISECT_DIR/target" ] || echo "T" >"$BISECT_DIR/target"
@@ -277,7 +283,25 @@ EOF
 	rc=0
 	out=$(TOP=$top BUILD=$FX/build KERNEL_SRC=$t SERIES=none BAD=v7.2 GOOD=v7.2 "$top/scripts/bisect.sh" hugetlb 5 1 2>&1) || rc=$?
 	[ "$rc" = 2 ] || { echo "GOOD = BAD: exit $rc: $out"; return 1; }
+	bisect_killed "$top" "$t"
 }
-t_run "bisect: git bisect run on a git KERNEL_SRC finds the first bad commit, the user's repository untouched" bisect_plumbing
+# a kill of the bisect (make's SIGTERM) ends the step git bisect run is in
+# and removes the bisect's clone
+bisect_killed() {
+	local top=$1 t=$2 pid i p left=""
+	rm -f "$FX/hang"
+	STUB_HANG=$FX/hang TOP=$top BUILD=$FX/build KERNEL_SRC=$t SERIES=none "$top/scripts/bisect.sh" hugetlb 5 1 >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 100); do [ -s "$FX/hang" ] && break; sleep 0.1; done
+	[ -s "$FX/hang" ] || { echo "the hanging step never started"; kill "$pid"; return 1; }
+	kill -TERM "$pid"
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	for p in $pid $(cat "$FX/hang"); do
+		if [ "$(ps -o stat= -p "$p" 2>/dev/null | cut -c1)" != Z ] && kill -0 "$p" 2>/dev/null; then left+=" $p"; fi
+	done
+	[ -z "$left" ] || { echo "left running 5 s after SIGTERM: $(ps -o args= -p "$(echo $left | tr " " ,)" | tr '\n' ';')"; kill -KILL $left; return 1; }
+	[ -z "$(ls -A "$FX/build/bisect" 2>/dev/null)" ] || { echo "a killed bisect left its clone in build/bisect"; return 1; }
+}
+t_run "bisect: git bisect run on a git KERNEL_SRC finds the first bad commit, the user's repository untouched, a kill ends its step" bisect_plumbing
 
 t_summary
