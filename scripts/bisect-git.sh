@@ -64,34 +64,10 @@ mkdir -p "$BUILD/bisect"
 repo=$BUILD/bisect/$(basename "$bdir").git
 git clone -q --bare --shared "$ks" "$repo" || die "could not clone $ks into $repo"
 SUITE_BISECT_REPO=$repo
-# the steps (a build, boots) run in a session of their own, ended as a
-# group with this script: git bisect run passes no signal on to its
-# step, so a kill of make would otherwise leave a build or a QEMU running
-SUITE_GROUP=""
-end_group() {
-	[ -n "$SUITE_GROUP" ] || return 0
-	local i
-	kill -TERM -- "-$SUITE_GROUP" 2>/dev/null || true
-	# the build and the boot clean up on SIGTERM; what still runs after
-	# 20 s does not
-	for i in $(seq 100); do
-		kill -0 -- "-$SUITE_GROUP" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill -KILL -- "-$SUITE_GROUP" 2>/dev/null || true
-	SUITE_GROUP=""
-}
-trap 'end_group; rm -rf "$SUITE_BISECT_REPO"; suite_cleanup' EXIT
-# in_group COMMAND...: run it as its own process group and wait (a trap
-# runs at once during wait); its status is the command's
-in_group() {
-	local rc=0
-	setsid "$@" &
-	SUITE_GROUP=$!
-	wait "$SUITE_GROUP" || rc=$?
-	SUITE_GROUP=""
-	return $rc
-}
+# the steps (a build, boots) run with run_child --group: git bisect run
+# passes no signal on to its step, so a kill of make would otherwise leave
+# a build or a QEMU running; the group ends before the clone goes
+trap 'suite_cleanup; rm -rf "$SUITE_BISECT_REPO"' EXIT
 for c in "$good" "$bad"; do
 	git -C "$repo" cat-file -e "$c^{commit}" 2>/dev/null || git -C "$repo" fetch -q "$ks" "$c" ||
 		die "could not fetch $c into $repo"
@@ -102,7 +78,7 @@ export KERNEL_SRC=$ks SERIES=${SERIES:-none}
 log "bisect $scenario seed $seed in $ks: $n_commits commits between good ${good:0:12} and bad ${bad:0:12}, $runs runs per commit; $bdir"
 step() { # REV -> the step's exit code
 	local rc=0
-	in_group "$TOP/scripts/bisect-step.sh" "$1" || rc=$?
+	run_child --group "$TOP/scripts/bisect-step.sh" "$1" || rc=$?
 	[ "$rc" -lt 128 ] || { [ "$rc" = 255 ] && die "bisect stopped at $1 (see $bdir/step.log)"; exit "$rc"; }
 	return "$rc"
 }
@@ -152,7 +128,7 @@ git -C "$repo" bisect start --no-checkout "$bad" "$good" >>"$bdir/bisect.log" 2>
 rc=0
 # the steps say what they do on stderr; git's own output goes to bisect.log
 # (git runs the step in the bare repository, where BISECT_HEAD is)
-in_group git -C "$repo" bisect run "$TOP/scripts/bisect-step.sh" >>"$bdir/bisect.log" || rc=$?
+run_child --group git -C "$repo" bisect run "$TOP/scripts/bisect-step.sh" >>"$bdir/bisect.log" || rc=$?
 git -C "$repo" bisect log >"$bdir/bisect-log.txt" 2>/dev/null || true
 if first=$(sed -n 's/^\([0-9a-f]\{40\}\) is the first bad commit$/\1/p' "$bdir/bisect.log" | head -1) && [ -n "$first" ]; then
 	finish "first bad commit: $(git -C "$ks" log -1 --format='%H ("%s")' "$first")"

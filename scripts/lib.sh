@@ -203,9 +203,6 @@ elf_build_id() {
 	readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: *\([0-9a-f]*\)$/\1/p' | head -1
 }
 
-# --- flavours: how the kernel is built and booted (stress/flavours/) ----------
-FLAVOURS_DIR=$TOP/stress/flavours
-FLAVOUR=${FLAVOUR:-default}
 # built_rev ART: the commit a git KERNEL_SRC's artifact was built from
 # (the last field of its "base git:TREE:REV" line), or nothing
 built_rev() {
@@ -230,6 +227,9 @@ reproduce_line() {
 	echo "$line QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
 }
 
+# --- flavours: how the kernel is built and booted (stress/flavours/) ----------
+FLAVOURS_DIR=$TOP/stress/flavours
+FLAVOUR=${FLAVOUR:-default}
 # artifact_flavour ART: the flavour a kernel artifact was built as (one
 # from before flavours is the default)
 artifact_flavour() {
@@ -374,9 +374,24 @@ tmp_file() { # [SUFFIX]
 tmp_dir() {
 	mktemp -d "$SUITE_TMP/d.XXXXXX"
 }
-SUITE_CHILD="" SUITE_BACKGROUND=""
+SUITE_CHILD="" SUITE_CHILD_GROUP=0 SUITE_BACKGROUND=""
+# end_child_group: SIGTERM to the process group of a run_child --group
+# step; what still runs 20 s later (it did not clean up) gets SIGKILL
+end_child_group() {
+	local i
+	kill -TERM -- "-$SUITE_CHILD" 2>/dev/null || true
+	for i in $(seq 100); do
+		kill -0 -- "-$SUITE_CHILD" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL -- "-$SUITE_CHILD" 2>/dev/null || true
+}
 suite_cleanup() {
-	[ -z "$SUITE_CHILD" ] || kill -TERM "$SUITE_CHILD" 2>/dev/null || true
+	if [ -n "$SUITE_CHILD" ] && [ "$SUITE_CHILD_GROUP" = 1 ]; then
+		end_child_group
+	elif [ -n "$SUITE_CHILD" ]; then
+		kill -TERM "$SUITE_CHILD" 2>/dev/null || true
+	fi
 	[ -z "$SUITE_BACKGROUND" ] || kill -TERM "$SUITE_BACKGROUND" 2>/dev/null || true
 	rm -rf "$SUITE_TMP"
 }
@@ -391,11 +406,15 @@ trap 'exit 129' HUP
 # when the foreground command returns, but at once while in "wait": so the
 # step runs in the background and is waited for, and the EXIT trap sends
 # it SIGTERM. Its status is the command's.
+# --group: the step runs in a session of its own and the EXIT trap ends
+# the whole group, for a step whose own children get no signal from it
+# (git bisect run passes none on to the script it runs).
 run_child() {
-	local rc=0
-	"$@" &
-	SUITE_CHILD=$!
+	local rc=0 group=0
+	[ "$1" != --group ] || { group=1; shift; }
+	if [ $group = 1 ]; then setsid "$@" & else "$@" & fi
+	SUITE_CHILD=$! SUITE_CHILD_GROUP=$group
 	wait "$SUITE_CHILD" || rc=$?
-	SUITE_CHILD=""
+	SUITE_CHILD="" SUITE_CHILD_GROUP=0
 	return $rc
 }
