@@ -115,7 +115,7 @@ report_git() {
 	git_tree "$t"
 	head=$(git -C "$t" rev-parse HEAD)
 	fixture_run "$d" "base git:$t:$head" \
-		"make reproduce BASE=7.2 SCENARIO=hugetlb SEED=5 DURATION=30 KERNEL_SRC='$t' SERIES=none QEMU=backports TCG_THREAD=multi" || return 1
+		"make reproduce BASE=7.2 SCENARIO=hugetlb SEED=5 DURATION=30 KERNEL_SRC='$t' SERIES=none KERNEL_REV=$head SERIES_UPTO=1 QEMU=backports TCG_THREAD=multi" || return 1
 	# a bisect of this title, as bisect-git.sh leaves it
 	b=$RESULTS/bisect-20261204-000000-hugetlb-s5
 	mkdir -p "$b"
@@ -130,6 +130,9 @@ report_git() {
 	! grep -q '^  [0-9a-f]* Documentation: unrelated' "$d/report.txt" || { echo "a commit outside the series is listed"; return 1; }
 	grep -q '^first bad commit: [0-9a-f]\{40\} ("mm/migrate: the copied mark") (make bisect: bisect-' "$d/report.txt" ||
 		{ echo "the bisect's first bad commit is not in the report"; return 1; }
+	# the run had part of the series: its reproduce command builds that part
+	grep -q '^  the whole scenario: make reproduce .*SERIES_UPTO=1 ' "$d/report.txt" ||
+		{ echo "SERIES_UPTO dropped from the reproduce command"; return 1; }
 	rm -rf "$b"
 }
 t_run "report: a git KERNEL_SRC: HEAD, base tag, the series' commits, the bisect's first bad commit" report_git
