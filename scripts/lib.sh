@@ -211,7 +211,8 @@ built_rev() {
 
 # reproduce_line ART SCENARIO SEED DURATION: the make command that runs
 # this again, from the environment the run had (BASE, EXTRA_PATCHES,
-# KERNEL_SRC, SERIES, SERIES_UPTO, FLAVOUR, QEMU, TCG_THREAD)
+# KERNEL_SRC, SERIES, SERIES_UPTO, FLAVOUR, OFFLOAD_CPU_COPY, QEMU,
+# TCG_THREAD)
 reproduce_line() {
 	local art=$1 rev
 	local line="make reproduce BASE=$BASE SCENARIO=$2 SEED=$3 DURATION=$4"
@@ -222,6 +223,8 @@ reproduce_line() {
 	[ -z "$rev" ] || line+=" KERNEL_REV=$rev"
 	[ "${SERIES_UPTO:-all}" = all ] || line+=" SERIES_UPTO=$SERIES_UPTO"
 	[ "${FLAVOUR:-default}" = default ] || line+=" FLAVOUR=$FLAVOUR"
+	# a forced CPU copy decides which modules are built, so which tests skip
+	[ "${OFFLOAD_CPU_COPY:-auto}" = auto ] || line+=" OFFLOAD_CPU_COPY=$OFFLOAD_CPU_COPY"
 	# the emulator too, always: a race seen with the vCPUs really parallel
 	# may need them, and the defaults may move on
 	echo "$line QEMU=$QEMU TCG_THREAD=$TCG_THREAD"

@@ -50,7 +50,7 @@ linux=$(sed -n 's/^# Linux\/[^ ]* \([^ ]*\) Kernel Configuration$/\1/p' "$run/co
 run_env=()
 while IFS= read -r kv; do
 	case ${kv%%=*} in
-	BASE | EXTRA_PATCHES | KERNEL_SRC | SERIES | SERIES_UPTO | FLAVOUR | QEMU | TCG_THREAD) run_env+=("$kv") ;;
+	BASE | EXTRA_PATCHES | KERNEL_SRC | SERIES | SERIES_UPTO | FLAVOUR | OFFLOAD_CPU_COPY | QEMU | TCG_THREAD) run_env+=("$kv") ;;
 	esac
 done < <(python3 -c 'import shlex, sys; [print(w) for w in shlex.split(sys.stdin.read()) if "=" in w]' \
 	<"$run/reproduce" 2>/dev/null || true)

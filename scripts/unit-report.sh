@@ -115,7 +115,7 @@ report_git() {
 	git_tree "$t"
 	head=$(git -C "$t" rev-parse HEAD)
 	fixture_run "$d" "base git:$t:$head" \
-		"make reproduce BASE=7.2 SCENARIO=hugetlb SEED=5 DURATION=30 KERNEL_SRC='$t' SERIES=none KERNEL_REV=$head SERIES_UPTO=1 QEMU=backports TCG_THREAD=multi" || return 1
+		"make reproduce BASE=7.2 SCENARIO=hugetlb SEED=5 DURATION=30 KERNEL_SRC='$t' SERIES=none KERNEL_REV=$head SERIES_UPTO=1 OFFLOAD_CPU_COPY=folio QEMU=backports TCG_THREAD=multi" || return 1
 	# a bisect of this title, as bisect-git.sh leaves it
 	b=$RESULTS/bisect-20261204-000000-hugetlb-s5
 	mkdir -p "$b"
@@ -131,8 +131,8 @@ report_git() {
 	grep -q '^first bad commit: [0-9a-f]\{40\} ("mm/migrate: the copied mark") (make bisect: bisect-' "$d/report.txt" ||
 		{ echo "the bisect's first bad commit is not in the report"; return 1; }
 	# the run had part of the series: its reproduce command builds that part
-	grep -q '^  the whole scenario: make reproduce .*SERIES_UPTO=1 ' "$d/report.txt" ||
-		{ echo "SERIES_UPTO dropped from the reproduce command"; return 1; }
+	grep -q '^  the whole scenario: make reproduce .*SERIES_UPTO=1 .*OFFLOAD_CPU_COPY=folio ' "$d/report.txt" ||
+		{ echo "SERIES_UPTO or OFFLOAD_CPU_COPY dropped from the reproduce command"; return 1; }
 	rm -rf "$b"
 }
 t_run "report: a git KERNEL_SRC: HEAD, base tag, the series' commits, the bisect's first bad commit" report_git
@@ -230,11 +230,11 @@ reproduce_lines() {
 	[ "$l" = "make reproduce BASE=7.2 SCENARIO=hugetlb SEED=5 DURATION=30 KERNEL_SRC='/src/a:b' SERIES=none KERNEL_REV=$r QEMU=$QEMU TCG_THREAD=$TCG_THREAD" ] ||
 		{ echo "git tree: $l"; return 1; }
 	echo "base tarball:/x:1-2" >"$a/patches.txt"
-	l=$(BASE=7.2 FLAVOUR=kcsan SERIES_UPTO=2 reproduce_line "$a" smoke 1 20)
-	[ "$l" = "make reproduce BASE=7.2 SCENARIO=smoke SEED=1 DURATION=20 SERIES_UPTO=2 FLAVOUR=kcsan QEMU=$QEMU TCG_THREAD=$TCG_THREAD" ] ||
+	l=$(BASE=7.2 FLAVOUR=kcsan SERIES_UPTO=2 OFFLOAD_CPU_COPY=batch reproduce_line "$a" smoke 1 20)
+	[ "$l" = "make reproduce BASE=7.2 SCENARIO=smoke SEED=1 DURATION=20 SERIES_UPTO=2 FLAVOUR=kcsan OFFLOAD_CPU_COPY=batch QEMU=$QEMU TCG_THREAD=$TCG_THREAD" ] ||
 		{ echo "tarball: $l"; return 1; }
 }
-t_run "run: the reproduce line names a git tree's commit, SERIES_UPTO and the flavour" reproduce_lines
+t_run "run: the reproduce line names a git tree's commit, SERIES_UPTO, the flavour and a forced CPU copy" reproduce_lines
 
 # --- git bisect run with the suite's exit codes, the step stubbed -------------
 # A copy of the scripts whose bisect-step.sh judges a commit by its text
