@@ -37,7 +37,7 @@ help:
 	@echo "make stress      every scenario once (SCENARIO=name for one; SEED=, DURATION=)"
 	@echo "                 CAMPAIGN=nightly [BUDGET=min] [RUNS=n] [SHARD=i/n] [SEED=master]"
 	@echo "                 COVERAGE=1: gcov of the offload branches the runs executed"
-	@echo "                 FLAVOUR=name: stress/flavours/ (preempt-none, kcsan, many-cpus, ...)"
+	@echo "                 FLAVOUR=name: configs/flavours/ (preempt-none, kcsan, many-cpus, ...)"
 	@echo "                 QEMU=backports|unstable TCG_THREAD=multi: a newer QEMU, multi-threaded TCG"
 	@echo "                 (the whole catalogue on our series ends with make fixtures)"
 	@echo "make fixtures    our series shaped like the posted one (patches/BASE/fixtures/: a hidden"

@@ -230,8 +230,12 @@ reproduce_line() {
 	echo "$line QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
 }
 
-# --- flavours: how the kernel is built and booted (stress/flavours/) ----------
-FLAVOURS_DIR=$TOP/stress/flavours
+# --- configuration: how the kernel is built and booted (configs/) ------------
+# configs/common.config and common.boot for every kernel and boot, then a
+# flavour's (configs/flavours/NAME.config, .boot), and coverage.config
+# with COVERAGE=1
+CONFIGS_DIR=$TOP/configs
+FLAVOURS_DIR=$CONFIGS_DIR/flavours
 FLAVOUR=${FLAVOUR:-default}
 # artifact_flavour ART: the flavour a kernel artifact was built as (one
 # from before flavours is the default)
@@ -253,12 +257,20 @@ flavour_file() {
 	local bases
 	bases=$(sed -n 's/^#BASES#//p' "$FLAVOURS_DIR/$FLAVOUR.boot" | tr '\n' ' ')
 	[ -z "$bases" ] || [[ " $bases" == *" $BASE "* ]] ||
-		die "FLAVOUR=$FLAVOUR does not exist on BASE=$BASE, only on: ${bases% } (stress/flavours/README.md)"
+		die "FLAVOUR=$FLAVOUR does not exist on BASE=$BASE, only on: ${bases% } (configs/flavours/README.md)"
 	echo "$FLAVOURS_DIR/$FLAVOUR.$1"
+}
+# boot_file_args FILE: the kernel parameters of a .boot file, on one line
+boot_file_args() {
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$1" | tr '\n' ' ' | sed 's/ *$//'
+}
+# common_boot_args: those of every boot
+common_boot_args() {
+	boot_file_args "$CONFIGS_DIR/common.boot"
 }
 # flavour_boot_args: the kernel parameters of this flavour, on one line
 flavour_boot_args() {
-	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$(flavour_file boot)" | tr '\n' ' ' | sed 's/ *$//'
+	boot_file_args "$(flavour_file boot)"
 }
 # flavour_directive NAME: the values of its #NAME# lines, one a line
 flavour_directive() {

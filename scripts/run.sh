@@ -53,12 +53,9 @@ scenario_on_flavour "$scenario" ||
 flavour_file boot >/dev/null
 
 # --- how to boot: the same for every boot of this run ---------------------------
-# One finding per boot: a WARN, an oops, a soft lockup or a hung task
-# panics, and -no-reboot turns the panic into the end of QEMU.
-args="console=ttyS0,115200 nokaslr panic_on_warn=1 oops=panic panic=-1"
-args+=" softlockup_panic=1 hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=30"
-args+=" watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 sysrq_always_enabled=1"
-args+=" printk.devkmsg=on"
+# configs/common.boot, then what this run is (the suite.* parameters the
+# guest's init reads), the flavour's and the scenario's own
+args="$(common_boot_args)"
 args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 # which API the tree has and which of the suite's own patches: what the
 # guest checks, and what it skips on a tree without them

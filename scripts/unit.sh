@@ -196,7 +196,7 @@ t_run "shell syntax" syntax
 # the #CHECK# lines of the config fragments: a required option missing from
 # the final .config is reported (the negative control), one of the series'
 # own options is not where the series is partial, and every fragment's
-# requirement holds in the lean+debug config of each base's series
+# requirement holds in the common config of each base's series
 config_check_fires() {
 	local d got
 	d=$(tmp_dir)
@@ -209,7 +209,7 @@ config_check_fires() {
 	sed -i 's/^CONFIG_KASAN=y$/# CONFIG_KASAN is not set/' "$d/final"
 	got=$(config_lost "$d/final" "" "$d/frag" | tr '\n' ' ')
 	[ "$got" = "CONFIG_KASAN=y CONFIG_NO_SUCH_OPTION=y " ] || { echo "lost: '$got'"; return 1; }
-	[ "$(grep -c '^#CHECK#' "$TOP/patches/configs/debug.config")" -gt 0 ] || { echo "debug.config has no #CHECK# line"; return 1; }
+	[ "$(grep -c '^#CHECK#' "$CONFIGS_DIR/common.config")" -gt 0 ] || { echo "common.config has no #CHECK# line"; return 1; }
 }
 t_run "config: a #CHECK# option missing from the final .config is reported (control)" config_check_fires
 
@@ -228,7 +228,7 @@ flavours_checked() {
 	got=$(config_lost "$d/final" "" "$d/flavour" "$d/debug" | tr '\n' ' ')
 	[ "$got" = "CONFIG_KASAN=y CONFIG_KCSAN=y " ] || { echo "lost: '$got' (a check after the setting must stay)"; return 1; }
 	for f in $(flavour_names); do
-		[ -f "$TOP/stress/flavours/$f.boot" ] || { echo "flavour $f has no .boot"; return 1; }
+		[ -f "$FLAVOURS_DIR/$f.boot" ] || { echo "flavour $f has no .boot"; return 1; }
 	done
 	[ "$(flavour_names | tr '\n' ' ')" = "default kcsan many-cpus preempt-full preempt-none " ] ||
 		{ echo "flavours: $(flavour_names | tr '\n' ' ')"; return 1; }
