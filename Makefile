@@ -10,6 +10,7 @@ SEED ?=
 DURATION ?=
 RUNS ?=
 CAMPAIGN ?=
+GROUP ?=
 BUDGET ?=
 SHARD ?=
 EXTRA_PATCHES ?=
@@ -28,7 +29,7 @@ export EXTRA_PATCHES KERNEL_SRC KERNEL_REV GOOD BAD COVERAGE BASE SERIES QEMU TC
 
 S := scripts
 
-.PHONY: all deps kernel modules initramfs unit check stress fixtures reproduce bisect report bench mutants judge clean help
+.PHONY: all list deps kernel modules initramfs unit check stress fixtures reproduce bisect report bench mutants judge clean help
 
 all: help
 
@@ -36,7 +37,7 @@ help:
 	@echo "make stress      every scenario once (SCENARIO=name for one; SEED=, DURATION=)"
 	@echo "                 CAMPAIGN=nightly [BUDGET=min] [RUNS=n] [SHARD=i/n] [SEED=master]"
 	@echo "                 COVERAGE=1: gcov of the offload branches the runs executed"
-	@echo "                 FLAVOUR=name: stress/flavours/ (preempt-none, kcsan, many-cpus, ...)"
+	@echo "                 FLAVOUR=name: configs/flavours/ (preempt-none, kcsan, many-cpus, ...)"
 	@echo "                 QEMU=backports|unstable TCG_THREAD=multi: a newer QEMU, multi-threaded TCG"
 	@echo "                 (the whole catalogue on our series ends with make fixtures)"
 	@echo "make fixtures    our series shaped like the posted one (patches/BASE/fixtures/: a hidden"
@@ -52,7 +53,12 @@ help:
 	@echo "                 MUTANTS=cocci (or cocci/RULE ...): the Coccinelle catalogue, patches/cocci/, applied"
 	@echo "                 to the tree with spatch; the default with KERNEL_SRC=DIR SERIES=none"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
+	@echo "make list        the scenarios, from their records (GROUP=check|faults|fixtures|bench;"
+	@echo "                 SCENARIO=name: its comments and record)"
 	@echo "make kernel | modules | initramfs | deps | clean"
+
+list:
+	@$(S)/list.sh $(if $(SCENARIO),--scenario $(SCENARIO),$(GROUP))
 
 deps:
 	@$(S)/deps.sh

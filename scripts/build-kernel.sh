@@ -2,7 +2,7 @@
 # Build the test kernel: Debian's linux-source-$BASE (or KERNEL_SRC), the
 # series from patches/$BASE/series (the first SERIES_UPTO patches of it),
 # then every file in EXTRA_PATCHES, configured from x86_64_defconfig and
-# the fragments in patches/configs with merge_config.sh.
+# the fragments in configs/ with merge_config.sh.
 #
 # Each distinct input set is one artifact, build/kernels/<id>/ (bzImage,
 # vmlinux, config, patches.txt). An artifact that exists is not rebuilt.
@@ -22,13 +22,13 @@
 # series already), EXTRA_PATCHES, SERIES_UPTO (all|N), JOBS,
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
 # an object tree of its own: the option changes every object's flags),
-# FLAVOUR (stress/flavours/: its fragment, and its own object tree when
+# FLAVOUR (configs/flavours/: its fragment, and its own object tree when
 # it sets options), OBJ_TAG=name (another object tree: make bench keeps the unpatched
 # baseline there, so that the shared tree is not switched back and forth).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-CONFIGS=("$TOP/patches/configs/lean.config" "$TOP/patches/configs/debug.config")
+CONFIGS=("$CONFIGS_DIR/common.config")
 # the flavour's fragment last: it may override the debug options (KCSAN
 # for KASAN), and its #CHECK# lines are checked like the others
 CONFIGS+=("$(flavour_file config)")
@@ -51,7 +51,7 @@ esac
 COVERAGE=${COVERAGE:-0}
 case $COVERAGE in
 0 | '') COVERAGE=0 ;;
-1) CONFIGS+=("$TOP/patches/configs/coverage.config") ;;
+1) CONFIGS+=("$CONFIGS_DIR/coverage.config") ;;
 *) die "COVERAGE must be 0 or 1, not '$COVERAGE'" ;;
 esac
 # the objects gcov instruments: only the code under test, so that the
@@ -264,7 +264,7 @@ if [ "$SERIES" = none ] && [ "$SERIES_UPTO" = all ] && ! grep -q '^CONFIG_MIGRAT
 	die "KERNEL_SRC=$KERNEL_SRC: CONFIG_MIGRATION_COPY_OFFLOAD is not set after merge_config.sh: $(grep -m1 'MIGRATION_COPY_OFFLOAD' "$req_why" || echo "the tree carries no copy-offload series") (see $clog)"
 fi
 [ ${#lost[@]} -eq 0 ] ||
-	die "config: required by patches/configs but not in the final .config: ${lost[*]}$(sed 's/^/; /' "$req_why" | tr -d '\n') (see $clog)"
+	die "config: required by configs/ but not in the final .config: ${lost[*]}$(sed 's/^/; /' "$req_why" | tr -d '\n') (see $clog)"
 # --config: the object tree configured, nothing built
 if [ "$mode" = --config ]; then
 	echo "$OBJ/.config"

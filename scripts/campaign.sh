@@ -112,7 +112,7 @@ while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 	s=${scenarios[$((k % L))]}
 	seed=$(((master + k) & 0x7fffffffffffffff))
 	if [ -n "$budget" ]; then
-		d=${duration:-$(scenario_var "$s" DURATION)}
+		d=${duration:-$(scenario_field "$s" duration)}
 		est=${last_wall[$s]:-$((${d:-60} * 2 + 40))}
 		if [ $(($(date +%s) - start + est)) -gt $((budget * 60)) ]; then
 			progress "budget of $budget min reached after $done_runs runs"

@@ -3,7 +3,7 @@
 # kernel build included (CI allows 90):
 #  - the host tests (scripts/unit.sh);
 #  - the kernel builds, and a series that does not apply is refused;
-#  - the campaign stress/campaigns/check: the boot and its KUnit suite,
+#  - the campaign check (group check): the boot and its KUnit suite,
 #    the console oracles' negative controls on this kernel, the correct
 #    series where each mutant below is caught; its runs are re-judged by
 #    scripts/judge.sh with the same verdicts;
@@ -86,8 +86,8 @@ JOBS=1 "$TOP/scripts/mutants.sh" --build-only --tier check >"$BUILD/logs/mutants
 SUITE_BACKGROUND=$!
 
 # --- the check campaign: one list, run k with seed SEED + k ------------------------
-TEST_GROUP="check: VM campaign (stress/campaigns/check)"
-progress "check: the VM campaign stress/campaigns/check ($(elapsed) so far)"
+TEST_GROUP="check: VM campaign (group check)"
+progress "check: the VM campaign, group check ($(elapsed) so far)"
 out_file=$(tmp_file)
 rc=0
 # 15 s of migrations per fault scenario: each mode is exercised hundreds

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make fixtures: the campaign stress/campaigns/fixtures on our series with
+# make fixtures: the scenarios of group fixtures on our series with
 # every patch of patches/$BASE/fixtures/ on top (EXTRA_PATCHES), so that a
 # tree shaped like the posted series (an offload option it hides, a batch
 # copy it does not export) is built and run the way a user's tree is.

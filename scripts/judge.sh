@@ -204,7 +204,7 @@ judge_one() {
 
 	{
 		echo "run:       $(basename "$out")"
-		echo "scenario:  $scenario ($(scenario_var "$scenario" DESCRIPTION 2>/dev/null))"
+		echo "scenario:  $scenario ($(scenario_field "$scenario" description 2>/dev/null))"
 		echo "seed:      $seed"
 		echo "duration:  $(cat "$out/duration" 2>/dev/null || echo '?')s (wall $(cat "$out/wall" 2>/dev/null || echo '?')s)"
 		echo "kernel:    $(basename "${art:-?}")"

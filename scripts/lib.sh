@@ -230,8 +230,12 @@ reproduce_line() {
 	echo "$line QEMU=$QEMU TCG_THREAD=$TCG_THREAD"
 }
 
-# --- flavours: how the kernel is built and booted (stress/flavours/) ----------
-FLAVOURS_DIR=$TOP/stress/flavours
+# --- configuration: how the kernel is built and booted (configs/) ------------
+# configs/common.config and common.boot for every kernel and boot, then a
+# flavour's (configs/flavours/NAME.config, .boot), and coverage.config
+# with COVERAGE=1
+CONFIGS_DIR=$TOP/configs
+FLAVOURS_DIR=$CONFIGS_DIR/flavours
 FLAVOUR=${FLAVOUR:-default}
 # artifact_flavour ART: the flavour a kernel artifact was built as (one
 # from before flavours is the default)
@@ -253,12 +257,20 @@ flavour_file() {
 	local bases
 	bases=$(sed -n 's/^#BASES#//p' "$FLAVOURS_DIR/$FLAVOUR.boot" | tr '\n' ' ')
 	[ -z "$bases" ] || [[ " $bases" == *" $BASE "* ]] ||
-		die "FLAVOUR=$FLAVOUR does not exist on BASE=$BASE, only on: ${bases% } (stress/flavours/README.md)"
+		die "FLAVOUR=$FLAVOUR does not exist on BASE=$BASE, only on: ${bases% } (configs/flavours/README.md)"
 	echo "$FLAVOURS_DIR/$FLAVOUR.$1"
+}
+# boot_file_args FILE: the kernel parameters of a .boot file, on one line
+boot_file_args() {
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$1" | tr '\n' ' ' | sed 's/ *$//'
+}
+# common_boot_args: those of every boot
+common_boot_args() {
+	boot_file_args "$CONFIGS_DIR/common.boot"
 }
 # flavour_boot_args: the kernel parameters of this flavour, on one line
 flavour_boot_args() {
-	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$(flavour_file boot)" | tr '\n' ' ' | sed 's/ *$//'
+	boot_file_args "$(flavour_file boot)"
 }
 # flavour_directive NAME: the values of its #NAME# lines, one a line
 flavour_directive() {
@@ -288,66 +300,8 @@ flavour_sets_config() {
 	grep -Eq '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$(flavour_file config)"
 }
 
-# --- scenarios: one reader of their headers, one list --------------------------
-SCENARIOS_DIR=$TOP/stress/scenarios
-
-# scenario_var NAME VAR: the value a scenario's header sets (DESCRIPTION,
-# EXPECT, DURATION, SETUP_SECONDS, SILENCE, REACHES, KIND, PROVIDER,
-# BOOT_ARGS, FLAVOURS), empty when unset.
-# The header is the file's assignments; sourcing it defines run() and the
-# like but runs nothing.
-scenario_var() {
-	bash -c '. "$1" >/dev/null 2>&1; eval "printf %s \"\${$2:-}\""' _ "$SCENARIOS_DIR/$1.scn" "$2"
-}
-
-# scenario_on_flavour NAME: the scenario means something on this FLAVOUR.
-# Its header's FLAVOURS, when set, lists the flavours it runs on, or with
-# a '!' those it does not: a negative control of KCSAN cannot fire on the
-# other flavours, nor KASAN's on the kcsan one (KASAN is off there)
-scenario_on_flavour() {
-	local fl
-	fl=" $(scenario_var "$1" FLAVOURS) "
-	[[ $fl != *" !$FLAVOUR "* ]] || return 1
-	[[ $fl == *" "[a-z]* ]] || return 0
-	[[ $fl == *" $FLAVOUR "* ]]
-}
-
-scenario_exists() {
-	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$SCENARIOS_DIR/$1.scn" ]
-}
-
-# scenario_names [KIND]: every scenario of that kind (default: every one
-# that is not a benchmark), sorted
-scenario_names() {
-	local f kind
-	for f in "$SCENARIOS_DIR"/*.scn; do
-		kind=$(sed -n 's/^KIND=//p' "$f" | tr -d '"')
-		case ${1:-test} in
-		test) [ "$kind" = bench ] || basename "$f" .scn ;;
-		*) [ "$kind" = "$1" ] && basename "$f" .scn ;;
-		esac
-	done
-	return 0
-}
-
-# campaign_list NAME: the scenarios of stress/campaigns/NAME, in order
-# ("all": scenario_names); a missing list or scenario is a usage error
-campaign_list() {
-	local list=$TOP/stress/campaigns/$1 s
-	if [ "$1" = all ]; then
-		for s in $(scenario_names); do
-			if scenario_on_flavour "$s"; then echo "$s"; fi
-		done
-		return 0
-	fi
-	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$list" ] ||
-		die "unknown campaign '$1' (known: all $(ls "$TOP/stress/campaigns" | grep -v README | tr '\n' ' '))"
-	# a scenario of another flavour (FLAVOURS=) is left out, not run to fail
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' "$list" | while read -r s; do
-		scenario_exists "$s" || die "campaign '$1' names unknown scenario '$s'"
-		if scenario_on_flavour "$s"; then echo "$s"; fi
-	done
-}
+# --- scenarios and campaigns ----------------------------------------------------
+. "$TOP/scripts/lib-scenarios.sh"
 
 # --- processes: nothing outlives the make target that started it --------------
 # Every suite script adds its PID to SUITE_PIDS (and the first one adds the

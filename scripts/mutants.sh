@@ -106,7 +106,7 @@ caught_by() {
 # row_needs SOURCE SCENARIO [ALSO]: the extras a row's oracle needs
 row_needs() {
 	local n
-	n=$(scenario_var "$2" NEEDS)
+	n=$(scenario_field "$2" needs)
 	[ -n "$1" ] && [ -z "${3:-}" ] && header "$1" 'Caught by' | grep -q '(KUnit' && n="$n kunit"
 	echo $n
 }

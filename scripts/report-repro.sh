@@ -25,13 +25,13 @@ run=${1:-} title=${2:-} out=${3:-}
 [ -d "$run" ] && [ -n "$title" ] && [ -d "$out" ] || die "usage: report-repro.sh RUN_DIR TITLE OUT_DIR"
 scenario=$(cat "$run/scenario")
 seed=$(cat "$run/seed")
-duration=$(cat "$run/duration" 2>/dev/null || scenario_var "$scenario" DURATION)
+duration=$(cat "$run/duration" 2>/dev/null || scenario_field "$scenario" duration)
 scn=$SCENARIOS_DIR/$scenario.scn
 [ -f "$scn" ] || die "no scenario file $scn"
 
 # the run() body, continuation lines joined
 body=$(sed -n '/^run() {/,/^}/p' "$scn" | sed '1d;$d' | sed -e ':a' -e '/\\$/N; s/\\\n[[:space:]]*/ /; ta')
-[ -n "$body" ] || die "scenario $scenario is the suite's provider skeleton (fault_provider $(scenario_var "$scenario" PROVIDER) under migrate-verify): the finding needs the suite's module, so no stand-alone program reproduces it"
+[ -n "$body" ] || die "scenario $scenario is the suite's provider skeleton (fault_provider $(scenario_field "$scenario" provider) under migrate-verify): the finding needs the suite's module, so no stand-alone program reproduces it"
 mapfile -t calls < <(grep -n '/guest/[a-z-]*' <<<"$body" || true)
 [ ${#calls[@]} -gt 0 ] || die "scenario $scenario runs no guest driver of its own: no stand-alone reproducer"
 

@@ -38,7 +38,7 @@ repro_runs=${REPRO_RUNS:-3} base_runs=${BASE_RUNS:-1}
 [[ $repro_runs =~ ^[0-9]+$ ]] || die "bad REPRO_RUNS '$repro_runs': a number (0: not measured)"
 [[ $base_runs =~ ^[0-9]+$ ]] || die "bad BASE_RUNS '$base_runs': a number (0: not measured)"
 scenario=$(cat "$run/scenario") seed=$(cat "$run/seed")
-duration=$(cat "$run/duration" 2>/dev/null || scenario_var "$scenario" DURATION)
+duration=$(cat "$run/duration" 2>/dev/null || scenario_field "$scenario" duration)
 base_id=$(sed -n '1s/^base //p' "$run/patches.txt")
 kind=${base_id%%:*}
 rest=${base_id#*:}
@@ -259,7 +259,7 @@ decoded=""
 	tree_lines
 	echo "kernel config:    config (attached)"
 	echo "console output:   below$decoded"
-	echo "scenario:         $scenario: $(scenario_var "$scenario" DESCRIPTION)"
+	echo "scenario:         $scenario: $(scenario_field "$scenario" description)"
 	echo "seed:             $seed (duration ${duration:-?} s)"
 	echo "hit rate:         $rate"
 	echo "first bad commit: $bad"

@@ -20,16 +20,16 @@ seed=${2:-}
 duration=${3:-}
 [ -n "$scenario" ] || die "usage: run.sh SCENARIO [SEED] [DURATION]"
 scenario_exists "$scenario" ||
-	die "unknown scenario '$scenario' (known: $(scenario_names test | tr '\n' ' '))"
-# EXPECT in the header: "pass", or the title a negative control must produce
-expect_title=$(scenario_var "$scenario" EXPECT)
+	die "unknown scenario '$scenario' (known: $(scenario_names | tr '\n' ' '); make list)"
+# expect in the record: "pass", or the title a negative control must produce
+expect_title=$(scenario_field "$scenario" expect)
 expect=pass
 [ -z "$expect_title" ] || [ "$expect_title" = pass ] || expect=caught
 [ -n "$seed" ] || seed=$(draw_seed)
 valid_seed "$seed" || die "bad seed '$seed': a decimal number below 2^63"
-silence=${SILENCE:-$(scenario_var "$scenario" SILENCE)}
+silence=${SILENCE:-$(scenario_field "$scenario" silence)}
 silence=${silence:-180}
-duration=${duration:-$(scenario_var "$scenario" DURATION)}
+duration=${duration:-$(scenario_field "$scenario" duration)}
 duration=${duration:-60}
 [[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -gt 0 ] ||
 	die "bad duration '$duration': whole seconds"
@@ -37,7 +37,7 @@ duration=${duration:-60}
 # a scenario of another flavour: refused before anything is built (with
 # KERNEL_ART, the artifact's flavour decides, below)
 [ -n "${KERNEL_ART:-}" ] || scenario_on_flavour "$scenario" ||
-	die "scenario $scenario does not run on flavour $FLAVOUR (its FLAVOURS: $(scenario_var "$scenario" FLAVOURS))"
+	die "scenario $scenario does not run on flavour $FLAVOUR (its flavours: $(scenario_field "$scenario" flavours))"
 
 # --- what to boot ------------------------------------------------------------
 art=${KERNEL_ART:-$("$TOP/scripts/build-kernel.sh" | tail -1)}
@@ -49,16 +49,13 @@ make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null || die "building
 # from its fragment
 FLAVOUR=$(artifact_flavour "$art")
 scenario_on_flavour "$scenario" ||
-	die "scenario $scenario does not run on flavour $FLAVOUR (its FLAVOURS: $(scenario_var "$scenario" FLAVOURS))"
+	die "scenario $scenario does not run on flavour $FLAVOUR (its flavours: $(scenario_field "$scenario" flavours))"
 flavour_file boot >/dev/null
 
 # --- how to boot: the same for every boot of this run ---------------------------
-# One finding per boot: a WARN, an oops, a soft lockup or a hung task
-# panics, and -no-reboot turns the panic into the end of QEMU.
-args="console=ttyS0,115200 nokaslr panic_on_warn=1 oops=panic panic=-1"
-args+=" softlockup_panic=1 hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=30"
-args+=" watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 sysrq_always_enabled=1"
-args+=" printk.devkmsg=on"
+# configs/common.boot, then what this run is (the suite.* parameters the
+# guest's init reads), the flavour's and the scenario's own
+args="$(common_boot_args)"
 args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 # which API the tree has and which of the suite's own patches: what the
 # guest checks, and what it skips on a tree without them
@@ -69,13 +66,13 @@ args+=" $(cat "$mods/boot-args" 2>/dev/null)" || die "$mods has no boot-args (re
 fl_args=$(flavour_boot_args)
 [ -z "$fl_args" ] || args+=" $fl_args"
 # a scenario's own boot parameters (kmemleak=on for the leak oracle)
-boot_args=$(scenario_var "$scenario" BOOT_ARGS)
+boot_args=$(scenario_field "$scenario" boot_args)
 [ -z "$boot_args" ] || args+=" $boot_args"
 # generous: TCG runs the guest an order of magnitude slower than native.
-# SETUP_SECONDS in a scenario's header: the guest time it needs whatever
+# setup_seconds in a scenario's record: the guest time it needs whatever
 # its DURATION (pagekinds: 120 windows, each with its own setup)
-setup_s=$(scenario_var "$scenario" SETUP_SECONDS)
-[[ ${setup_s:-0} =~ ^[0-9]+$ ]] || die "scenario $scenario: bad SETUP_SECONDS '$setup_s'"
+setup_s=$(scenario_field "$scenario" setup_seconds)
+[[ ${setup_s:-0} =~ ^[0-9]+$ ]] || die "scenario $scenario: bad setup_seconds '$setup_s'"
 timeout_s=${TIMEOUT:-$((duration * 3 + 240 + ${setup_s:-0}))}
 # a negative control stops at its own title; any other run at its first finding
 stop_on=${STOP_ON:-first}

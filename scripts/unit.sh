@@ -182,9 +182,12 @@ TEST_GROUP="unit: scripts, lists, bad input refused"
 syntax() {
 	local f rc=0
 	for f in "$TOP"/scripts/*.sh "$TOP"/.ci/run; do bash -n "$f" || rc=1; done
-	for f in "$TOP"/stress/guest/init "$TOP"/stress/guest/run-scenario "$TOP"/stress/guest/lib.sh \
-		"$TOP"/stress/scenarios/*.scn; do
+	for f in "$TOP"/stress/guest/init "$TOP"/stress/guest/run-scenario "$TOP"/stress/guest/lib.sh; do
 		busybox sh -n "$f" || rc=1
+	done
+	# a scenario's program is what follows its record
+	for f in "$TOP"/stress/scenarios/*.scn; do
+		sed '1,/^---$/d' "$f" | busybox sh -n || { echo "$(basename "$f"): its program"; rc=1; }
 	done
 	return $rc
 }
@@ -193,7 +196,7 @@ t_run "shell syntax" syntax
 # the #CHECK# lines of the config fragments: a required option missing from
 # the final .config is reported (the negative control), one of the series'
 # own options is not where the series is partial, and every fragment's
-# requirement holds in the lean+debug config of each base's series
+# requirement holds in the common config of each base's series
 config_check_fires() {
 	local d got
 	d=$(tmp_dir)
@@ -206,7 +209,7 @@ config_check_fires() {
 	sed -i 's/^CONFIG_KASAN=y$/# CONFIG_KASAN is not set/' "$d/final"
 	got=$(config_lost "$d/final" "" "$d/frag" | tr '\n' ' ')
 	[ "$got" = "CONFIG_KASAN=y CONFIG_NO_SUCH_OPTION=y " ] || { echo "lost: '$got'"; return 1; }
-	[ "$(grep -c '^#CHECK#' "$TOP/patches/configs/debug.config")" -gt 0 ] || { echo "debug.config has no #CHECK# line"; return 1; }
+	[ "$(grep -c '^#CHECK#' "$CONFIGS_DIR/common.config")" -gt 0 ] || { echo "common.config has no #CHECK# line"; return 1; }
 }
 t_run "config: a #CHECK# option missing from the final .config is reported (control)" config_check_fires
 
@@ -225,7 +228,7 @@ flavours_checked() {
 	got=$(config_lost "$d/final" "" "$d/flavour" "$d/debug" | tr '\n' ' ')
 	[ "$got" = "CONFIG_KASAN=y CONFIG_KCSAN=y " ] || { echo "lost: '$got' (a check after the setting must stay)"; return 1; }
 	for f in $(flavour_names); do
-		[ -f "$TOP/stress/flavours/$f.boot" ] || { echo "flavour $f has no .boot"; return 1; }
+		[ -f "$FLAVOURS_DIR/$f.boot" ] || { echo "flavour $f has no .boot"; return 1; }
 	done
 	[ "$(flavour_names | tr '\n' ' ')" = "default kcsan many-cpus preempt-full preempt-none " ] ||
 		{ echo "flavours: $(flavour_names | tr '\n' ' ')"; return 1; }
@@ -242,25 +245,58 @@ flavours_checked() {
 }
 t_run "flavours: fragments override earlier checks, boot files read (control: a check after the setting stays)" flavours_checked
 
+# every record reads, with a description, an expectation and something to
+# run (run() or a provider for the skeleton); the guest's reader gives the
+# host's values (a scenario of each key's use is in the list)
 scenarios_complete() {
-	local f rc=0
-	for f in "$TOP"/stress/scenarios/*.scn; do
-		bash -c '. "$1"; [ -n "$DESCRIPTION" ] && [ -n "$EXPECT" ] &&
-			{ declare -F run >/dev/null || [ -n "${PROVIDER:-}" ]; }' _ "$f" ||
-			{ echo "$(basename "$f"): needs DESCRIPTION, EXPECT and run() or PROVIDER"; rc=1; }
+	local s rc=0 host guest
+	for s in $(scenario_names) $(scenario_names bench); do
+		( [ -n "$(scenario_field "$s" description)" ] && [ -n "$(scenario_field "$s" expect)" ] &&
+			{ sed '1,/^---$/d' "$SCENARIOS_DIR/$s.scn" | grep -q '^run() {' ||
+				[ -n "$(scenario_field "$s" provider)" ]; } ) ||
+			{ echo "$s: needs a description, an expect and run() or a provider"; rc=1; }
+	done
+	for s in unregister-race oracle-kcsan bench-latency knob-fuzz; do
+		host=$(scenario_record "$s" | awk -F'\t' '{ print toupper($1) "=" $2 }' | sort)
+		guest=$(scenario_loaded "$s" | sort) || { echo "$s: the guest's reader failed"; rc=1; }
+		[ "$host" = "$guest" ] || { echo "$s: host and guest read the record apart:"; diff <(echo "$host") <(echo "$guest"); rc=1; }
 	done
 	return $rc
 }
-t_run "scenarios set DESCRIPTION, EXPECT and run() or PROVIDER" scenarios_complete
+# scenario_loaded NAME: the record as the guest's scenario_load sets it,
+# run under busybox sh with the program's functions and a stub for lib.sh
+scenario_loaded() {
+	local d keys
+	d=$(tmp_dir)
+	keys=$(echo "$SCENARIO_KEYS" | tr a-z A-Z)
+	sed -n '/^scenario_load() {/,/^}/p' "$TOP/stress/guest/run-scenario" >"$d/load.sh"
+	sed "s#/tmp/#$d/#g" -i "$d/load.sh"
+	busybox sh -c '. "$1/load.sh"; scenario_load "$2" >/dev/null
+		for k in $3; do eval "v=\${$k+set}"; [ -z "$v" ] || eval "echo \"$k=\$$k\""; done' _ "$d" "$SCENARIOS_DIR/$1.scn" "$keys"
+}
+t_run "scenarios: every record reads, with description, expect and run() or provider; the guest reads it as the host" scenarios_complete
+
+# a bad record is refused with its file and line (the reader's negative
+# control: an unknown key, a group nobody runs, a program line before
+# "---", no "---")
+records_refused() {
+	local d bad got
+	d=$(tmp_dir)
+	for bad in 'descripton: x' 'groups: check nighlty' 'run() {' 'expect: pass'; do
+		printf '# x\ndescription: d\n%s\n%s\n' "$bad" "$([ "$bad" = 'expect: pass' ] || echo ---)" >"$d/bad.scn"
+		got=$(SCENARIOS_DIR=$d; (scenario_record bad) 2>&1 >/dev/null) && { echo "accepted: $bad"; return 1; }
+		[[ $got == *bad.scn* ]] || { echo "no file named for '$bad': $got"; return 1; }
+	done
+}
+t_run "scenarios: a bad record is refused, naming its file (control)" records_refused
 
 # one list of scenarios: every campaign names known scenarios only, the
 # nightly one names every scenario (negative controls included) at least
 # once per pass, and make check's is part of it
 campaign_lists() {
 	local c all nightly missing
-	for c in "$TOP"/stress/campaigns/*; do
-		case $c in *README*) continue ;; esac
-		( campaign_list "$(basename "$c")" >/dev/null ) || return 1
+	for c in $(campaign_names); do
+		( campaign_list "$c" >/dev/null ) || { echo "campaign $c"; return 1; }
 	done
 	all=$(campaign_list all | sort -u)
 	nightly=$(campaign_list nightly | sort -u)
@@ -268,8 +304,14 @@ campaign_lists() {
 	[ -z "$missing" ] || { echo "not in the nightly campaign: $missing"; return 1; }
 	missing=$(comm -23 <(campaign_list check | sort -u) <(echo "$nightly"))
 	[ -z "$missing" ] || { echo "in make check but not nightly: $missing"; return 1; }
+	# an ordered list: "N*name" is N runs, an unknown name is refused
+	c=$(tmp_dir)
+	printf '# x\nsmoke\n2*clean\n' >"$c/two"
+	[ "$(CAMPAIGNS_DIR=$c campaign_list two | tr '\n' ' ')" = "smoke clean clean " ] || { echo "2*clean not read"; return 1; }
+	echo nosuch >"$c/bad"
+	! (CAMPAIGNS_DIR=$c campaign_list bad) >/dev/null 2>&1 || { echo "an unknown scenario in a list passed"; return 1; }
 }
-t_run "campaigns: known scenarios; nightly has every scenario and control" campaign_lists
+t_run "campaigns: known scenarios; nightly has every scenario and control; N*name" campaign_lists
 
 # expect_refusal NAME WANT_RC PATTERN COMMAND...: exit WANT_RC, one line
 # on stderr that matches PATTERN
@@ -356,6 +398,8 @@ expect_refusal "reproduce with bad RUNS: exit 2" 2 "bad RUNS" \
 expect_refusal "unknown mutant: exit 2" 2 "no mutant named" "$TOP/scripts/mutants.sh" nosuch
 expect_refusal "unknown campaign: exit 2" 2 "unknown campaign 'nosuch'" \
 	"$TOP/scripts/campaign.sh" --campaign nosuch
+expect_refusal "make list: unknown group, exit 2" 2 "unknown group 'nosuch'" "$TOP/scripts/list.sh" nosuch
+expect_refusal "make list: unknown scenario, exit 2" 2 "unknown scenario 'nosuch'" "$TOP/scripts/list.sh" --scenario nosuch
 expect_refusal "campaign with a bad master seed: exit 2" 2 "bad seed" \
 	"$TOP/scripts/campaign.sh" --campaign nightly --seed -3
 expect_refusal "campaign with a bad shard: exit 2" 2 "bad SHARD '3/2'" \

@@ -7,8 +7,9 @@
  * text ends at its first NUL. If all of it is a number for kstrtoul() with
  * base 0 (an optional '+', "0x" hex or "0" octal or decimal, one optional
  * trailing newline, no overflow), it is the mask, refused if it has a bit
- * beyond the reasons. Otherwise it is a list of tokens separated by any of
- * ", \t\n" (empty tokens skipped): "none" and "all" set the whole mask at
+ * beyond the reasons. Otherwise it is a list of tokens separated by commas
+ * and blanks, every character the kernel's isspace() takes (" \t\n\v\f\r"
+ * and 0xa0; empty tokens skipped): "none" and "all" set the whole mask at
  * their place, a reason name (or "syscall") adds its bit, anything else
  * refuses the write; no token at all refuses it too. A write that is taken
  * returns its whole length; reading back gives the names in bit order,
@@ -17,7 +18,7 @@
  * readback of "all"), so the model holds on any tree with the knob.
  *
  * Inputs: token lists of names, "all", "none", near-misses and garbage
- * with every separator and some that are not (\r, \v, '.'); numbers in
+ * with every separator and some that are not ('.', ';'); numbers in
  * every base, signed, padded, overflowing, with bits beyond the reasons;
  * random binary bytes with NULs; lengths around a page. Half-way, reader
  * threads run beside the writer and check that every readback is
@@ -116,6 +117,12 @@ static int model_number(const char *s, unsigned long *val)
 	return 0;
 }
 
+/* isspace() as the kernel's lib/ctype.c has it: 0xa0 (no-break space) too */
+static int kernel_isspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
 /* the knob's answer to @in: 0 and the mask, or -EINVAL */
 static int model(const unsigned char *in, size_t len, unsigned long *mask)
 {
@@ -134,8 +141,11 @@ static int model(const unsigned char *in, size_t len, unsigned long *mask)
 		return 0;
 	}
 	m = 0;
+	for (cur = text; *cur; cur++)
+		if (kernel_isspace((unsigned char)*cur))
+			*cur = ',';
 	cur = text;
-	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+	while ((tok = strsep(&cur, ",")) != NULL) {
 		int r;
 
 		if (!*tok)
