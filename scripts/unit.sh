@@ -500,6 +500,25 @@ t_run "judge: a changed verdict is reported as such" rejudge_changed
 
 # --- seeds: one master seed, sub-seeds by name ------------------------------------
 TEST_GROUP="unit: seeds and campaign reports"
+# the one reader of a run's findings: first title, exact match, the
+# console line, and the target that reproduce and bisect chase (set by
+# the first run with a finding, then matched exactly; a run with none
+# never sets it)
+results_reader() {
+	local d e
+	d=$(tmp_dir) e=$(tmp_dir)
+	printf 'Bug\tWARNING in fp_a\t41\t1\nBug\tKTAP: not ok x.y\t77\t1\n' >"$d/findings.tsv"
+	[ "$(run_first_title "$d")" = "WARNING in fp_a" ] || { echo "first title"; return 1; }
+	[ "$(run_titles_line "$d")" = "WARNING in fp_a;KTAP: not ok x.y" ] || { echo "titles line"; return 1; }
+	[ "$(run_title_line "$d" "KTAP: not ok x.y")" = 77 ] || { echo "console line"; return 1; }
+	! run_has_title "$d" "WARNING in fp" || { echo "a prefix matched"; return 1; }
+	TARGET=""
+	! same_title_again "$e" && [ -z "$TARGET" ] || { echo "a run without findings set the target"; return 1; }
+	same_title_again "$d" && [ "$TARGET" = "WARNING in fp_a" ] || { echo "first finding not made the target"; return 1; }
+	TARGET="KTAP: not ok x.z"
+	! same_title_again "$d" || { echo "another title counted as the target"; return 1; }
+}
+t_run "results: one reader of findings.tsv; the target is the first finding, then matched exactly" results_reader
 make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null
 sd=$BUILD/guest/seed-derive
 seed_derivation() {
