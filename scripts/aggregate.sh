@@ -53,8 +53,7 @@ done | sort -t$'\t' -k2,2n -s >"$all"
 # findings: title -> count, first seed, first scenario, first dir (runs in k order)
 while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
 	[ "$expect" = pass ] || continue
-	[ -f "$dir/findings.tsv" ] || continue
-	cut -f2 "$dir/findings.tsv" | sort -u | while read -r title; do
+	run_titles "$dir" | sort -u | while read -r title; do
 		printf '%s\t%s\t%s\t%s\n' "$title" "$seed" "$scn" "$dir"
 	done
 done <"$all" | awk -F'\t' '
@@ -91,7 +90,7 @@ events=$(grep -c . "$emu" || true)
 	i=0
 	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
 		i=$((i + 1))
-		[ -f "$dir/findings.tsv" ] && cut -f2 "$dir/findings.tsv" | sed 's/^/# finding: /'
+		run_titles "$dir" | sed 's/^/# finding: /'
 		awk -F'\t' -v d="$dir" '$6 == d { n = split($5, p, "/"); print "# emulator event, not a finding: " $4 " (" p[n] ")" }' "$emu"
 		[ "$expect" = pass ] || echo "# expected: $(cat "$dir/expected-title" 2>/dev/null || echo "$expect")"
 		case $verdict in
@@ -115,7 +114,7 @@ events=$(grep -c . "$emu" || true)
 	echo
 	printf '%-4s %-18s %-20s %-8s %-50s %s\n' K SCENARIO SEED VERDICT "FIRST FINDING" RESULTS
 	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
-		first=$(cut -f2 "$dir/findings.tsv" 2>/dev/null | head -1)
+		first=$(run_first_title "$dir")
 		printf '%-4s %-18s %-20s %-8s %-50.50s %s\n' "$k" "$scn" "$seed" "$verdict" "${first:--}" "$(basename "$dir")"
 	done <"$all"
 	echo

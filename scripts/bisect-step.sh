@@ -72,14 +72,14 @@ for i in $(seq 1 "$RUNS"); do
 		record skip "$tried" "cannot run: $(tail -1 "$slog")"
 	fi
 	echo "$dir" >>"$BISECT_DIR/runs.txt"
-	titles=$(cut -f2 "$dir/findings.tsv" | paste -sd';')
-	if [ -z "$target" ] && [ -s "$dir/findings.tsv" ]; then
-		target=$(head -1 "$dir/findings.tsv" | cut -f2)
+	titles=$(run_titles_line "$dir")
+	TARGET=$target hit=0
+	same_title_again "$dir" && hit=1
+	if [ -z "$target" ] && [ -n "$TARGET" ]; then
+		target=$TARGET
 		echo "$target" >"$BISECT_DIR/target"
 		progress "target title (first finding at $subject): $target"
 	fi
-	if [ -n "$target" ] && cut -f2 "$dir/findings.tsv" | grep -qxF -- "$target"; then
-		record bad "$tried" "$titles"
-	fi
+	[ $hit = 0 ] || record bad "$tried" "$titles"
 done
 record good "$tried" "$titles"

@@ -76,12 +76,13 @@ test_point() {
 				break
 			fi
 			echo "$dir" >>"$bdir/runs.txt"
-			titles=$(cut -f2 "$dir/findings.tsv" | paste -sd';')
-			if [ -z "$target" ] && [ "$n" = "$T" ] && [ -s "$dir/findings.tsv" ]; then
-				target=$(head -1 "$dir/findings.tsv" | cut -f2)
-				log "target title (first finding at the tip): $target"
+			titles=$(run_titles_line "$dir")
+			# the target is the tip's first finding when none was given
+			if [ -z "$target" ] && [ "$n" = "$T" ]; then
+				target=$(run_first_title "$dir")
+				[ -z "$target" ] || log "target title (first finding at the tip): $target"
 			fi
-			if [ -n "$target" ] && cut -f2 "$dir/findings.tsv" | grep -qxF "$target"; then
+			if [ -n "$target" ] && run_has_title "$dir" "$target"; then
 				verdict=bad
 				break
 			fi

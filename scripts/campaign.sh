@@ -132,7 +132,7 @@ while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$seed" \
 		"$(cat "$dir/expect" 2>/dev/null)" "$verdict" \
 		"${last_wall[$s]}" "$(basename "$dir")" >>"$cdir/runs.tsv"
-	first=$(head -1 "$dir/findings.tsv" 2>/dev/null | cut -f2)
+	first=$(run_first_title "$dir")
 	# the boots it replaced, each ended by an emulator event
 	emu=$(emulator_boots "$dir" | grep -c . || true) emu_note=""
 	[ "$emu" = 0 ] || emu_note=", after $emu emulator events"

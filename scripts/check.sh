@@ -113,7 +113,7 @@ while IFS=$'\t' read -r k s seed expect verdict wall run; do
 	elif [ "$verdict" = "$expect" ]; then
 		t_pass "vm/$s: $verdict${wall:+ (${wall} s)}"
 	else
-		t_fail "vm/$s: $verdict, expected $expect: $(cut -f2 "$d/findings.tsv" 2>/dev/null | head -3 | tr '\n' ';') ($run)"
+		t_fail "vm/$s: $verdict, expected $expect: $(run_titles "$d" | head -3 | tr '\n' ';') ($run)"
 	fi
 	[ "$s" = smoke ] && smoke_dir=$d
 done <"$cdir/runs.tsv"

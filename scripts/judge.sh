@@ -43,28 +43,19 @@ if [ -z "${TRIAGE_GIVEN:-}" ] && [ "$TRIAGE" = "$BUILD/triage/triage" ]; then
 		die "building the console triage failed"
 fi
 
-# judge_one DIR: returns 0, 1 or 2 as the script does
-judge_one() {
-	local out=$1 scenario seed expect title vm rc=0 booted verdict silence timeout_s
-	local t_begin t_end reach_line kinds_line art mods src r titles old="" accel emu=0
-	for f in console.log vm-verdict scenario seed expect; do
-		[ -f "$out/$f" ] || { echo "error: $out is not a results directory (no $f)" >&2; return 2; }
-	done
-	scenario=$(cat "$out/scenario") seed=$(cat "$out/seed") expect=$(cat "$out/expect")
-	title=$(cat "$out/expected-title" 2>/dev/null || true)
-	vm=$(cat "$out/vm-verdict")
-	silence=$(cat "$out/silence" 2>/dev/null || echo '?')
-	timeout_s=$(cat "$out/timeout" 2>/dev/null || echo '?')
-	[ -f "$out/verdict" ] && old=$(cat "$out/verdict")
-	rm -f "$out"/report-*.txt "$out"/emulator-report-*.txt "$out/outside.tsv" "$out/emulator.tsv"
-	accel=$(run_accel "$out")
+# The steps of judge_one, in order. Each reads judge_one's locals (out,
+# scenario, seed, expect, title, vm, accel, silence, timeout_s, emu,
+# booted, verdict, art) through bash's dynamic scope, and says what it sets.
 
-	# --- findings: the console triage, then what the VM's end says -------------
+# triage_console: findings.tsv from the console, then what the VM's end
+# says; sets emu (an emulator event) and booted. 2: the triage failed
+triage_console() {
 	# KCSAN reports with no frame in the series' functions (the run's scope)
 	# go to outside.tsv: listed in the summary, not findings. Emulator events
 	# (under TCG only: the triage is told the accelerator) go to emulator.tsv
 	local scope_args=()
 	[ -s "$out/scope" ] && scope_args=(--scope "$out/scope" --outside "$out/outside.tsv")
+	local rc=0
 	"$TRIAGE" --reports "$out" "${scope_args[@]}" --accel "$accel" --emulator "$out/emulator.tsv" \
 		"$out/console.log" >"$out/findings.tsv" 2>"$out/triage.err" || rc=$?
 	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
@@ -89,15 +80,17 @@ judge_one() {
 	grep -aq "SUITE: seed=$seed scenario=$scenario" "$out/console.log" && booted=1
 	[ $booted = 1 ] || [ -s "$out/findings.tsv" ] || [ $emu = 1 ] || [ "$vm" = interrupted ] ||
 		printf 'Bug\tguest never reached the scenario\t0\t1\n' >>"$out/findings.tsv"
+}
 
-	# --- reach: migrations and offloads per reason ---------------------------------
+# reach_summary: migrations and offload calls per reason (reach.txt), on one line
+reach_summary() {
+	local t_begin t_end
 	grep -a -o 'REACH\(-RUN\)\{0,1\}: .*' "$out/console.log" >"$out/reach.txt" || true
 	[ -s "$out/reach.txt" ] || rm -f "$out/reach.txt"
 	stamp() { { grep -a -m1 "$1" "$out/console.log" || true; } | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'; }
 	t_begin=$(stamp "SUITE: seed=") t_end=$(stamp "SUITE-RESULT:")
-	reach_line=""
 	if [ -f "$out/reach.txt" ] && [ -n "$t_begin" ] && [ -n "$t_end" ]; then
-		reach_line=$(awk -v a="$t_begin" -v b="$t_end" '/^REACH-RUN:/ {
+		awk -v a="$t_begin" -v b="$t_end" '/^REACH-RUN:/ {
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			if (v["offload_calls"] == "na") {
 				line = line sprintf("%s %d migrations; ", $2, v["migrations"]); na = 1
@@ -106,32 +99,37 @@ judge_one() {
 			calls += v["offload_calls"] }
 			END { if (line == "") exit
 				if (na) printf "%soffload calls not counted (the tree has no stats patch) over %.0f s", line, b - a
-				else printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt")
+				else printf "%s%.0f offload calls per guest-second over %.0f s", line, (b > a ? calls / (b - a) : 0), b - a }' "$out/reach.txt"
 	fi
+}
 
-	# --- test points this tree has nothing for (KTAP "# SKIP": a tree without
-	# one of the suite's own patches); listed, so that a pass says what it
-	# did not check
+# list_skipped: skipped.txt, the test points this tree has nothing for
+# (KTAP "# SKIP": a tree without one of the suite's own patches), so that
+# a pass says what it did not check
+list_skipped() {
 	{ grep -a -o ' ok [0-9]* .* # SKIP .*' "$out/console.log" || true; } | sed 's/^ //' >"$out/skipped.txt"
 	[ -s "$out/skipped.txt" ] || rm -f "$out/skipped.txt"
+}
 
-	# --- page kinds: migrations and offload calls per guest-second, per kind ------------
-	# (KIND: lines, one per driver window, from scenarios that drive page kinds)
+# kinds_summary: migrations and offload calls per page kind (kinds.txt,
+# from the KIND: lines of the drivers' windows), on one line
+kinds_summary() {
 	grep -a -o 'KIND: .*' "$out/console.log" >"$out/kinds.txt" || true
-	kinds_line=""
 	if [ -s "$out/kinds.txt" ]; then
-		kinds_line=$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			k = v["kind"]; if (!(k in sec)) order[n++] = k
 			sec[k] += v["seconds"]; mig[k] += v["migrations"]; calls[k] += v["offload_calls"] }
 			END { for (i = 0; i < n; i++) { k = order[i]; s = sec[k] > 0 ? sec[k] : 1
 				printf "%s %.1f/%.1f; ", k, mig[k] / s, calls[k] / s }
-				printf "(migrations/offload calls per guest-second)" }' "$out/kinds.txt")
+				printf "(migrations/offload calls per guest-second)" }' "$out/kinds.txt"
 	else
 		rm -f "$out/kinds.txt"
 	fi
+}
 
-	# --- file:line for each report's stack, while the kernel is still there --------
-	art=$(cat "$out/kernel" 2>/dev/null || true)
+# decode_reports: report-N.decoded.txt beside each report-N.txt
+decode_reports() {
+	local mods src r
 	mods=$(cat "$out/modules" 2>/dev/null || true)
 	src=$(cat "$art/src" 2>/dev/null || true)
 	for r in "$out"/report-*.txt; do
@@ -142,9 +140,12 @@ judge_one() {
 				<"$r" >"${r%.txt}.decoded.txt" 2>/dev/null || true
 		fi
 	done
+}
 
-	# --- the verdict ---------------------------------------------------------------------
-	titles=$(cut -f2 "$out/findings.tsv")
+# run_verdict: the verdict, one word (see the top of this file)
+run_verdict() {
+	local titles verdict
+	titles=$(run_titles "$out")
 	if [ "$vm" = interrupted ]; then
 		verdict=error
 	elif [ "$expect" = pass ]; then
@@ -159,13 +160,37 @@ judge_one() {
 	else
 		verdict=missed
 	fi
-	echo "$verdict" >"$out/verdict"
+	echo "$verdict"
+}
 
-	# --- KTAP and JUnit for CI ---------------------------------------------------------
+# guest_ktap CONSOLE: the KTAP the guest printed (the kernel's KUnit suite
+# at boot, then the scenario's test points), printk's prefix taken off;
+# in a negative control, a failing test point is marked "# TODO" (KTAP's
+# expected failure): it is meant to fail
+guest_ktap() {
+	local todo=""
+	[ "$expect" = pass ] || todo="TODO a negative control, meant to fail"
+	sed -n 's/\r$//; s/^\[[^]]*\]\(\[[^]]*\]\)\{0,1\} //p' "$1" |
+		awk -v todo="$todo" '/^KTAP version 1$/ { on = 1 }
+			!on { next }
+			todo != "" && /^ *not ok [0-9]+/ && !/# (SKIP|TODO)/ {
+				i = index($0, " # ")
+				if (i) print substr($0, 1, i - 1) " # " todo ": " substr($0, i + 3)
+				else print $0 " # " todo
+				next
+			}
+			/^ *(KTAP version [0-9]+|1\.\.[0-9]+|# .*|(not )?ok [0-9]+.*)$/'
+}
+
+# write_ktap: ktap.txt and junit.xml for CI. The guest's own KTAP (the
+# kernel's KUnit suite, then the scenario's test points) is the subtest of
+# test point 2, indented, so that CI shows every test point
+write_ktap() {
 	{
 		echo "KTAP version 1"
 		echo "1..3"
 		if [ $booted = 1 ]; then echo "ok 1 boot"; else echo "not ok 1 boot"; fi
+		guest_ktap "$out/console.log" | sed 's/^/    /'
 		case $vm in
 		pass) echo "ok 2 guest" ;;
 		*) if [ $emu = 1 ]; then echo "ok 2 guest # SKIP ended by an emulator event (vm verdict: $vm)"
@@ -201,7 +226,13 @@ judge_one() {
 		fi
 	} >"$out/ktap.txt"
 	"$TOP/scripts/ktap-to-junit.sh" "$scenario" "$out/ktap.txt" >"$out/junit.xml"
+}
 
+# write_summary: summary.txt
+write_summary() {
+	local reach_line kinds_line
+	reach_line=$(reach_summary)
+	kinds_line=$(kinds_summary)
 	{
 		echo "run:       $(basename "$out")"
 		echo "scenario:  $scenario ($(scenario_field "$scenario" description 2>/dev/null))"
@@ -237,6 +268,32 @@ judge_one() {
 		fi
 		echo "reproduce: $(cat "$out/reproduce" 2>/dev/null)"
 	} >"$out/summary.txt"
+}
+
+# judge_one DIR: returns 0, 1 or 2 as the script does
+judge_one() {
+	local out=$1 scenario seed expect title vm booted verdict silence timeout_s
+	local art old="" accel emu=0 f
+	for f in console.log vm-verdict scenario seed expect; do
+		[ -f "$out/$f" ] || { echo "error: $out is not a results directory (no $f)" >&2; return 2; }
+	done
+	scenario=$(cat "$out/scenario") seed=$(cat "$out/seed") expect=$(cat "$out/expect")
+	title=$(cat "$out/expected-title" 2>/dev/null || true)
+	vm=$(cat "$out/vm-verdict")
+	silence=$(cat "$out/silence" 2>/dev/null || echo '?')
+	timeout_s=$(cat "$out/timeout" 2>/dev/null || echo '?')
+	[ -f "$out/verdict" ] && old=$(cat "$out/verdict")
+	rm -f "$out"/report-*.txt "$out"/emulator-report-*.txt "$out/outside.tsv" "$out/emulator.tsv"
+	accel=$(run_accel "$out")
+	art=$(cat "$out/kernel" 2>/dev/null || true)
+
+	triage_console || return 2
+	list_skipped
+	decode_reports
+	verdict=$(run_verdict)
+	echo "$verdict" >"$out/verdict"
+	write_ktap
+	write_summary
 
 	printf '%s: %s%s\n' "$(basename "$out")" "$verdict" \
 		"$([ -n "$old" ] && [ "$old" != "$verdict" ] && echo " (was $old)")"

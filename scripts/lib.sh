@@ -303,6 +303,9 @@ flavour_sets_config() {
 # --- scenarios and campaigns ----------------------------------------------------
 . "$TOP/scripts/lib-scenarios.sh"
 
+# --- results: what a run directory says ---------------------------------------
+. "$TOP/scripts/lib-results.sh"
+
 # --- processes: nothing outlives the make target that started it --------------
 # Every suite script adds its PID to SUITE_PIDS (and the first one adds the
 # make that ran it). A watched command stops when any of them is gone:

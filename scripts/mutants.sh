@@ -246,17 +246,17 @@ row() {
 	[ "$rc" = 2 ] && die "run of $v failed (infrastructure)"
 	wall=$(($(date +%s) - start))
 	verdict=$(cat "$dir/verdict")
-	first=$(head -1 "$dir/findings.tsv" | cut -f2)
-	line=$(head -1 "$dir/findings.tsv" | cut -f3)
+	first=$(run_first_title "$dir")
+	line=$(run_title_line "$dir" "$first")
 	# a variant is caught when its scenario does not pass; the corrupt
 	# control is caught when its expected finding came out
 	if [ "$v" = corrupt-provider ]; then
 		result=$([ "$verdict" = caught ] && echo caught || echo missed)
 	elif [ -n "$want" ]; then
 		# a second oracle of the same variant: its own title, wherever it is
-		result=$(cut -f2 "$dir/findings.tsv" | grep -qxF "$want" && echo caught || echo missed)
+		result=$(run_has_title "$dir" "$want" && echo caught || echo missed)
 		first=$want
-		line=$(awk -F'\t' -v t="$want" '$2 == t { print $3; exit }' "$dir/findings.tsv")
+		line=$(run_title_line "$dir" "$want")
 	else
 		result=$([ "$verdict" = finding ] && [ -n "$first" ] && echo caught || echo missed)
 	fi

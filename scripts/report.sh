@@ -31,8 +31,8 @@ for f in console.log scenario seed findings.tsv patches.txt; do
 	[ -f "$run/$f" ] || die "$run is not the results directory of a run (no $f)"
 done
 [ -s "$run/findings.tsv" ] || die "$run has no finding (verdict $(cat "$run/verdict" 2>/dev/null || echo '?')): nothing to report"
-title=${TITLE:-$(head -1 "$run/findings.tsv" | cut -f2)}
-idx=$(cut -f2 "$run/findings.tsv" | grep -nxF -- "$title" | head -1 | cut -d: -f1) ||
+title=${TITLE:-$(run_first_title "$run")}
+idx=$(run_titles "$run" | grep -nxF -- "$title" | head -1 | cut -d: -f1) ||
 	die "no finding titled '$title' in $run/findings.tsv"
 repro_runs=${REPRO_RUNS:-3} base_runs=${BASE_RUNS:-1}
 [[ $repro_runs =~ ^[0-9]+$ ]] || die "bad REPRO_RUNS '$repro_runs': a number (0: not measured)"
@@ -208,8 +208,8 @@ base_result() {
 			echo "$what: could not run the scenario: $(grep -m1 '^error:' <<<"$out" || tail -1 <<<"$out")"
 			return
 		fi
-		cut -f2 "$dir/findings.tsv" | grep -qxF -- "$title" && hits=$((hits + 1))
-		titles+=$(cut -f2 "$dir/findings.tsv" | paste -sd';')
+		! run_has_title "$dir" "$title" || hits=$((hits + 1))
+		titles+=$(run_titles_line "$dir")
 	done
 	echo "$what: the title appeared in $hits of $base_runs runs (verdict $(cat "$dir/verdict"); findings: ${titles:-none}; $(basename "$dir"))"
 }
@@ -268,7 +268,7 @@ decoded=""
 	echo
 	series_lines
 	echo
-	echo "Console excerpt (the run's console.log, line $(sed -n "${idx}p" "$run/findings.tsv" | cut -f3)):"
+	echo "Console excerpt (the run's console.log, line $(run_title_line "$run" "$title")):"
 	echo
 	excerpt | sed 's/^/  /'
 	echo

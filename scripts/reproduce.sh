@@ -27,8 +27,8 @@ export KERNEL_ART=$art
 target=${TITLE:-}
 if [ -z "$target" ]; then
 	for d in $(ls -dt "$RESULTS"/*-"$scenario"-s"$seed"* 2>/dev/null); do
-		[ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] && [ -s "$d/findings.tsv" ] || continue
-		target=$(head -1 "$d/findings.tsv" | cut -f2)
+		[ "$(cat "$d/kernel" 2>/dev/null)" = "$art" ] && [ -n "$(run_first_title "$d")" ] || continue
+		target=$(run_first_title "$d")
 		log "target title from $(basename "$d"): $target"
 		break
 	done
@@ -41,16 +41,15 @@ for i in $(seq 1 "$runs"); do
 	dir=$(STOP_ON=${target:+title:$target} "$TOP/scripts/run.sh" "$scenario" "$seed" "$duration" | tail -1) || rc=$?
 	[ "$rc" = 130 ] && exit 130
 	[ "$rc" = 2 ] && exit 2
-	cut -f2 "$dir/findings.tsv" >>"$seen"
+	run_titles "$dir" >>"$seen"
 	emu=$((emu + $(emulator_boots "$dir" | grep -c . || true)))
-	if [ -z "$target" ] && [ -s "$dir/findings.tsv" ]; then
-		target=$(head -1 "$dir/findings.tsv" | cut -f2)
+	TARGET=$target
+	! same_title_again "$dir" || hits=$((hits + 1))
+	if [ -z "$target" ] && [ -n "$TARGET" ]; then
+		target=$TARGET
 		log "target title from this first run: $target"
 	fi
-	if [ -n "$target" ] && cut -f2 "$dir/findings.tsv" | grep -qxF "$target"; then
-		hits=$((hits + 1))
-	fi
-	log "run $i/$runs: $(head -1 "$dir/findings.tsv" | cut -f2) ($(basename "$dir"))"
+	log "run $i/$runs: $(run_first_title "$dir") ($(basename "$dir"))"
 done
 
 echo

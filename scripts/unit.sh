@@ -479,6 +479,27 @@ fixture_results "$JT/fails" clean-boot smoke 5 pass pass
 failing=$JT/failing-triage
 printf '#!/bin/sh\necho "triage: cannot read" >&2\nexit 2\n' >"$failing" && chmod +x "$failing"
 judge_is "a triage that exits 2" 2 error "$JT/fails" TRIAGE="$failing" TRIAGE_GIVEN=1
+# the guest's own KTAP nested in the run's, each test point a JUnit case:
+# the KUnit cases and the scenario's; in a negative control its failing
+# test point is an expected failure (TODO, skipped in JUnit), in a run
+# that expects none it is a failure (the control of the TODO marking)
+nested_ktap() {
+	local j
+	grep -q '^        ok [0-9]* register_churn$' "$JT/clean/ktap.txt" || { echo "KUnit's cases not nested in ktap.txt"; return 1; }
+	j=$JT/clean/junit.xml
+	grep -q 'classname="smoke/guest" name="register_churn"' "$j" || { echo "a KUnit case is not a JUnit case"; return 1; }
+	grep -q 'tests="[1-9][0-9]" failures="0"' "$j" || { echo "clean run's JUnit: $(grep -o 'tests=.*skipped="[0-9]*"' "$j")"; return 1; }
+	fixture_results "$JT/corrupt" integrity-mismatch corrupt 1 stopped caught "KTAP: not ok migrate-verify.data-integrity"
+	"$TOP/scripts/judge.sh" "$JT/corrupt" >/dev/null || { echo "the control was not caught"; return 1; }
+	grep -q '^ *not ok 1 data-integrity # TODO a negative control, meant to fail: 2 mismatches$' "$JT/corrupt/ktap.txt" ||
+		{ echo "the control's failing test point is not marked TODO"; return 1; }
+	grep -q 'failures="0"' "$JT/corrupt/junit.xml" || { echo "a caught control fails in JUnit"; return 1; }
+	fixture_results "$JT/corrupt-pass" integrity-mismatch corrupt 1 died pass
+	"$TOP/scripts/judge.sh" "$JT/corrupt-pass" >/dev/null && { echo "a mismatch passed"; return 1; }
+	grep -q '<testcase classname="corrupt/guest" name="data-integrity"><failure' "$JT/corrupt-pass/junit.xml" ||
+		{ echo "a failing guest test point is no JUnit failure where none is expected"; return 1; }
+}
+t_run "judge: the guest's KTAP nested in ktap.txt, each test point a JUnit case; a control's is an expected failure" nested_ktap
 # judged again: the same verdicts, and no "(was ...)"
 rejudge_same() {
 	local out
@@ -500,6 +521,25 @@ t_run "judge: a changed verdict is reported as such" rejudge_changed
 
 # --- seeds: one master seed, sub-seeds by name ------------------------------------
 TEST_GROUP="unit: seeds and campaign reports"
+# the one reader of a run's findings: first title, exact match, the
+# console line, and the target that reproduce and bisect chase (set by
+# the first run with a finding, then matched exactly; a run with none
+# never sets it)
+results_reader() {
+	local d e
+	d=$(tmp_dir) e=$(tmp_dir)
+	printf 'Bug\tWARNING in fp_a\t41\t1\nBug\tKTAP: not ok x.y\t77\t1\n' >"$d/findings.tsv"
+	[ "$(run_first_title "$d")" = "WARNING in fp_a" ] || { echo "first title"; return 1; }
+	[ "$(run_titles_line "$d")" = "WARNING in fp_a;KTAP: not ok x.y" ] || { echo "titles line"; return 1; }
+	[ "$(run_title_line "$d" "KTAP: not ok x.y")" = 77 ] || { echo "console line"; return 1; }
+	! run_has_title "$d" "WARNING in fp" || { echo "a prefix matched"; return 1; }
+	TARGET=""
+	! same_title_again "$e" && [ -z "$TARGET" ] || { echo "a run without findings set the target"; return 1; }
+	same_title_again "$d" && [ "$TARGET" = "WARNING in fp_a" ] || { echo "first finding not made the target"; return 1; }
+	TARGET="KTAP: not ok x.z"
+	! same_title_again "$d" || { echo "another title counted as the target"; return 1; }
+}
+t_run "results: one reader of findings.tsv; the target is the first finding, then matched exactly" results_reader
 make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null
 sd=$BUILD/guest/seed-derive
 seed_derivation() {

@@ -1,0 +1,42 @@
+# What a run's results directory says, for every script that reads one;
+# sourced by lib.sh. judge.sh writes findings.tsv (kind, title, console
+# line, count: one finding a line, the first one first); nothing else
+# parses it.
+
+# run_titles DIR: its finding titles, one a line, first first (none: nothing)
+run_titles() {
+	[ -f "$1/findings.tsv" ] || return 0
+	cut -f2 "$1/findings.tsv"
+}
+
+# run_first_title DIR: the title of its first finding, or nothing
+run_first_title() {
+	run_titles "$1" | head -1
+}
+
+# run_titles_line DIR: its titles on one line, ';' between them
+run_titles_line() {
+	run_titles "$1" | paste -sd';'
+}
+
+# run_has_title DIR TITLE: the run found exactly that title
+run_has_title() {
+	run_titles "$1" | grep -qxF -- "$2"
+}
+
+# run_title_line DIR TITLE: the console line its finding of TITLE starts at
+run_title_line() {
+	[ -f "$1/findings.tsv" ] || return 0
+	awk -F'\t' -v t="$2" '$2 == t { print $3; exit }' "$1/findings.tsv"
+}
+
+# same_title_again DIR: whether this run found the target title, the one
+# that reproduce, bisect and report look for again run after run. With no
+# target yet (TARGET empty), the run's first finding becomes it; the
+# caller reads TARGET afterwards. 0: the run has the target
+same_title_again() {
+	if [ -z "$TARGET" ]; then
+		TARGET=$(run_first_title "$1")
+	fi
+	[ -n "$TARGET" ] && run_has_title "$1" "$TARGET"
+}
