@@ -182,7 +182,7 @@ TEST_GROUP="unit: scripts, lists, bad input refused"
 syntax() {
 	local f rc=0
 	for f in "$TOP"/scripts/*.sh "$TOP"/.ci/run; do bash -n "$f" || rc=1; done
-	for f in "$TOP"/stress/guest/init "$TOP"/stress/guest/run-scenario "$TOP"/stress/guest/lib.sh; do
+	for f in "$TOP"/stress/guest/init "$TOP"/stress/guest/run-scenario "$TOP"/stress/guest/lib*.sh; do
 		busybox sh -n "$f" || rc=1
 	done
 	# a scenario's program is what follows its record
