@@ -107,12 +107,9 @@ resolve_base() {
 		fi
 	else
 		[ -z "${KERNEL_REV:-}" ] || die "KERNEL_REV=$KERNEL_REV needs KERNEL_SRC=DIR, a git tree"
-		TARBALL=$(base_tarball --installed)
-		if [ ! -f "$TARBALL" ]; then
-			[ "$mode" = --dir ] && die "$(base_source package) is not here yet (make kernel BASE=$BASE)"
-			TARBALL=$(base_tarball)
-			[ -f "$TARBALL" ] || die "missing $TARBALL: $(base_source package) from $(base_source suite)"
-		fi
+		TARBALL=$(base_tarball)
+		[ -n "$TARBALL" ] ||
+			die "$(base_source package) from $(base_source suite) is not here yet (make deps BASE=$BASE)"
 		base_id="tarball:$TARBALL:$(stat -c %s-%Y "$TARBALL")"
 		tree_id=$base_id
 	fi

@@ -228,6 +228,16 @@ expect_refusal "reproduce with bad RUNS: exit 2" 2 "bad RUNS" \
 expect_refusal "unknown mutant: exit 2" 2 "no mutant named" "$TOP/scripts/mutants.sh" nosuch
 expect_refusal "unknown campaign: exit 2" 2 "unknown campaign 'nosuch'" \
 	"$TOP/scripts/campaign.sh" --campaign nosuch
+# only deps.sh fetches: the others look up what it fetched, and say so
+# in one line when it is not there
+nofetch=$(tmp_dir)
+expect_refusal "run-vm's QEMU not fetched: exit 2, no fetch" 2 "QEMU=backports is not fetched yet (make deps" \
+	env BUILD="$nofetch" "$TOP/scripts/fetch-qemu.sh" --installed backports
+expect_refusal "build-initramfs's stress-ng not fetched: exit 2, no fetch" 2 "no stress-ng fetched yet (make deps)" \
+	env BUILD="$nofetch" "$TOP/scripts/fetch-stressng.sh" --installed
+expect_refusal "the base tarball not fetched: exit 2, no fetch" 2 "is not here yet (make deps BASE=7.2)" \
+	env BUILD="$nofetch" BASE=7.2 "$TOP/scripts/build-kernel.sh" --dir
+[ -z "$(ls -A "$nofetch")" ] || t_fail "a lookup fetched into $nofetch: $(ls "$nofetch" | tr '\n' ' ')"
 expect_refusal "make list: unknown group, exit 2" 2 "unknown group 'nosuch'" "$TOP/scripts/list.sh" nosuch
 expect_refusal "make list: unknown scenario, exit 2" 2 "unknown scenario 'nosuch'" "$TOP/scripts/list.sh" --scenario nosuch
 expect_refusal "campaign with a bad master seed: exit 2" 2 "bad seed" \
