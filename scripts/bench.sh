@@ -182,7 +182,7 @@ measure_pipeline() {
 	cp "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h "$mods/Kbuild" "$work"/
 	make -s -C "$src" O="$obj" M="$work" CC="ccache gcc" modules >/dev/null 2>&1 ||
 		die "faultmods do not build (see scripts/build-modules.sh)"
-	echo "/* edited by make bench */" >>"$work/fault_provider.c"
+	echo "/* edited by make bench */" >>"$work/fp_core.c"
 	t0=$(date +%s.%N)
 	make -s -C "$src" O="$obj" M="$work" CC="ccache gcc" modules >/dev/null 2>&1
 	put provider_rebuild_s "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"

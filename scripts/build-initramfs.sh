@@ -25,7 +25,7 @@ make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null || die "building stress/ 
 # modules for this kernel
 mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
 
-stressng=$("$TOP/scripts/fetch-stressng.sh" | tail -1)
+stressng=$("$TOP/scripts/fetch-stressng.sh" --installed | tail -1) || exit "$EXIT_INFRA"
 [ -x "$stressng/bin/stress-ng" ] || die "no stress-ng from unstable (scripts/fetch-stressng.sh)"
 # host programs the guest runs, with their shared libraries
 mkfs_f2fs=$(command -v mkfs.f2fs || echo /usr/sbin/mkfs.f2fs)	# sbin: not in every PATH

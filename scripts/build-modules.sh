@@ -109,7 +109,7 @@ if ! make -C "$src" O="$obj" M="$work" CC="$cc" KBUILD_MODPOST_WARN=1 modules >"
 fi
 # A module that calls what the kernel does not export would not load:
 # left out, in one line each, and named to the guest, whose scenarios
-# that load it become a "# SKIP" (stress/guest/lib.sh: insmod)
+# that load it become a "# SKIP" (stress/guest/lib-tree.sh: insmod)
 { cat "$no_api"; "$TOP/scripts/symvers.sh" missing "$work/exports" "$work"/*.ko; } >"$work/unbuilt"
 while read -r m syms; do
 	progress "note: $m.ko not built for kernel $id: the kernel does not export ${syms//,/, }"

@@ -29,15 +29,26 @@ for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing+=("$p")
 done
-# the current stress-ng for the guest, from Debian unstable (nothing installed)
-# and, with QEMU=backports (the default) or unstable, that QEMU
-# (scripts/fetch-qemu.sh)
+# What is fetched rather than installed (nothing goes into the system):
+# the current stress-ng for the guest, from Debian unstable; with
+# QEMU=backports (the default) or unstable, that QEMU
+# (scripts/fetch-qemu.sh); the source
+# tarball of every base from another suite than bookworm, once, then kept
+# so that a seed replayed next month builds the same kernel (BASE_REFRESH=1
+# takes the version the suite has today; fetch-deb.sh fails naming the
+# versions the suite has when it no longer carries the package). The
+# other scripts only look these up (base_tarball, fetch-*.sh --installed).
 fetch_extras() {
-	[ "${1:-}" = --check ] || "$TOP/scripts/fetch-stressng.sh" >/dev/null
-	case $QEMU in
-	system) ;;
-	*) [ "${1:-}" = --check ] || "$TOP/scripts/fetch-qemu.sh" "$QEMU" >/dev/null ;;
-	esac
+	local base_file suite pkg
+	[ "${1:-}" != --check ] || return 0
+	"$TOP/scripts/fetch-stressng.sh" >/dev/null
+	[ "$QEMU" = system ] || "$TOP/scripts/fetch-qemu.sh" "$QEMU" >/dev/null
+	for base_file in "$TOP"/patches/*/base; do
+		read -r suite pkg < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$base_file")
+		[ "$suite" != bookworm ] || continue
+		[ -n "$(BASE=$(basename "$(dirname "$base_file")") base_tarball)" ] && [ "${BASE_REFRESH:-0}" != 1 ] ||
+			"$TOP/scripts/fetch-deb.sh" "$suite" "$pkg" >/dev/null || exit "$EXIT_INFRA"
+	done
 }
 if [ ${#missing[@]} -eq 0 ]; then
 	fetch_extras "${1:-}"

@@ -8,6 +8,8 @@
 # files are never mixed in.
 #
 #   scripts/fetch-qemu.sh backports|unstable    last line: build/qemu-SUITE-VERSION
+#   scripts/fetch-qemu.sh --installed WHICH     the one fetched before, or exit 2
+#                                               (run-vm.sh: it never fetches)
 #
 # The directory holds `qemu-system-x86_64` (a wrapper that runs the fetched
 # binary with its firmware and modules) and `version`. Fetched once, then
@@ -16,6 +18,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+installed=0
+[ "${1:-}" != --installed ] || { installed=1; shift; }
 which=${1:-}
 case $which in
 backports) suite=bookworm-backports ;;
@@ -26,13 +30,14 @@ fetch() {
 	"$TOP/scripts/fetch-deb.sh" "$suite" "$1" | tail -1
 }
 
-if [ "${QEMU_REFRESH:-0}" != 1 ]; then
+if [ "${QEMU_REFRESH:-0}" != 1 ] || [ $installed = 1 ]; then
 	have=$(ls -d "$BUILD/qemu-$which"-*/ 2>/dev/null | sort -V | tail -1 || true)
 	if [ -n "$have" ] && [ -x "$have/qemu-system-x86_64" ] && [ -f "$have/version" ]; then
 		echo "${have%/}"
 		exit 0
 	fi
 fi
+[ $installed = 0 ] || die "QEMU=$which is not fetched yet (make deps QEMU=$which)"
 pkg_dir=$(fetch qemu-system-x86)
 ver=${pkg_dir##*/qemu-system-x86_}
 ver=${ver#*:} # the epoch: no colon in a path that goes into -L

@@ -7,6 +7,8 @@
 # libraries are gathered by scripts/fetch-bundle.sh.
 #
 #   scripts/fetch-stressng.sh     last line: build/stress-ng-VERSION
+#   scripts/fetch-stressng.sh --installed   the one fetched before, or exit 2
+#                                 (build-initramfs.sh: it never fetches)
 #
 # The directory has bin/stress-ng, lib/ (every needed soname, ld.so
 # included) and version. Fetched once, then kept (STRESSNG_REFRESH=1 takes
@@ -21,7 +23,9 @@ fetch() {
 
 # The one fetched before, unless STRESSNG_REFRESH=1: a run repeated from
 # its seed next month gets the same stress-ng, and no network is needed
-if [ "${STRESSNG_REFRESH:-0}" != 1 ]; then
+installed=0
+[ "${1:-}" != --installed ] || installed=1
+if [ "${STRESSNG_REFRESH:-0}" != 1 ] || [ $installed = 1 ]; then
 	# (none yet on a fresh machine: ls fails, and pipefail must not end us)
 	have=$(ls -d "$BUILD"/stress-ng-*/ 2>/dev/null | sort -V | tail -1 || true)
 	if [ -n "$have" ] && [ -x "$have/bin/stress-ng" ] && [ -f "$have/version" ]; then
@@ -29,6 +33,7 @@ if [ "${STRESSNG_REFRESH:-0}" != 1 ]; then
 		exit 0
 	fi
 fi
+[ $installed = 0 ] || die "no stress-ng fetched yet (make deps)"
 pkg_dir=$(fetch stress-ng)
 ver=${pkg_dir##*/stress-ng_}
 out=$BUILD/stress-ng-$ver

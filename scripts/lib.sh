@@ -148,30 +148,18 @@ base_source() {
 	esac
 }
 
-# base_tarball [--installed]: the base's source tarball. Bookworm's is
-# installed by deps.sh (run here when it is missing); another suite's is
-# fetched into build/debs once and then kept, so that a seed replayed next
-# month builds the same kernel (BASE_REFRESH=1 takes the package version
-# the suite has today). fetch-deb.sh says which version it got, and fails
-# with the versions the suite has when it no longer carries this package.
-# With --installed: only what is already here (no network, no install);
-# the path may not exist.
+# base_tarball: where the base's source tarball is, when it is here
+# (prints nothing otherwise). Only a lookup: deps.sh installs bookworm's
+# and fetches another suite's, before the step that needs it.
 base_tarball() {
-	local suite pkg dir
-	suite=$(base_source suite)
+	local pkg dir
 	pkg=$(base_source package)
-	if [ "$suite" = bookworm ]; then
-		[ -f "/usr/src/$pkg.tar.xz" ] || [ "${1:-}" = --installed ] || "$TOP/scripts/deps.sh" >&2
-		echo "/usr/src/$pkg.tar.xz"
-		return
-	fi
-	dir=$(ls -d "$BUILD/debs/${pkg}_"*/ 2>/dev/null | grep -v '\.src/$' | sort -V | tail -1 || true)
-	if [ "${1:-}" = --installed ] || { [ -n "$dir" ] && [ "${BASE_REFRESH:-0}" != 1 ]; }; then
-		[ -z "$dir" ] || echo "${dir%/}/usr/src/$pkg.tar.xz"
+	if [ "$(base_source suite)" = bookworm ]; then
+		[ ! -f "/usr/src/$pkg.tar.xz" ] || echo "/usr/src/$pkg.tar.xz"
 		return 0
 	fi
-	dir=$("$TOP/scripts/fetch-deb.sh" "$suite" "$pkg" | tail -1) || exit "$EXIT_INFRA"
-	echo "$dir/usr/src/$pkg.tar.xz"
+	dir=$(ls -d "$BUILD/debs/${pkg}_"*/ 2>/dev/null | grep -v '\.src/$' | sort -V | tail -1 || true)
+	[ -z "$dir" ] || [ ! -f "${dir%/}/usr/src/$pkg.tar.xz" ] || echo "${dir%/}/usr/src/$pkg.tar.xz"
 }
 
 # base_series: the patch files of $BASE's series, in order

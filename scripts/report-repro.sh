@@ -117,8 +117,9 @@ src=$TOP/stress/$prog.c
 [ -f "$src" ] || die "scenario $scenario runs /guest/$prog, which has no source in stress/"
 
 # what the scenario did before it: plain commands go into repro.sh, the
-# suite's own helpers (lib.sh functions: modules, knobs) are named only
-helpers=$(sed -n 's/^\([a-z_][a-z0-9_]*\)() {.*/\1/p' "$TOP/stress/guest/lib.sh" | paste -sd'|')
+# suite's own helpers (the functions of guest/lib-*.sh: modules, knobs)
+# are named only
+helpers=$(cat "$TOP"/stress/guest/lib-*.sh | sed -n 's/^\([a-z_][a-z0-9_]*\)() {.*/\1/p' | paste -sd'|')
 setup=() skipped=()
 while IFS= read -r l; do
 	l=$(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' <<<"$l")

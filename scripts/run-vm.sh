@@ -56,7 +56,7 @@ system)
 	need_cmd qemu-system-x86_64 qemu-system-x86
 	qemu=qemu-system-x86_64 ;;
 backports | unstable)
-	qdir=$("$TOP/scripts/fetch-qemu.sh" "$QEMU" | tail -1) || exit "$EXIT_INFRA"
+	qdir=$("$TOP/scripts/fetch-qemu.sh" --installed "$QEMU" | tail -1) || exit "$EXIT_INFRA"
 	qemu=$qdir/qemu-system-x86_64 ;;
 *) die "QEMU must be system, backports or unstable, not '$QEMU'" ;;
 esac

@@ -101,7 +101,7 @@ mkdir -p "$T/modules"
 # prints its output and "rc=N"
 guest_run() {
 	local rc=0
-	SUITE_scenario=double-register SUITE_unbuilt=$1 "$BB" sh -c ". '$TOP/stress/guest/lib.sh'
+	GUEST_LIB_DIR=$TOP/stress/guest SUITE_scenario=double-register SUITE_unbuilt=$1 "$BB" sh -c ". '$TOP/stress/guest/lib.sh'
 		insmod_real() { echo \"real insmod \$*\"; return 3; }
 		ktap_begin double-register; $2" 2>&1 || rc=$?
 	echo "rc=$rc"

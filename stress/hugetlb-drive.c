@@ -106,16 +106,10 @@ static int verify(uint8_t *base, int page, uint32_t gen, const char *what)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* the options; 0, or 2 for a usage error */
+static int parse_args(int argc, char **argv)
 {
-	long saved[NODES];
-	unsigned long moves = 0, nomem = 0, bad_place = 0;
-	int opt, fd = -1, flags, failed = 0, *status, *target;
-	uint32_t *gen;
-	void **pages;
-	uint8_t *base;
-	char path[256], why[256];
-	time_t end;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "s:t:n:m:f:N:")) != -1) {
 		switch (opt) {
@@ -135,6 +129,107 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hugetlb-drive: bad -n or -m\n");
 		return 2;
 	}
+	return 0;
+}
+
+/* what the moves did */
+struct tally {
+	unsigned long moves, nomem, bad_place;
+};
+
+/*
+ * Move every page to a node drawn from the seed, check every byte after
+ * every move, write the next generation; until the time is up or a page
+ * is wrong (1)
+ */
+static int move_and_check(uint8_t *base, struct tally *t)
+{
+	void *pages[64];
+	int status[64], target[64], failed = 0;
+	uint32_t gen[64] = { 0 };
+	char why[256];
+	time_t end;
+
+	for (int p = 0; p < npages; p++) {
+		pages[p] = base + (size_t)p * HPAGE;
+		fill(base, p, 0);
+	}
+	end = time(NULL) + seconds;
+	for (uint64_t step = 0; time(NULL) < end && !failed; step++) {
+		/* every node in turn, in a seeded order: pool and surplus targets */
+		int node = (int)(mix64(seed ^ step) % NODES);
+
+		for (int p = 0; p < npages; p++)
+			target[p] = node;
+		if (syscall(SYS_move_pages, 0, npages, pages, target, status, MPOL_MF_MOVE) < 0) {
+			say("  # %s: move_pages: %s", name, strerror(errno));
+			return 1;
+		}
+		for (int p = 0; p < npages; p++) {
+			if (status[p] == -ENOMEM || status[p] == -EBUSY) {
+				t->nomem++;
+			} else if (status[p] < 0) {
+				say("  # %s: page %d: status %d", name, p, status[p]);
+				t->bad_place++;
+			} else if (status[p] != node) {
+				t->bad_place++;
+			} else {
+				t->moves++;
+			}
+			/* every byte, after every move: then the next generation */
+			snprintf(why, sizeof(why), "%s page %d after a move to node %d", mode, p, node);
+			if (verify(base, p, gen[p], why)) {
+				say("  # %s: huge page %d (generation %u) wrong after the move to node %d (status %d)",
+				    name, p, gen[p], node, status[p]);
+				failed = 1;
+				break;
+			}
+			fill(base, p, ++gen[p]);
+		}
+	}
+	return failed;
+}
+
+/* the huge pages, anonymous or of a hugetlbfs file (its path in @path); NULL on failure */
+static uint8_t *map_pages(int *fd, char *path, size_t size)
+{
+	int flags = MAP_HUGETLB | (strcmp(mode, "shared") ? MAP_PRIVATE : MAP_SHARED);
+	uint8_t *base;
+
+	*fd = -1;
+	if (!strcmp(mode, "anon")) {
+		flags |= MAP_ANONYMOUS;
+	} else {
+		snprintf(path, size, "%s/%s.%d", dir, name, getpid());
+		*fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (*fd < 0 || ftruncate(*fd, (off_t)npages * HPAGE)) {
+			say("  # %s: %s: %s", name, path, strerror(errno));
+			say("  not ok 1 hugetlbfs-file");
+			say("  1..1");
+			return NULL;
+		}
+		flags &= ~MAP_HUGETLB;	/* the file system gives the page size */
+	}
+	base = mmap(NULL, (size_t)npages * HPAGE, PROT_READ | PROT_WRITE, flags, *fd, 0);
+	if (base == MAP_FAILED) {
+		say("  # %s: mmap: %s", name, strerror(errno));
+		say("  not ok 1 mmap");
+		say("  1..1");
+		return NULL;
+	}
+	return base;
+}
+
+int main(int argc, char **argv)
+{
+	struct tally t = { 0 };
+	long saved[NODES];
+	int fd, failed;
+	uint8_t *base;
+	char path[256] = "", why[256];
+
+	if (parse_args(argc, argv))
+		return 2;
 	say("# Subtest: %s", name);
 	say("  # %s: %d huge pages, mode %s, seed %" PRIu64 ", %d s", name, npages, mode, seed, seconds);
 
@@ -148,75 +243,14 @@ int main(int argc, char **argv)
 		say("  1..1");
 		return 1;
 	}
-
-	flags = MAP_HUGETLB | (strcmp(mode, "shared") ? MAP_PRIVATE : MAP_SHARED);
-	if (!strcmp(mode, "anon")) {
-		flags |= MAP_ANONYMOUS;
-	} else {
-		snprintf(path, sizeof(path), "%s/%s.%d", dir, name, getpid());
-		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0 || ftruncate(fd, (off_t)npages * HPAGE)) {
-			say("  # %s: %s: %s", name, path, strerror(errno));
-			say("  not ok 1 hugetlbfs-file");
-			say("  1..1");
-			return 1;
-		}
-		flags &= ~MAP_HUGETLB;	/* the file system gives the page size */
-	}
-	base = mmap(NULL, (size_t)npages * HPAGE, PROT_READ | PROT_WRITE, flags, fd, 0);
-	if (base == MAP_FAILED) {
-		say("  # %s: mmap: %s", name, strerror(errno));
-		say("  not ok 1 mmap");
-		say("  1..1");
+	base = map_pages(&fd, path, sizeof(path));
+	if (!base)
 		return 1;
-	}
-	gen = calloc(npages, sizeof(*gen));
-	pages = calloc(npages, sizeof(*pages));
-	status = calloc(npages, sizeof(*status));
-	target = calloc(npages, sizeof(*target));
-	for (int p = 0; p < npages; p++) {
-		pages[p] = base + (size_t)p * HPAGE;
-		fill(base, p, 0);
-	}
-
-	end = time(NULL) + seconds;
-	for (uint64_t step = 0; time(NULL) < end && !failed; step++) {
-		/* every node in turn, in a seeded order: pool and surplus targets */
-		int node = (int)(mix64(seed ^ step) % NODES);
-
-		for (int p = 0; p < npages; p++)
-			target[p] = node;
-		if (syscall(SYS_move_pages, 0, npages, pages, target, status, MPOL_MF_MOVE) < 0) {
-			say("  # %s: move_pages: %s", name, strerror(errno));
-			failed = 1;
-			break;
-		}
-		for (int p = 0; p < npages; p++) {
-			if (status[p] == -ENOMEM || status[p] == -EBUSY) {
-				nomem++;
-			} else if (status[p] < 0) {
-				say("  # %s: page %d: status %d", name, p, status[p]);
-				bad_place++;
-			} else if (status[p] != node) {
-				bad_place++;
-			} else {
-				moves++;
-			}
-			/* every byte, after every move: then the next generation */
-			snprintf(why, sizeof(why), "%s page %d after a move to node %d", mode, p, node);
-			if (verify(base, p, gen[p], why)) {
-				say("  # %s: huge page %d (generation %u) wrong after the move to node %d (status %d)",
-				    name, p, gen[p], node, status[p]);
-				failed = 1;
-				break;
-			}
-			fill(base, p, ++gen[p]);
-		}
-	}
+	failed = move_and_check(base, &t);
 	say("  # %s: %lu page moves, %lu refused for lack of a huge page, %lu misplaced",
-	    name, moves, nomem, bad_place);
+	    name, t.moves, t.nomem, t.bad_place);
 	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 moved", moves ? "ok" : "not ok");
+	say("  %s 2 moved", t.moves ? "ok" : "not ok");
 
 	munmap(base, (size_t)npages * HPAGE);
 	if (fd >= 0) {
@@ -234,5 +268,5 @@ int main(int argc, char **argv)
 	for (int n = 0; n < NODES; n++)
 		set_node_pool(n, saved[n]);
 	say("  1..3");
-	return failed || !moves;
+	return failed || !t.moves;
 }

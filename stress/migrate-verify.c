@@ -481,14 +481,10 @@ static void move_some(uint64_t *s, int check_placement)
 	}
 }
 
-int main(int argc, char **argv)
+/* the options; 0, or 2 for a usage error */
+static int parse_args(int argc, char **argv, size_t *mb)
 {
-	size_t mb[NR_KINDS] = { [K_ANON] = 8, [K_THP] = 4, [K_SHMEM] = 4 };
-	pthread_t tids[16], flush_tid;
-	int opt, balancing = 0;
-	uint64_t s;
-	time_t end, hard_end;
-	FILE *f;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "s:t:m:H:T:S:f:F:L:K:W:w:b:n:R:Ppy")) != -1) {
 		switch (opt) {
@@ -522,34 +518,35 @@ int main(int argc, char **argv)
 	}
 	if (writers < 0 || writers > 16 || max_batch < 1 || max_batch > MAX_BATCH)
 		return 2;
-	f = fopen("/proc/sys/kernel/numa_balancing", "r");
-	if (f) {
-		if (fscanf(f, "%d", &balancing) != 1)
-			balancing = 0;
-		fclose(f);
-	}
+	return 0;
+}
 
-	say("  # Subtest: %s", name);
+/* one KTAP "not ok 1 setup" and its plan, for a test that could not start */
+static int setup_failed(const char *why)
+{
+	say("  1..1");
+	say("  not ok 1 setup # %s", why);
+	return 1;
+}
+
+/* the regions of each kind, their pages filled with generation 0; 0 or 1 */
+static int setup(size_t *mb)
+{
+	char why[128];
+
 	nr_nodes = memory_nodes(nodes, 64);
-	if (nr_nodes < 2) {
-		say("  1..1");
-		say("  not ok 1 setup # fewer than two memory nodes");
-		return 1;
-	}
+	if (nr_nodes < 2)
+		return setup_failed("fewer than two memory nodes");
 	for (int k = 0; k < NR_KINDS; k++) {
 		if (k == K_FILE && !file_path)
 			continue;
 		if (add_region(mb[k], k)) {
-			say("  1..1");
-			say("  not ok 1 setup # %s region: %s", kind_name[k], strerror(errno));
-			return 1;
+			snprintf(why, sizeof(why), "%s region: %s", kind_name[k], strerror(errno));
+			return setup_failed(why);
 		}
 	}
-	if (!total_pages) {
-		say("  1..1");
-		say("  not ok 1 setup # no region");
-		return 1;
-	}
+	if (!total_pages)
+		return setup_failed("no region");
 	gen = calloc(total_pages, sizeof(*gen));
 	lock = calloc(total_pages, 1);
 	addr = calloc(total_pages, sizeof(*addr));
@@ -566,10 +563,18 @@ int main(int argc, char **argv)
 	/* locked once populated: mlock faults in and pins to RAM, not to a node */
 	for (int i = 0; i < nr_regions; i++)
 		if (regions[i].kind == K_MLOCK && mlock(regions[i].base, regions[i].pages * PAGE)) {
-			say("  1..1");
-			say("  not ok 1 setup # mlock: %s", strerror(errno));
-			return 1;
+			snprintf(why, sizeof(why), "mlock: %s", strerror(errno));
+			return setup_failed(why);
 		}
+	return 0;
+}
+
+/* writers and moves until the time is up, then every page checked */
+static void drive(size_t *mb, int balancing)
+{
+	pthread_t tids[16], flush_tid;
+	time_t end, hard_end;
+	uint64_t s;
 
 	for (long i = 0; i < writers; i++)
 		pthread_create(&tids[i], NULL, writer, (void *)i);
@@ -603,7 +608,11 @@ int main(int argc, char **argv)
 		check(p);
 		st_checked++;
 	}
+}
 
+/* the counters as KTAP comments, then the two test points; the exit status */
+static int report(size_t *mb)
+{
 	say("  # %s: seed %" PRIu64 ", %zu pages, %d nodes, %d writers", name, seed, total_pages,
 	    nr_nodes, writers);
 	say("  # %s: move_pages calls %lu, pages moved %lu, busy %lu, errors %lu, checked %lu, writes %lu, migrate_pages %lu",
@@ -640,4 +649,25 @@ int main(int argc, char **argv)
 	else
 		say("  not ok 2 progress # no page moved in %lu calls", st_calls);
 	return failed || !st_moved;
+}
+
+int main(int argc, char **argv)
+{
+	size_t mb[NR_KINDS] = { [K_ANON] = 8, [K_THP] = 4, [K_SHMEM] = 4 };
+	int balancing = 0;
+	FILE *f;
+
+	if (parse_args(argc, argv, mb))
+		return 2;
+	f = fopen("/proc/sys/kernel/numa_balancing", "r");
+	if (f) {
+		if (fscanf(f, "%d", &balancing) != 1)
+			balancing = 0;
+		fclose(f);
+	}
+	say("  # Subtest: %s", name);
+	if (setup(mb))
+		return 1;
+	drive(mb, balancing);
+	return report(mb);
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Host tests of seeds and campaign reports (no VM): seed derivation, the
+# one reader of a run's findings, and the campaign report's deduplication
+# by title on fixture runs. Called by unit.sh; runs alone too.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testlib.sh"
+
+# --- seeds: one master seed, sub-seeds by name ------------------------------------
+TEST_GROUP="unit: seeds and campaign reports"
+# the one reader of a run's findings: first title, exact match, the
+# console line, and the target that reproduce and bisect chase (set by
+# the first run with a finding, then matched exactly; a run with none
+# never sets it)
+results_reader() {
+	local d e
+	d=$(tmp_dir) e=$(tmp_dir)
+	printf 'Bug\tWARNING in fp_a\t41\t1\nBug\tKTAP: not ok x.y\t77\t1\n' >"$d/findings.tsv"
+	[ "$(run_first_title "$d")" = "WARNING in fp_a" ] || { echo "first title"; return 1; }
+	[ "$(run_titles_line "$d")" = "WARNING in fp_a;KTAP: not ok x.y" ] || { echo "titles line"; return 1; }
+	[ "$(run_title_line "$d" "KTAP: not ok x.y")" = 77 ] || { echo "console line"; return 1; }
+	! run_has_title "$d" "WARNING in fp" || { echo "a prefix matched"; return 1; }
+	TARGET=""
+	! same_title_again "$e" && [ -z "$TARGET" ] || { echo "a run without findings set the target"; return 1; }
+	same_title_again "$d" && [ "$TARGET" = "WARNING in fp_a" ] || { echo "first finding not made the target"; return 1; }
+	TARGET="KTAP: not ok x.z"
+	! same_title_again "$d" || { echo "another title counted as the target"; return 1; }
+}
+t_run "results: one reader of findings.tsv; the target is the first finding, then matched exactly" results_reader
+make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null
+sd=$BUILD/guest/seed-derive
+seed_derivation() {
+	local a b c
+	a=$("$sd" 42 fault_provider) b=$("$sd" 42 fault_provider) c=$("$sd" 42 migrate-verify)
+	[ "$a" = "$b" ] || { echo "same master and label, $a then $b"; return 1; }
+	[ "$a" != "$c" ] || { echo "two labels, one seed $a"; return 1; }
+	[ "$("$sd" 43 fault_provider)" != "$a" ] || { echo "two masters, one seed"; return 1; }
+	valid_seed "$a" && valid_seed "$("$sd" 9223372036854775806 x)" || { echo "not below 2^63"; return 1; }
+	[ "$("$sd" 42 x 7 10)" -lt 10 ] || { echo "BELOW not honoured"; return 1; }
+	! "$sd" 42 2>/dev/null || { echo "no label accepted"; return 1; }
+}
+t_run "seed-derive: same name same seed, other name other seed, below 2^63" seed_derivation
+
+# --- the campaign report: deduplication by title, on fixture runs -------------------
+aggregate_dedup() {
+	local r c1 c2 out
+	r=$(tmp_dir)
+	fixture_run() { # NAME SEED EXPECT VERDICT TITLE...
+		local d=$r/$1
+		mkdir -p "$d"
+		echo "make reproduce SCENARIO=x SEED=$2" >"$d/reproduce"
+		echo "$3" >"$d/expect"
+		echo "$4" >"$d/verdict"
+		: >"$d/findings.tsv"
+		local t
+		for t in "${@:5}"; do printf 'Bug\t%s\t10\t1\n' "$t" >>"$d/findings.tsv"; done
+	}
+	fixture_run run-a 100 pass finding "WARNING in f"
+	fixture_run run-b 101 pass finding "WARNING in f" "KASAN: use-after-free in g"
+	fixture_run run-c 102 caught caught "KTAP: not ok c"
+	fixture_run run-d 103 pass pass
+	mkdir -p "$r/camp1" "$r/camp2"
+	printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n' | tee "$r/camp1/runs.tsv" >"$r/camp2/runs.tsv"
+	# runs.tsv's verdicts are stale on purpose: the run dirs' files count
+	printf '0\tx\t100\tpass\tpass\t5\trun-a\n2\tx\t102\tcaught\tmissed\t5\trun-c\n' >>"$r/camp1/runs.tsv"
+	printf '1\tx\t101\tpass\tfinding\t5\trun-b\n3\tx\t103\tpass\tpass\t5\trun-d\n' >>"$r/camp2/runs.tsv"
+	out=$r/merged
+	! "$TOP/scripts/aggregate.sh" --out "$out" "$r/camp1" "$r/camp2" >/dev/null || { echo "findings, yet exit 0"; return 1; }
+	grep -qxF "$(printf '2\tWARNING in f\t100\tx\trun-a')" "$out/findings.tsv" ||
+		{ echo "WARNING in f: not counted 2 from seed 100"; cat "$out/findings.tsv"; return 1; }
+	grep -qxF "$(printf '1\tKASAN: use-after-free in g\t101\tx\trun-b')" "$out/findings.tsv" ||
+		{ echo "KASAN title missing"; return 1; }
+	[ "$(grep -c . "$out/findings.tsv")" = 2 ] || { echo "the control's title counted as a finding"; return 1; }
+	grep -q "controls: 1 caught, 0 missed" "$out/summary.txt" || { echo "control not counted"; return 1; }
+	[ "$(grep -c '^ok ' "$out/ktap.txt")" = 2 ] && [ "$(grep -c '^not ok ' "$out/ktap.txt")" = 2 ] ||
+		{ echo "KTAP points wrong"; return 1; }
+	grep -q 'tests="4" failures="2"' "$out/junit.xml" || { echo "JUnit counts wrong"; return 1; }
+	rm -rf "$r"
+}
+t_run "aggregate: findings deduplicated by title across shards, controls apart" aggregate_dedup
+
+# what the modules may call, and the guest's skip of a module left out
+
+t_summary

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Host tests of judging apart from running (no VM): scripts/judge.sh on
+# results directories made from the triage's real consoles, the guest's
+# KTAP nested in the run's, re-judging, and the emulator events
+# (unit-emulator.sh). Called by unit.sh; runs alone too.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testlib.sh"
+
+make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" || die "building the console triage failed"
+TRIAGE=$BUILD/triage/triage
+
+# --- judging apart from running: scripts/judge.sh on fixture results -----------
+TEST_GROUP="unit: judge.sh on fixture results"
+# fixture_results DIR LOG SCENARIO SEED VM EXPECT [TITLE]: what run.sh leaves
+fixture_results() {
+	mkdir -p "$1"
+	cp "$TOP/scripts/triage/tests/$2.log" "$1/console.log"
+	echo "$3" >"$1/scenario"
+	echo "$4" >"$1/seed"
+	echo "$5" >"$1/vm-verdict"
+	echo "$6" >"$1/expect"
+	[ -z "${7:-}" ] || echo "$7" >"$1/expected-title"
+	echo "make reproduce SCENARIO=$3 SEED=$4" >"$1/reproduce"
+}
+JT=$(tmp_dir)
+# judge_is NAME WANT_RC WANT_VERDICT DIR [ENV...]: one judge.sh call
+judge_is() {
+	local name=$1 want_rc=$2 want_v=$3 dir=$4 rc=0 err
+	shift 4
+	err=$(env "$@" "$TOP/scripts/judge.sh" "$dir" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$(cat "$dir/verdict" 2>/dev/null)" = "$want_v" ]; then
+		t_pass "judge: $name (exit $rc, $want_v)"
+	else
+		t_fail "judge: $name (exit $rc, verdict $(cat "$dir/verdict" 2>/dev/null), want $want_rc/$want_v: $err)"
+	fi
+}
+fixture_results "$JT/clean" clean-boot smoke 5 pass pass
+judge_is "a clean console and a guest that passed" 0 pass "$JT/clean"
+fixture_results "$JT/control" kasan-uaf oracle-kasan 1 died caught "KASAN: slab-use-after-free Read in oracle_kasan"
+judge_is "a negative control's title came out" 0 caught "$JT/control"
+fixture_results "$JT/kasan" kasan-uaf oracle-kasan 1 died pass
+judge_is "a KASAN report where none is expected" 1 finding "$JT/kasan"
+fixture_results "$JT/missed" warn oracle-warn 1 died caught "WARNING in something_else"
+judge_is "a control whose title did not come out" 1 missed "$JT/missed"
+# KCSAN and the series' scope (the run's scope file): a race none of whose
+# frames is the series' is listed, not a finding; without a scope (an old
+# run, the unpatched kernel) it is one; the control is caught in scope
+fixture_results "$JT/kcsan-out" kcsan-race-outside oracle-kcsan 1 pass pass
+cp "$TOP/scripts/triage/tests/kcsan-race-outside.scope" "$JT/kcsan-out/scope"
+judge_is "a KCSAN race outside the series' scope" 0 pass "$JT/kcsan-out"
+grep -q "^outside: *1 data races" "$JT/kcsan-out/summary.txt" ||
+	t_fail "judge: the race outside the scope is not in summary.txt"
+grep -q "^# outside the series, not a finding: \[KCSAN\]" "$JT/kcsan-out/ktap.txt" ||
+	t_fail "judge: the race outside the scope is not in ktap.txt"
+fixture_results "$JT/kcsan-noscope" kcsan-race-outside oracle-kcsan 1 pass pass
+judge_is "the same race with no scope" 1 finding "$JT/kcsan-noscope"
+fixture_results "$JT/kcsan-ctl" kcsan-race-control oracle-kcsan 1 fail caught "KCSAN: data-race in fp_race_control / fp_race_control"
+cp "$TOP/scripts/triage/tests/kcsan-race-control.scope" "$JT/kcsan-ctl/scope"
+judge_is "the kcsan flavour's control in scope" 0 caught "$JT/kcsan-ctl"
+fixture_results "$JT/hang" clean-boot smoke 5 hang pass
+judge_is "a silent guest on a clean console" 1 finding "$JT/hang"
+grep -q "guest hang" "$JT/hang/findings.tsv" || t_fail "judge: the hang has no title"
+fixture_results "$JT/intr" clean-boot smoke 5 interrupted pass
+judge_is "an interrupted run is no verdict" 2 error "$JT/intr"
+# the triage program fails or crashes: an infrastructure error, never a pass
+crash=$JT/crashing-triage
+printf '#!/bin/sh\nkill -SEGV $$\n' >"$crash" && chmod +x "$crash"
+fixture_results "$JT/crash" clean-boot smoke 5 pass pass
+judge_is "a triage that crashes (SIGSEGV)" 2 error "$JT/crash" TRIAGE="$crash" TRIAGE_GIVEN=1
+fixture_results "$JT/fails" clean-boot smoke 5 pass pass
+failing=$JT/failing-triage
+printf '#!/bin/sh\necho "triage: cannot read" >&2\nexit 2\n' >"$failing" && chmod +x "$failing"
+judge_is "a triage that exits 2" 2 error "$JT/fails" TRIAGE="$failing" TRIAGE_GIVEN=1
+# the guest's own KTAP nested in the run's, each test point a JUnit case:
+# the KUnit cases and the scenario's; in a negative control its failing
+# test point is an expected failure (TODO, skipped in JUnit), in a run
+# that expects none it is a failure (the control of the TODO marking)
+nested_ktap() {
+	local j
+	grep -q '^        ok [0-9]* register_churn$' "$JT/clean/ktap.txt" || { echo "KUnit's cases not nested in ktap.txt"; return 1; }
+	j=$JT/clean/junit.xml
+	grep -q 'classname="smoke/guest" name="register_churn"' "$j" || { echo "a KUnit case is not a JUnit case"; return 1; }
+	grep -q 'tests="[1-9][0-9]" failures="0"' "$j" || { echo "clean run's JUnit: $(grep -o 'tests=.*skipped="[0-9]*"' "$j")"; return 1; }
+	fixture_results "$JT/corrupt" integrity-mismatch corrupt 1 stopped caught "KTAP: not ok migrate-verify.data-integrity"
+	"$TOP/scripts/judge.sh" "$JT/corrupt" >/dev/null || { echo "the control was not caught"; return 1; }
+	grep -q '^ *not ok 1 data-integrity # TODO a negative control, meant to fail: 2 mismatches$' "$JT/corrupt/ktap.txt" ||
+		{ echo "the control's failing test point is not marked TODO"; return 1; }
+	grep -q 'failures="0"' "$JT/corrupt/junit.xml" || { echo "a caught control fails in JUnit"; return 1; }
+	fixture_results "$JT/corrupt-pass" integrity-mismatch corrupt 1 died pass
+	"$TOP/scripts/judge.sh" "$JT/corrupt-pass" >/dev/null && { echo "a mismatch passed"; return 1; }
+	grep -q '<testcase classname="corrupt/guest" name="data-integrity"><failure' "$JT/corrupt-pass/junit.xml" ||
+		{ echo "a failing guest test point is no JUnit failure where none is expected"; return 1; }
+}
+t_run "judge: the guest's KTAP nested in ktap.txt, each test point a JUnit case; a control's is an expected failure" nested_ktap
+# judged again: the same verdicts, and no "(was ...)"
+rejudge_same() {
+	local out
+	out=$("$TOP/scripts/judge.sh" "$JT/clean" "$JT/control" "$JT/kasan" "$JT/missed" 2>&1)
+	! printf '%s' "$out" | grep -F "(was " || return 1
+	[ "$(cat "$JT"/{clean,control,kasan,missed}/verdict | tr '\n' ' ')" = "pass caught finding missed " ]
+}
+t_run "judge: re-judging gives the same verdicts" rejudge_same
+# a re-judge after a verdict changed says so
+rejudge_changed() {
+	local out
+	echo pass >"$JT/kasan/verdict"
+	out=$("$TOP/scripts/judge.sh" "$JT/kasan" 2>&1)
+	printf '%s\n' "$out" | grep -qF "finding (was pass)" || { echo "$out"; return 1; }
+}
+t_run "judge: a changed verdict is reported as such" rejudge_changed
+# emulator events: the triage, the judge, the rerun decision, the report
+. "$TOP/scripts/unit-emulator.sh"
+
+t_summary

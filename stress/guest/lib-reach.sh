@@ -1,0 +1,189 @@
+# Which migration reasons ran and which were offloaded, per window and
+# per scenario; the benchmark windows (busybox sh).
+
+# --- reach: which migration reasons ran, and which were offloaded -------------
+TRACE=/sys/kernel/tracing
+REASONS="compaction memory_failure memory_hotplug syscall_or_cpuset mempolicy_mbind numa_misplaced contig_range longterm_pin demotion damon"
+
+# migrations_trace_begin: mm_migrate_pages events from here on, in the
+# top-level trace buffer (emptied)
+migrations_trace_begin() {
+	echo 0 >$TRACE/tracing_on
+	echo 8192 >$TRACE/buffer_size_kb
+	echo >$TRACE/trace
+	echo 1 >$TRACE/events/migrate/mm_migrate_pages/enable
+	echo 1 >$TRACE/tracing_on
+}
+
+# reach_begin: count mm_migrate_pages events and offload stats from here on
+reach_begin() {
+	migrations_trace_begin
+	REACH_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
+	REACH_VMSTAT=$(cat /proc/vmstat)
+}
+
+# reach_delta REASON COLUMN: growth of an offload stat since reach_begin
+reach_delta() {
+	stats_delta "$REACH_SNAP" "$1" "$2"
+}
+
+# trace_reason_counts TRACE_FILE: "count reason" lines of its mm_migrate_pages events
+trace_reason_counts() {
+	sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' "$1" | sort | uniq -c
+}
+
+# reason_count COUNTS REASON: the count of REASON in trace_reason_counts output
+reason_count() {
+	echo "$1" | awk -v r="$2" '$2 == r { n = $1 } END { print n + 0 }'
+}
+
+# reach_end REASON...: each REASON must have migrated since reach_begin;
+# no reason outside the offloaded set (the reasons knob) may have been
+# offloaded. Prints "REACH: reason migrations calls folios" lines.
+reach_end() {
+	local r n calls set leaked="" counts
+	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
+	set=",$(offload_reason_set | tr -d '\n'),"
+	# one pass over the trace buffer: "reason count" lines
+	counts=$(trace_reason_counts $TRACE/trace)
+	for r in $REASONS; do
+		n=$(reason_count "$counts" $r)
+		calls=$(reach_delta $r calls)
+		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$(reach_delta $r folios) considered=$(reach_delta $r considered)"
+		case $set in
+		*,$r,* | *,all,*) ;;
+		*) [ "$calls" = 0 ] || [ "$calls" = na ] || leaked="$leaked $r($calls)" ;;
+		esac
+	done
+	for r in "$@"; do
+		n=$(reason_count "$counts" $r)
+		if [ "$n" -gt 0 ]; then ok "reached $r ($n migrate_pages calls)"; else not_ok "reached $r"; fi
+	done
+	if ! has_extra stats; then
+		skip "no reason outside the offloaded set was offloaded" "$NO_STATS"
+	elif [ -z "$leaked" ]; then
+		ok "no reason outside the offloaded set was offloaded"
+	else
+		not_ok "no reason outside the offloaded set was offloaded" "offloaded:$leaked; set: $set"
+	fi
+	echo "# vmstat: $(echo "$REACH_VMSTAT" | awk 'NR == FNR { b[$1] = $2; next }
+		$1 ~ /^(pgmigrate_success|pgmigrate_fail|compact_migrate_scanned|numa_pages_migrated|pgdemote_kswapd|pgdemote_direct|thp_migration_success)$/ {
+		printf "%s +%d ", $1, $2 - b[$1] }' - /proc/vmstat)"
+}
+
+# kind_window KIND COMMAND...: one page kind's driver alone, as a test
+# point, with what it moved: migrate_pages calls of every reason (the
+# tracepoint, top-level buffer; also per reason, "reasons=r:n,..."),
+# offload calls and folios, and the guest seconds, on a "KIND:" line that
+# the host gathers into kinds.txt.
+# KIND_MODE names the provider mode of the window.
+kind_window() {
+	local _k=$1 _t0 _t1 _n
+	shift
+	migrations_trace_begin
+	offload_snapshot
+	_t0=$(cut -d' ' -f1 /proc/uptime)
+	drive "$_k, provider ${KIND_MODE:-none}" "$@"
+	_t1=$(cut -d' ' -f1 /proc/uptime)
+	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
+	_n=$(grep -c 'mm_migrate_pages:' $TRACE/trace)
+	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios) reasons=$(trace_reason_counts $TRACE/trace | awk '{ printf "%s%s:%d", (NR > 1 ? "," : ""), $2, $1 } END { if (!NR) printf "none" }')"
+}
+
+# drive NAME COMMAND...: a guest driver as a test point
+drive() {
+	local _name=$1
+	shift
+	if "$@"; then ok "$_name"; else not_ok "$_name"; fi
+}
+
+# migrate_verify_movers ARGS...: migrate_verify, and with MOVERS=per-cpu in
+# the scenario's header one more migrate-verify per other vCPU, so that
+# copies (and the provider's callback) run on every CPU at once. The extra
+# movers do not check placement (-P): their memory pressure may make
+# compaction move pages under the first one's feet too.
+migrate_verify_movers() {
+	local _n=1 _i=1 _pids=""
+	[ "$MOVERS" = per-cpu ] && _n=$(grep -c '^processor' /proc/cpuinfo)
+	while [ $_i -lt "$_n" ]; do
+		/guest/migrate-verify -s "$(seed_for "migrate-verify-$_i")" -n "migrate-verify-$_i" -P "$@" &
+		_pids="$_pids $!"
+		_i=$((_i + 1))
+	done
+	migrate_verify "$@"
+	_i=1
+	for _p in $_pids; do
+		waited "$_p" "migrate-verify-$_i"
+		_i=$((_i + 1))
+	done
+}
+
+# waited PID NAME: a job started with & as a test point, once it has ended
+waited() {
+	if wait "$1"; then ok "$2"; else not_ok "$2"; fi
+}
+
+# --- benchmark windows (make bench) ---------------------------------------------
+# bench_begin; ...; bench_end NAME: one "BENCH: window" line with the guest
+# seconds and what the offload core and fault_provider counted in between
+bench_begin() {
+	BENCH_T0=$(cut -d' ' -f1 /proc/uptime)
+	offload_snapshot
+}
+
+bench_end() {
+	local t1 fp=""
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	[ -f $FP/stats ] && fp="in_flight=$(provider_stat unregister_in_flight) partial=$(provider_stat mode_partial) stalls=$(provider_stat mode_stall)"
+	echo "BENCH: window name=$1 seconds=$(awk -v a="$BENCH_T0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') calls=$(offload_delta calls) offloaded=$(offload_delta offloaded) declined=$(offload_delta declined) failed=$(offload_delta failed) folios=$(offload_delta folios) cpu=$(offload_delta cpu) $fp"
+}
+
+# --- reach over the whole scenario (run-scenario calls these) ----------------------
+# A trace instance of its own, so that a scenario's reach_begin/reach_end
+# (the top-level buffer) do not disturb it. Every scenario reports its
+# migrations per reason ("REACH-RUN:" lines) and fails for a reason it
+# claims in REACHES that never migrated.
+RUN_TRACE=$TRACE/instances/suite
+run_reach_begin() {
+	mkdir -p $RUN_TRACE 2>/dev/null
+	echo 4096 >$RUN_TRACE/buffer_size_kb
+	echo 1 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
+	RUN_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
+}
+
+run_reach_end() {
+	local r n counts calls folios lost
+	echo 0 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
+	counts=$(trace_reason_counts $RUN_TRACE/trace)
+	lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $RUN_TRACE/trace)
+	[ "${lost:-0}" -gt 0 ] 2>/dev/null && echo "# reach: $lost trace events overwritten, counts are lower bounds"
+	for r in $REASONS; do
+		n=$(reason_count "$counts" $r)
+		calls=$(stats_delta "$RUN_SNAP" $r calls)
+		folios=$(stats_delta "$RUN_SNAP" $r folios)
+		[ "$n" = 0 ] && { [ "$calls" = 0 ] || [ "$calls" = na ]; } && continue
+		echo "REACH-RUN: $r migrations=$n offload_calls=$calls offload_folios=$folios"
+	done
+	for r in "$@"; do
+		n=$(reason_count "$counts" $r)
+		if [ "$n" -gt 0 ]; then ok "scenario reached $r"; else not_ok "scenario reached $r"; fi
+	done
+}
+
+# stats_delta SNAPSHOT REASON COLUMN: growth of a stats cell since SNAPSHOT
+# ("na" on a tree without the counters)
+stats_delta() {
+	has_extra stats || { echo na; return; }
+	{ echo "$1"; echo "--"; cat $OFFLOAD/stats; } | awk -v r="$2" -v col="$3" '
+		$1 == "--" { after = 1; next }
+		$1 == "reason" { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		$1 == r { if (after) now = $c; else before = $c }
+		END { print now - before }'
+}
+
+# bench_quiet: no migrations but the benchmark's own (NUMA balancing off),
+# and free memory compacted, so that THP targets are found alike each run
+bench_quiet() {
+	echo 0 >/proc/sys/kernel/numa_balancing
+	echo 1 >/proc/sys/vm/compact_memory
+}
