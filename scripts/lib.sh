@@ -294,6 +294,9 @@ flavour_sets_config() {
 # --- results: what a run directory says ---------------------------------------
 . "$TOP/scripts/lib-results.sh"
 
+# --- the catalogue of broken variants ------------------------------------------
+. "$TOP/scripts/lib-catalogue.sh"
+
 # --- processes: nothing outlives the make target that started it --------------
 # Every suite script adds its PID to SUITE_PIDS (and the first one adds the
 # make that ran it). A watched command stops when any of them is gone:

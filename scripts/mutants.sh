@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prove the oracles: build every broken variant of the series in
 # patches/$BASE/mutants/ (each applied after the series with EXTRA_PATCHES), run
-# the scenario its header names ("Caught by: scenario NAME"), and print a
-# table: variant, caught or missed, first finding, time to detect. An
-# "Also caught by: scenario NAME: TITLE" line adds a row VARIANT@NAME that
+# the scenario its record in patches/mutants.catalogue names ("caught by:
+# scenario NAME"), and print a table: variant, caught or missed, first
+# finding, time to detect. An "also caught by: scenario NAME: TITLE" line
+# of the record adds a row VARIANT@NAME that
 # is caught only when that exact title comes out (a second oracle). The
 # corrupt provider mode, a negative control on the correct series, is a row
 # of the same table.
@@ -21,10 +22,13 @@
 #                                     SERIES=none, every Coccinelle rule)
 #                                     NAME: a diff mutant, cocci/RULE, or
 #                                     cocci for every rule
-#   scripts/mutants.sh --tier check   the mutants whose header says
-#                                     "Tier: check" (make check's subset:
+#   scripts/mutants.sh --tier check   the mutants whose record says
+#                                     "tier: check" (make check's subset:
 #                                     one per oracle), without the control
 #                                     and without the "Also" rows
+#   scripts/mutants.sh --list         the catalogue for this BASE, a line
+#                                     each: variant, tier, caught by, also
+#                                     caught by (nothing is built)
 #   scripts/mutants.sh --build-only ...  build the kernels and modules of
 #                                     the rows, run nothing (make check
 #                                     builds them on one core while the
@@ -44,6 +48,15 @@ COCCI=${COCCI_RULES:-$TOP/patches/cocci}
 user_tree=0
 [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && user_tree=1
 names=() tier="" build_only=0
+if [ "${1:-}" = --list ]; then
+	printf '%-28s %-6s %s\n' VARIANT TIER 'CAUGHT BY; ALSO CAUGHT BY'
+	for v in $(mutant_names); do
+		[ -f "$MUTANTS/$v.patch" ] || die "the catalogue names $v for BASE=$BASE, which has no $MUTANTS/$v.patch"
+		by=$({ mutant_field "$v" 'caught by'; mutant_field "$v" 'also caught by' | sed 's/^/also /'; } | paste -sd';')
+		printf '%-28s %-6s %s\n' "$v" "$(mutant_field "$v" tier)" "$by"
+	done
+	exit 0
+fi
 if [ "${1:-}" = --build-only ]; then
 	build_only=1
 	shift
@@ -52,10 +65,14 @@ if [ "${1:-}" = --tier ]; then
 	tier=${2:?--tier needs a name}
 	shift 2
 fi
-# header FILE KEY: the values of the header lines "KEY: value" of a diff
-# mutant, or "// KEY: value" of a Coccinelle rule: one parser for both
+# header FILE KEY: the values of KEY for a diff mutant (its record in
+# patches/mutants.catalogue, keys in lower case there) or of the
+# "// KEY: value" lines of a Coccinelle rule
 header() {
-	sed -n "s@^\(// \)\{0,1\}$2: @@p" "$1"
+	case $1 in
+	*.patch) mutant_field "$(basename "$1" .patch)" "${2,,}" ;;
+	*) sed -n "s@^// $2: @@p" "$1" ;;
+	esac
 }
 # source_of NAME: the file of a diff mutant or of a rule (cocci/RULE)
 source_of() {
@@ -82,7 +99,7 @@ if [ ${#names[@]} -eq 0 ]; then
 		n=$(basename "$p")
 		names+=("$kind${n%.*}")
 	done
-	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'Tier: $tier'"
+	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'tier: $tier'"
 fi
 for v in "${names[@]}"; do
 	case $v in
@@ -270,7 +287,7 @@ for v in "${names[@]}"; do
 	src=$(source_of "$v") na="" rc=0
 	s=$(caught_by "$src")
 	[ -n "$s" ] && scenario_exists "$s" ||
-		die "$(basename "$src") names no known scenario in its 'Caught by:' line"
+		die "$(basename "$src") names no known scenario in its 'caught by:' line"
 	patch=$src
 	if [ "${v%%/*}" = cocci ]; then
 		patch=$(cocci_patch "$v") || rc=$?
@@ -287,7 +304,7 @@ for v in "${names[@]}"; do
 	[ "$tier" = check ] && continue
 	while IFS= read -r also; do
 		as=${also%%:*} at_title=${also#*: }
-		scenario_exists "$as" || die "$(basename "$src"): unknown scenario '$as' in 'Also caught by'"
+		scenario_exists "$as" || die "$(basename "$src"): unknown scenario '$as' in 'also caught by'"
 		row "$v@$as" "$as" "$src" "$patch" "$at_title" "$na" </dev/null
 	done < <(header "$src" 'Also caught by' | sed -n 's/^scenario //p')
 done

@@ -228,6 +228,33 @@ expect_refusal "reproduce with bad RUNS: exit 2" 2 "bad RUNS" \
 expect_refusal "unknown mutant: exit 2" 2 "no mutant named" "$TOP/scripts/mutants.sh" nosuch
 expect_refusal "unknown campaign: exit 2" 2 "unknown campaign 'nosuch'" \
 	"$TOP/scripts/campaign.sh" --campaign nosuch
+# the catalogue of broken variants: one record per patch file of each base
+# and no record without one, a known scenario on every caught-by line, the
+# KEY@BASE of a base in place of KEY; a line that is no record is refused
+catalogue_complete() {
+	local b v s rc=0 d
+	for b in $(ls "$TOP/patches" | grep -E '^[0-9]'); do
+		for v in $(BASE=$b mutant_names); do
+			[ -f "$TOP/patches/$b/mutants/$v.patch" ] || { echo "$b: $v has a record, no patch"; rc=1; }
+			s=$(BASE=$b mutant_field "$v" 'caught by' | sed -n 's/^scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p')
+			scenario_exists "$s" || { echo "$b: $v: no known scenario in 'caught by'"; rc=1; }
+		done
+		for v in "$TOP/patches/$b"/mutants/*.patch; do
+			BASE=$b mutant_names | grep -qx "$(basename "$v" .patch)" ||
+				{ echo "$b: $(basename "$v") has no record"; rc=1; }
+		done
+	done
+	[ "$(BASE=6.12 mutant_field reason-filter-ignored oracle)" = "KUnit migrate_copy_offload.default_reasons." ] &&
+		[ "$(BASE=7.2 mutant_field reason-filter-ignored oracle)" = "KUnit migrate_copy_offload.registered_reasons." ] &&
+		[ -z "$(BASE=6.12 mutant_field reason-filter-ignored 'also caught by')" ] ||
+		{ echo "KEY@BASE not read per base"; rc=1; }
+	d=$(tmp_dir)
+	printf 'name: x\nbases: 7.2\ncaught by scenario smoke\n' >"$d/bad"
+	! (CATALOGUE=$d/bad catalogue_records) >/dev/null 2>&1 || { echo "a line that is no record was read"; rc=1; }
+	return $rc
+}
+t_run "mutants: one record per patch of each base in patches/mutants.catalogue; KEY@BASE; bad lines refused" catalogue_complete
+
 # only deps.sh fetches: the others look up what it fetched, and say so
 # in one line when it is not there
 nofetch=$(tmp_dir)
