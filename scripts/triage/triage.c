@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "triage.h"
+#include "triage-int.h"
 
 /* How far after a header the title's function is looked for */
 #define LOOKAHEAD	120
@@ -25,9 +26,6 @@ struct line {
 };
 
 static regex_t compiled[128];
-/* the scope of scoped reports, sorted; NULL: everything is in scope */
-static char **scope;
-static size_t scope_nr;
 static regex_t frame_re, guess_re, rip_re, at_re, subtest_re, ktap_re, kasan_access_re;
 static int ready;
 /* emulator events are told apart under TCG only (triage_set_accel()) */
@@ -103,54 +101,6 @@ int triage_init(void)
 void triage_set_accel(const char *accel)
 {
 	tcg = !strncmp(accel, "tcg", 3);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int triage_set_scope(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char buf[256], **names = NULL;
-	size_t nr = 0, cap = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strcspn(buf, " \t\r\n#");
-
-		if (!n)
-			continue;
-		buf[n] = '\0';
-		if (nr == cap) {
-			char **more = realloc(names, sizeof(*names) * (cap = cap ? cap * 2 : 256));
-
-			if (!more)
-				goto fail;
-			names = more;
-		}
-		names[nr] = strdup(buf);
-		if (!names[nr])
-			goto fail;
-		nr++;
-	}
-	fclose(f);
-	if (!nr) {
-		free(names);
-		return -1;
-	}
-	qsort(names, nr, sizeof(*names), cmp_name);
-	scope = names;
-	scope_nr = nr;
-	return 0;
-fail:
-	fclose(f);
-	while (nr)
-		free(names[--nr]);
-	free(names);
-	return -1;
 }
 
 /* Copy a bounded line into a NUL-terminated buffer for regexec() */
@@ -262,7 +212,7 @@ static int in_scope(const struct line *lines, int nr, int at)
 	char buf[MAX_LINE], fn[128];
 	regmatch_t m[3];
 
-	if (!scope)
+	if (!scope_set())
 		return 1;
 	for (int i = at + 1; i < nr && i <= at + LOOKAHEAD; i++) {
 		const char *key = fn;
@@ -278,13 +228,13 @@ static int in_scope(const struct line *lines, int nr, int at)
 			/* " [module]": the key is "[module]" */
 			group(buf, m, 2, fn, sizeof(fn));
 			key = fn + 1;
-			if (bsearch(&key, scope, scope_nr, sizeof(*scope), cmp_name))
+			if (scope_has(key))
 				return 1;
 		}
 		key = fn;
 		group(buf, m, 1, fn, sizeof(fn));
 		clean_func(fn);
-		if (bsearch(&key, scope, scope_nr, sizeof(*scope), cmp_name))
+		if (scope_has(key))
 			return 1;
 	}
 	return 0;
@@ -405,80 +355,6 @@ static void ktap_title(struct ktap_state *k, int indent, const char *name, char 
 		snprintf(title + off, TRIAGE_TITLE_LEN - off, "%s", name);
 }
 
-/* Count @title in @f (of @nr); returns 1 when it was new and not dropped */
-static int add_title(struct finding *f, int *nr, const struct pattern *p,
-		     const char *title, int line)
-{
-	for (int i = 0; i < *nr; i++)
-		if (!strcmp(f[i].title, title)) {
-			f[i].count++;
-			return 0;
-		}
-	if (*nr == TRIAGE_MAX_FINDINGS)
-		return -1;
-	f[*nr].type = p->type;
-	snprintf(f[*nr].title, TRIAGE_TITLE_LEN, "%s", title);
-	f[*nr].line = line;
-	f[*nr].count = 1;
-	f[*nr].secondary = p->secondary;
-	(*nr)++;
-	return 1;
-}
-
-static void add_finding(struct findings *out, const struct pattern *p,
-			const char *title, int line)
-{
-	if (add_title(out->f, &out->nr, p, title, line) < 0)
-		out->dropped++;
-}
-
-/*
- * A failed KTAP suite is reported through its failed cases: drop
- * "KTAP: not ok a" when "KTAP: not ok a.b" is there too.
- */
-static int has_prefix_child(const struct findings *out, const char *prefix, size_t n)
-{
-	for (int i = 0; i < out->nr; i++)
-		if (!strncmp(out->f[i].title, prefix, n) && out->f[i].title[n] == '.')
-			return 1;
-	return 0;
-}
-
-/*
- * "KTAP: not ok a.b" has a child if "KTAP: not ok a.b.c" was found, or,
- * for a program's result in a scenario, "KTAP: not ok b.c" (the program
- * printed its own subtest from its own task).
- */
-static int has_child(const struct findings *out, const char *title)
-{
-	static const char head[] = "KTAP: not ok ";
-	char buf[TRIAGE_TITLE_LEN];
-	const char *dot = strchr(title + sizeof(head) - 1, '.');
-
-	if (has_prefix_child(out, title, strlen(title)))
-		return 1;
-	if (!dot)
-		return 0;
-	snprintf(buf, sizeof(buf), "%s%s", head, dot + 1);
-	return has_prefix_child(out, buf, strlen(buf));
-}
-
-static void drop_redundant(struct findings *out)
-{
-	int primary = 0, j = 0;
-
-	for (int i = 0; i < out->nr; i++)
-		primary += !out->f[i].secondary;
-	for (int i = 0; i < out->nr; i++) {
-		/* without a primary report, the first secondary one stands for it */
-		if (out->f[i].secondary && (primary || j))
-			continue;
-		if (!strncmp(out->f[i].title, "KTAP: ", 6) && has_child(out, out->f[i].title))
-			continue;
-		out->f[j++] = out->f[i];
-	}
-	out->nr = j;
-}
 
 static void title_for(const struct pattern *p, const struct line *lines, int nr,
 		      int at, const char *msg, const regmatch_t *m, char *title,
