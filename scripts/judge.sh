@@ -18,6 +18,8 @@
 # summary.txt, and verdict, one word:
 #   pass     no finding, and the guest ended by itself with its pass
 #   finding  a finding in a run that expects none
+#   known    no finding but known kernel bugs (configs/known-bugs, KNOWN_BUGS=;
+#            scripts/lib-known.sh): listed in known.tsv; meets "pass"
 #   caught   a negative control's expected title came out
 #   missed   a negative control's expected title did not
 #   emulator no finding (nor the control's title), and the guest ended in
@@ -26,7 +28,7 @@
 #            never a pass nor a finding. Under KVM (or an unknown
 #            accelerator) the same report is an oops, a finding.
 #   error    the run could not be judged (triage failed, run interrupted)
-# A run met its expectation when verdict = expect (both one word).
+# A run met its expectation when verdict_meets says so (scripts/lib-results.sh).
 #
 # Prints one line per directory: its verdict, and the old one if it changed.
 # Exit: 0 every run met its expectation, 1 some did not, 2 a run could not
@@ -150,6 +152,7 @@ run_verdict() {
 		verdict=error
 	elif [ "$expect" = pass ]; then
 		if [ -n "$titles" ]; then verdict=finding
+		elif [ -s "$out/known.tsv" ]; then verdict=known
 		elif [ $emu = 1 ]; then verdict=emulator
 		elif [ "$vm" = pass ]; then verdict=pass
 		else verdict=finding; fi
@@ -207,12 +210,18 @@ write_ktap() {
 				echo "# outside the series, not a finding: [$type] $t (line $line, x$count)"
 			done <"$out/outside.tsv"
 		fi
+		if [ -f "$out/known.tsv" ]; then
+			while IFS=$'\t' read -r type t line count report; do
+				echo "# known kernel bug, not a finding: [$type] $t (line $line, x$count; $report)"
+			done <"$out/known.tsv"
+		fi
 		if [ "$expect" = pass ]; then
 			while IFS=$'\t' read -r type t line count; do
 				echo "# finding: [$type] $t (line $line, x$count)"
 			done <"$out/findings.tsv"
 			case $verdict in
 			pass) echo "ok 3 no-finding" ;;
+			known) echo "ok 3 no-finding # SKIP only known kernel bugs: $(cut -f2 "$out/known.tsv" | paste -sd';')" ;;
 			emulator) echo "ok 3 no-finding # SKIP infrastructure: an emulator event, $(emulator_first "$out")" ;;
 			*) echo "not ok 3 no-finding" ;;
 			esac
@@ -260,6 +269,12 @@ write_summary() {
 				echo "  [$type] $t (console line $line, x$count)"
 			done <"$out/outside.tsv"
 		fi
+		if [ -f "$out/known.tsv" ]; then
+			echo "known:     $(wc -l <"$out/known.tsv") known kernel bugs (known.tsv; not findings):"
+			while IFS=$'\t' read -r type t line count report; do
+				echo "  [$type] $t (console line $line, x$count): $report"
+			done <"$out/known.tsv"
+		fi
 		if [ -s "$out/findings.tsv" ]; then
 			echo "findings:"
 			while IFS=$'\t' read -r type t line count; do
@@ -288,6 +303,7 @@ judge_one() {
 	art=$(cat "$out/kernel" 2>/dev/null || true)
 
 	triage_console || return 2
+	known_split "$out" "$title" || { echo error >"$out/verdict"; return 2; }
 	list_skipped
 	decode_reports
 	verdict=$(run_verdict)
@@ -298,7 +314,7 @@ judge_one() {
 	printf '%s: %s%s\n' "$(basename "$out")" "$verdict" \
 		"$([ -n "$old" ] && [ "$old" != "$verdict" ] && echo " (was $old)")"
 	case $verdict in error | emulator) return 2 ;; esac
-	[ "$verdict" = "$expect" ]
+	verdict_meets "$verdict" "$expect"
 }
 
 worst=0

@@ -293,6 +293,7 @@ flavour_sets_config() {
 
 # --- results: what a run directory says ---------------------------------------
 . "$TOP/scripts/lib-results.sh"
+. "$TOP/scripts/lib-known.sh"
 
 # --- the catalogue of broken variants ------------------------------------------
 . "$TOP/scripts/lib-catalogue.sh"

@@ -72,6 +72,45 @@ fixture_results "$JT/fails" clean-boot smoke 5 pass pass
 failing=$JT/failing-triage
 printf '#!/bin/sh\necho "triage: cannot read" >&2\nexit 2\n' >"$failing" && chmod +x "$failing"
 judge_is "a triage that exits 2" 2 error "$JT/fails" TRIAGE="$failing" TRIAGE_GIVEN=1
+# known kernel bugs (scripts/lib-known.sh): a title known on this run is
+# listed apart and the run meets "pass"; the same record where the run is
+# not (another base, another tree), or an unknown title, stays a finding;
+# a control's expected title is never known; a malformed list is an error
+known_list() { printf 'title: %s\nwhere: %s\nreport: %s\n' "$1" "$2" "${3-the list of a test}" >"$JT/list-$4"; }
+known_list "KASAN: slab-use-after-free Read in oracle_kasan" "base=7.2 tree=own" "lore: a test" here
+known_list "KASAN: slab-use-after-free Read in oracle_kasan" "base=6.12 tree=own" "lore: a test" other-base
+known_list "KASAN: slab-use-after-free Read in oracle_kasan" "base=7.2 tree=ours" "lore: a test" other-tree
+known_list "KASAN: slab-use-after-free Read in something_else" "base=7.2" "lore: a test" other-title
+known_list "KASAN: slab-use-after-free Read in oracle_kasan" "base=7.2" "" no-report
+sed -i '/^report:/d' "$JT/list-no-report"
+known_list "KASAN: slab-use-after-free Read in oracle_kasan" "kernel=7.2" "lore: a test" bad-where
+known_fixture() {
+	fixture_results "$JT/$1" kasan-uaf oracle-kasan 1 died "${2:-pass}" ${3:+"$3"}
+	echo 7.2 >"$JT/$1/base"
+	echo "make reproduce BASE=7.2 SCENARIO=oracle-kasan SEED=1 KERNEL_SRC=/src SERIES=none" >"$JT/$1/reproduce"
+}
+known_fixture known
+judge_is "a known bug on the tree it is known on" 0 known "$JT/known" KNOWN_BUGS="$JT/list-here"
+grep -q "^  \[KASAN\] KASAN: slab-use-after-free Read in oracle_kasan (console line [0-9]*, x1): lore: a test$" \
+	"$JT/known/summary.txt" || t_fail "judge: the known bug is not in summary.txt"
+grep -q "^ok 3 no-finding # SKIP only known kernel bugs: KASAN: slab-use-after-free" "$JT/known/ktap.txt" ||
+	t_fail "judge: ktap.txt does not say the run found only a known bug"
+[ ! -s "$JT/known/findings.tsv" ] || t_fail "judge: the known bug is still in findings.tsv"
+for w in other-base other-tree other-title; do
+	known_fixture "known-$w"
+	judge_is "a known bug's record for $w" 1 finding "$JT/known-$w" KNOWN_BUGS="$JT/list-$w"
+done
+known_fixture known-control caught "KASAN: slab-use-after-free Read in oracle_kasan"
+judge_is "a control's expected title is never known" 0 caught "$JT/known-control" KNOWN_BUGS="$JT/list-here"
+for w in no-report bad-where; do
+	known_fixture "known-$w"
+	judge_is "a list of known bugs with a record of $w" 2 error "$JT/known-$w" KNOWN_BUGS="$JT/list-$w"
+done
+known_fixture known-none
+judge_is "no list of known bugs where KNOWN_BUGS points" 2 error "$JT/known-none" KNOWN_BUGS="$JT/no-such-list"
+own_known_list_parses() { (known_records); }
+t_run "judge: the suite's own list of known bugs parses" own_known_list_parses
+
 # the guest's own KTAP nested in the run's, each test point a JUnit case:
 # the KUnit cases and the scenario's; in a negative control its failing
 # test point is an expected failure (TODO, skipped in JUnit), in a run
