@@ -132,6 +132,17 @@ nested_ktap() {
 		{ echo "a failing guest test point is no JUnit failure where none is expected"; return 1; }
 }
 t_run "judge: the guest's KTAP nested in ktap.txt, each test point a JUnit case; a control's is an expected failure" nested_ktap
+# a caught control whose guest died or failed: its guest point is an
+# expected failure too (no red JUnit for a control doing its job); the
+# same console where none is expected is a JUnit failure
+control_guest_todo() {
+	grep -q '^not ok 2 guest # TODO a negative control, meant to fail: vm verdict died$' "$JT/control/ktap.txt" ||
+		{ echo "the caught control's guest point: $(grep ' guest' "$JT/control/ktap.txt")"; return 1; }
+	grep -q 'failures="0"' "$JT/control/junit.xml" || { echo "a caught control fails in JUnit"; return 1; }
+	grep -q '^not ok 2 guest # vm verdict: died$' "$JT/kasan/ktap.txt" || { echo "the finding's guest point is not a failure"; return 1; }
+	! grep -q 'failures="0"' "$JT/kasan/junit.xml" || { echo "a finding passes in JUnit"; return 1; }
+}
+t_run "judge: a caught control's failed guest is an expected failure; the same where none is expected is not" control_guest_todo
 # judged again: the same verdicts, and no "(was ...)"
 rejudge_same() {
 	local out
