@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define KNOB		"/sys/kernel/debug/migrate_offload/reasons"
 #define MAX_REASONS	32
@@ -367,15 +368,13 @@ int main(int argc, char **argv)
 	}
 	if (nr_readers < 0 || nr_readers > 4)
 		return 2;
-	say("  # Subtest: %s", name);
+	ktap_subtest(name);
 	if (access(KNOB, W_OK)) {
-		say("  1..0 # SKIP no reasons knob at %s", KNOB);
+		ktap_skip_all("no reasons knob at %s", KNOB);
 		return 0;
 	}
 	if (knob_read(saved, sizeof(saved)) || learn_names()) {
-		say("  1..1");
-		say("  not ok 1 setup # the knob does not take \"all\"");
-		return 1;
+		return ktap_setup_failed("the knob does not take \"all\"");
 	}
 	s = seed;
 	end = time(NULL) + seconds;
@@ -433,14 +432,10 @@ int main(int argc, char **argv)
 		failed = 1;
 	say("  # %s: seed %" PRIu64 ", %d reasons, writes %lu (taken %lu, refused %lu), concurrent reads %lu (ill-formed %lu)",
 	    name, seed, nr_names, st_writes, st_taken, st_refused, st_reads, st_bad_reads);
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 knob-model # %lu writes against the model, %lu ill-formed reads", mismatches, st_bad_reads);
-	else
-		say("  ok 1 knob-model");
-	if (st_taken && st_refused)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # taken %lu, refused %lu", st_taken, st_refused);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "knob-model", "%lu writes against the model, %lu ill-formed reads",
+			mismatches, st_bad_reads);
+	ktap_point_fail(st_taken && st_refused, 2, "progress", "taken %lu, refused %lu", st_taken,
+			st_refused);
 	return failed || !st_taken || !st_refused;
 }

@@ -72,6 +72,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define THP		(2UL << 20)
 #define MAX_BATCH	512
@@ -521,32 +522,21 @@ static int parse_args(int argc, char **argv, size_t *mb)
 	return 0;
 }
 
-/* one KTAP "not ok 1 setup" and its plan, for a test that could not start */
-static int setup_failed(const char *why)
-{
-	say("  1..1");
-	say("  not ok 1 setup # %s", why);
-	return 1;
-}
-
 /* the regions of each kind, their pages filled with generation 0; 0 or 1 */
 static int setup(size_t *mb)
 {
-	char why[128];
-
 	nr_nodes = memory_nodes(nodes, 64);
 	if (nr_nodes < 2)
-		return setup_failed("fewer than two memory nodes");
+		return ktap_setup_failed("fewer than two memory nodes");
 	for (int k = 0; k < NR_KINDS; k++) {
 		if (k == K_FILE && !file_path)
 			continue;
 		if (add_region(mb[k], k)) {
-			snprintf(why, sizeof(why), "%s region: %s", kind_name[k], strerror(errno));
-			return setup_failed(why);
+			return ktap_setup_failed("%s region: %s", kind_name[k], strerror(errno));
 		}
 	}
 	if (!total_pages)
-		return setup_failed("no region");
+		return ktap_setup_failed("no region");
 	gen = calloc(total_pages, sizeof(*gen));
 	lock = calloc(total_pages, 1);
 	addr = calloc(total_pages, sizeof(*addr));
@@ -562,10 +552,8 @@ static int setup(size_t *mb)
 		fill(p, 0);
 	/* locked once populated: mlock faults in and pins to RAM, not to a node */
 	for (int i = 0; i < nr_regions; i++)
-		if (regions[i].kind == K_MLOCK && mlock(regions[i].base, regions[i].pages * PAGE)) {
-			snprintf(why, sizeof(why), "mlock: %s", strerror(errno));
-			return setup_failed(why);
-		}
+		if (regions[i].kind == K_MLOCK && mlock(regions[i].base, regions[i].pages * PAGE))
+			return ktap_setup_failed("mlock: %s", strerror(errno));
 	return 0;
 }
 
@@ -639,15 +627,9 @@ static int report(size_t *mb)
 			failed = 1;
 		}
 	}
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 data-integrity # %lu mismatches", mismatches);
-	else
-		say("  ok 1 data-integrity");
-	if (st_moved)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # no page moved in %lu calls", st_calls);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "data-integrity", "%lu mismatches", mismatches);
+	ktap_point_fail(st_moved, 2, "progress", "no page moved in %lu calls", st_calls);
 	return failed || !st_moved;
 }
 
@@ -665,7 +647,7 @@ int main(int argc, char **argv)
 			balancing = 0;
 		fclose(f);
 	}
-	say("  # Subtest: %s", name);
+	ktap_subtest(name);
 	if (setup(mb))
 		return 1;
 	drive(mb, balancing);

@@ -50,6 +50,7 @@
 #include <linux/fs.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define THP		(2UL << 20)
 #define MAX_READ	16		/* pages per read */
@@ -276,12 +277,10 @@ int main(int argc, char **argv)
 	if (init)
 		return init_device() ? 1 : 0;
 
-	say("  # Subtest: %s", name);
+	ktap_subtest(name);
 	nr_nodes = memory_nodes(nodes, 64);
 	if (nr_nodes < 2) {
-		say("  1..1");
-		say("  not ok 1 setup # fewer than two memory nodes");
-		return 1;
+		return ktap_setup_failed("fewer than two memory nodes");
 	}
 	if (thp)
 		buf_pages = (buf_pages + 511) / 512 * 512;
@@ -302,9 +301,7 @@ int main(int argc, char **argv)
 			buf = (uint8_t *)(((uintptr_t)buf + THP - 1) & ~(THP - 1));
 	}
 	if (buf == MAP_FAILED) {
-		say("  1..1");
-		say("  not ok 1 setup # mmap: %s", strerror(errno));
-		return 1;
+		return ktap_setup_failed("mmap: %s", strerror(errno));
 	}
 	madvise(buf, buf_pages * PAGE, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(buf, 0, buf_pages * PAGE);
@@ -336,14 +333,10 @@ int main(int argc, char **argv)
 	    buf_pages, thp ? "THP" : "4K", shared ? "shared memfd" : "private anonymous", dev_blocks, nr_readers);
 	say("  # %s: %s %lu, move_pages calls %lu, pages moved %lu, not moved (pinned or busy) %lu, idle pages checked %lu",
 	    name, kpin ? "dma_pinner transfers" : "O_DIRECT reads", st_reads, st_calls, st_moved, st_busy, st_checked);
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 data-integrity # %lu mismatches, %lu failed reads", mismatches, st_short);
-	else
-		say("  ok 1 data-integrity");
-	if (st_moved && st_reads)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # reads %lu, pages moved %lu", st_reads, st_moved);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "data-integrity", "%lu mismatches, %lu failed reads", mismatches,
+			st_short);
+	ktap_point_fail(st_moved && st_reads, 2, "progress", "reads %lu, pages moved %lu", st_reads,
+			st_moved);
 	return failed || !st_moved || !st_reads;
 }
