@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 
 	end = time(NULL) + seconds;
 	while (time(NULL) < end && !failed) {
-		int b = blocks[mix64(seed + step++) % nblocks], rc;
+		int b = blocks[splitmix64(seed + step++) % nblocks], rc;
 
 		tries++;
 		rc = write_state(b, "offline");

@@ -158,7 +158,7 @@ static int move_and_check(uint8_t *base, struct tally *t)
 	end = time(NULL) + seconds;
 	for (uint64_t step = 0; time(NULL) < end && !failed; step++) {
 		/* every node in turn, in a seeded order: pool and surplus targets */
-		int node = (int)(mix64(seed ^ step) % NODES);
+		int node = (int)(splitmix64(seed ^ step) % NODES);
 
 		for (int p = 0; p < npages; p++)
 			target[p] = node;

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 				failed = 1;
 	}
 	for (int k = 0; k < offline && k < 8 && !failed; k++) {
-		size_t i = (size_t)(mix64(seed + k) % pages);
+		size_t i = (size_t)(splitmix64(seed + k) % pages);
 
 		if (!madvise(p + i * PAGE, PAGE, MADV_SOFT_OFFLINE))
 			offlined++;

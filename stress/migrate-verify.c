@@ -149,7 +149,7 @@ static uint64_t pattern(size_t page, uint32_t g, size_t word)
 {
 	if (page_kind[page] == K_KSM)
 		page &= ~(size_t)1;
-	return page_word(seed, page, g, word);
+	return page_pattern_word(seed, page, g, word);
 }
 
 static void page_lock(size_t p)

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 64; k++) {
 			size_t i;
 
-			r = mix64(r);
+			r = splitmix64(r);
 			i = r % pages;
 			gen[i]++;
 			page_fill(mem + i * PAGE, seed, i, gen[i]);

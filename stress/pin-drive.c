@@ -14,8 +14,8 @@
  * of it must hold exactly the device's block, and the mover checks idle
  * pages against the block last read into them.
  *
- * The device holds block b as page_word(seed, b, 0, word): the scenario
- * writes it with `pin-drive -s SEED -d DEV -i` before the run.
+ * The device holds block b as page_pattern_word(seed, b, 0, word): the
+ * scenario writes it with `pin-drive -s SEED -d DEV -i` before the run.
  *
  *   pin-drive -d DEV [-s seed] [-t seconds] [-p buffer_pages] [-r readers]
  *             [-H] [-S] [-k] [-n name] [-i]
@@ -115,7 +115,7 @@ static void check_slot(size_t p, int64_t b, const char *when)
 	const uint64_t *w = (const uint64_t *)(buf + p * PAGE);
 
 	for (size_t i = 0; i < WORDS; i++) {
-		uint64_t want = page_word(seed, b, 0, i);
+		uint64_t want = page_pattern_word(seed, b, 0, i);
 
 		if (w[i] == want)
 			continue;

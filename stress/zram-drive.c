@@ -43,14 +43,14 @@ static size_t random_words(size_t b, uint32_t g)
 {
 	static const size_t sizes[] = { 1, 64, WORDS / 2, WORDS };
 
-	return sizes[mix64(seed ^ b ^ ((uint64_t)g << 40)) % 4];
+	return sizes[splitmix64(seed ^ b ^ ((uint64_t)g << 40)) % 4];
 }
 
 static uint64_t want_word(size_t b, uint32_t g, size_t i)
 {
 	if (!g || i >= random_words(b, g))
 		return 0;
-	return page_word(seed, b, g, i);
+	return page_pattern_word(seed, b, g, i);
 }
 
 static void fill(uint64_t *w, size_t b, uint32_t g)
