@@ -129,14 +129,16 @@ report_repro_sources() {
 	done
 	repro_alone "$d/mv/repro.c" || return 1
 	# a driver of one file
-	repro_of "$d/kf" knob-fuzz "KTAP: not ok knob-fuzz.knob-model" || return 1
-	[ "$(head -1 "$d/kf/repro.out")" = knob-fuzz ] || { echo "not knob-fuzz: $(head -1 "$d/kf/repro.out")"; return 1; }
-	repro_alone "$d/kf/repro.c" || return 1
+	repro_of "$d/cd" reasons "KTAP: not ok compact-drive.progress" || return 1
+	[ "$(head -1 "$d/cd/repro.out")" = compact-drive ] || { echo "not compact-drive: $(head -1 "$d/cd/repro.out")"; return 1; }
+	[ "$(make -s --no-print-directory -C "$TOP/stress" sources-compact-drive)" = compact-drive.c ] ||
+		{ echo "compact-drive is no longer a driver of one file"; return 1; }
+	repro_alone "$d/cd/repro.c" || return 1
 	# the negative control: one local include left as it was is caught
-	{ echo '#include "guest.h"'; cat "$d/kf/repro.c"; } >"$d/kf/left.c"
-	! repro_alone "$d/kf/left.c" >/dev/null 2>&1 || { echo "a reproducer with a local #include left in passed"; return 1; }
-	sed '/^[[:space:]]*#[[:space:]]*include[[:space:]]*"/d' "$d/kf/left.c" >"$d/kf/fixed.c"
-	repro_alone "$d/kf/fixed.c"
+	{ echo '#include "guest.h"'; cat "$d/cd/repro.c"; } >"$d/cd/left.c"
+	! repro_alone "$d/cd/left.c" >/dev/null 2>&1 || { echo "a reproducer with a local #include left in passed"; return 1; }
+	sed '/^[[:space:]]*#[[:space:]]*include[[:space:]]*"/d' "$d/cd/left.c" >"$d/cd/fixed.c"
+	repro_alone "$d/cd/fixed.c"
 }
 t_run "report: repro.c of a driver of several files, and of one, builds alone with no local #include left" report_repro_sources
 
