@@ -8,10 +8,10 @@
  *	struct { u64 addr; u32 pages; u32 delay_us; u64 seed; u64 first; }
  *
  * does one such transfer and returns when it is done: page i of the buffer
- * then holds the pattern of block first + i, generation 0, of stress/guest.h
- * (page_word()). A write through the pin that lands after migration copied
- * the page ahead of its move, with the pin gone by the move, is exactly
- * what the batch must never lose.
+ * then holds the pattern of block first + i, generation 0, that pin-drive
+ * checks (page_pattern.h, shared with the guest programs). A write through
+ * the pin that lands after migration copied the page ahead of its move,
+ * with the pin gone by the move, is exactly what the batch must never lose.
  *
  * With longterm=1 the pin is FOLL_LONGTERM, as for an RDMA registration
  * or a VFIO mapping: the kernel first moves the pages out of ZONE_MOVABLE
@@ -27,6 +27,8 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+
+#include "page_pattern.h"
 
 #define DMA_PINNER_MAX_PAGES	64
 
@@ -45,24 +47,12 @@ struct dma_pinner_req {
 static struct dentry *dma_pinner_dir;
 static atomic64_t dma_pinner_transfers;
 
-/* the same words as mix64() and page_word() in stress/guest.h */
-static u64 dma_pinner_mix64(u64 z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static void dma_pinner_fill(struct page *page, u64 seed, u64 block)
 {
-	u64 *w = kmap_local_page(page);
-	u64 base = dma_pinner_mix64(seed ^ (block << 24));
-	unsigned int i;
+	void *p = kmap_local_page(page);
 
-	for (i = 0; i < PAGE_SIZE / sizeof(u64); i++)
-		w[i] = base + i * 0x9e3779b97f4a7c15ULL;
-	kunmap_local(w);
+	page_pattern_fill(p, PAGE_SIZE / sizeof(u64), seed, block, 0);
+	kunmap_local(p);
 }
 
 static ssize_t dma_pinner_write(struct file *file, const char __user *ubuf,

@@ -10,17 +10,19 @@
 #include <linux/math64.h>
 #include <linux/types.h>
 
+#include "page_pattern.h"
+
 struct fp_rnd {
 	u64 state;
 };
 
+/* splitmix64 proper: the state advances by gamma, the output is its mix */
 static inline u64 fp_rnd_next(struct fp_rnd *r)
 {
-	u64 z = (r->state += 0x9e3779b97f4a7c15ULL);
+	u64 z = splitmix64(r->state);
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	r->state += SPLITMIX64_GAMMA;
+	return z;
 }
 
 static inline void fp_rnd_init(struct fp_rnd *r, u64 seed, u64 seq)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A stand-alone reproducer of one finding of a run, for scripts/report.sh:
-# the guest driver the scenario ran when the finding came (its source with
-# stress/guest.h inlined: one C file that builds statically with no suite),
-# and the exact command, read from the scenario and the run's console.
+# the guest driver the scenario ran when the finding came (its sources, as
+# stress/Makefile lists them, with every local header inlined: one C file
+# that builds statically with no suite), and the exact command, read from
+# the scenario and the run's console.
 #
 #   scripts/report-repro.sh RUN_DIR TITLE OUT_DIR
 #
@@ -113,8 +114,33 @@ cmd=$(sed -E -e 's/__ARITH__(.*)__END__/$((\1))/g' -e ':a' -e 's/(^| )"([^" $]*)
 if [[ $cmd == *'$'* ]]; then
 	note+="${note:+; }shell variables left as the scenario has them"
 fi
-src=$TOP/stress/$prog.c
-[ -f "$src" ] || die "scenario $scenario runs /guest/$prog, which has no source in stress/"
+[ -f "$TOP/stress/$prog.c" ] || die "scenario $scenario runs /guest/$prog, which has no source in stress/"
+# its sources, main()'s first: what stress/Makefile builds it from
+read -r -a srcs < <(make -s --no-print-directory -C "$TOP/stress" "sources-$prog") ||
+	die "stress/Makefile names no sources of $prog"
+
+# inline_local FILE: FILE with each local #include "NAME" replaced by the
+# file it names (relative to the includer, as for gcc), recursively, and
+# each file once (INLINED), in the order gcc reads them: the system headers
+# and any #define before them keep their place
+declare -A INLINED=()
+top_real=$(realpath "$TOP")
+inline_local() {
+	local f l inc
+	f=$(realpath "$1")
+	[ -z "${INLINED[$f]:-}" ] || return 0
+	INLINED[$f]=1
+	printf '/* ---- %s ---- */\n' "${f#"$top_real"/}"
+	while IFS= read -r l || [ -n "$l" ]; do
+		if [[ $l =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]]; then
+			inc=$(dirname "$f")/${BASH_REMATCH[1]}
+			[ -f "$inc" ] || die "${f#"$top_real"/} includes \"${BASH_REMATCH[1]}\", which is not there"
+			inline_local "$inc"
+		else
+			printf '%s\n' "$l"
+		fi
+	done <"$f"
+}
 
 # what the scenario did before it: plain commands go into repro.sh, the
 # suite's own helpers (the functions of guest/lib-*.sh: modules, knobs)
@@ -144,16 +170,18 @@ done < <(head -n "$((lineno - 1))" <<<"$body")
 
 {
 	echo "/*"
-	echo " * Stand-alone reproducer: stress/$prog.c of the copy-offload test suite"
-	echo " * with stress/guest.h inlined, for scenario $scenario, seed $seed."
+	echo " * Stand-alone reproducer: stress/$prog of the copy-offload test suite"
+	echo " * ($(printf '%s, ' "${srcs[@]}" | sed 's/, $//'); every local header inlined),"
+	echo " * for scenario $scenario, seed $seed."
 	echo " *"
 	echo " * Build: gcc -static -O2 -pthread -o repro repro.c"
 	echo " * Run (as root, in the guest; setup in repro.sh):"
 	echo " *   $cmd"
 	echo " */"
-	sed -n '/^#ifndef GUEST_H/,/^#endif/p' "$TOP/stress/guest.h"
-	echo
-	grep -v '^#include "guest.h"' "$src"
+	for c in "${srcs[@]}"; do
+		echo
+		inline_local "$TOP/stress/$c"
+	done
 } >"$out/repro.c"
 {
 	echo "#!/bin/sh"

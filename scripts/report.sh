@@ -277,7 +277,7 @@ decoded=""
 	echo
 	echo "Reproducer:"
 	if [ -n "$prog" ]; then
-		echo "  repro.c is stress/$prog.c of the suite with its header inlined; no other file is needed."
+		echo "  repro.c is stress/$prog of the suite, its sources and headers in one file; no other file is needed."
 		echo "  build:  gcc -static -O2 -pthread -o repro repro.c"
 		echo "  run (as root, in a guest with the topology above; repro.sh):"
 		grep -v '^#' "$run/repro.sh" | grep -v '^set -e$' | sed 's/^/    /'

@@ -100,6 +100,48 @@ report_repro_builds() {
 }
 t_run "report: repro.c builds with gcc -static on its own" report_repro_builds
 
+# repro_alone REPRO_C: it builds with gcc -static in a directory of its own
+# (no header of the suite beside it), with no local #include left in it
+repro_alone() {
+	local iso
+	iso=$(mktemp -d "$FX/alone.XXXXXX")
+	cp "$1" "$iso/repro.c"
+	! grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$iso/repro.c" || { echo "$1: a local #include left in"; return 1; }
+	(cd "$iso" && gcc -static -O2 -pthread -Wall -o repro repro.c) || { echo "$1 does not build on its own"; return 1; }
+}
+# the driver of scenario SCENARIO that TITLE names, as report-repro.sh makes it
+repro_of() { # DIR SCENARIO TITLE
+	mkdir -p "$1"
+	echo "$2" >"$1/scenario"
+	echo 9 >"$1/seed"
+	echo 30 >"$1/duration"
+	: >"$1/console.log"
+	"$TOP/scripts/report-repro.sh" "$1" "$3" "$1" >"$1/repro.out" || { echo "report-repro.sh failed for $2"; return 1; }
+}
+report_repro_sources() {
+	local d=$FX/repro-src n
+	command -v gcc >/dev/null || { echo "gcc missing"; return 1; }
+	# migrate-verify: several .c files, headers that include headers
+	repro_of "$d/mv" reasons "KTAP: not ok migrate-verify.data-integrity" || return 1
+	[ "$(head -1 "$d/mv/repro.out")" = migrate-verify ] || { echo "not migrate-verify: $(head -1 "$d/mv/repro.out")"; return 1; }
+	for n in $(make -s --no-print-directory -C "$TOP/stress" sources-migrate-verify); do
+		grep -qx "/\* ---- stress/$n ---- \*/" "$d/mv/repro.c" || { echo "stress/$n is not in the reproducer"; return 1; }
+	done
+	repro_alone "$d/mv/repro.c" || return 1
+	# a driver of one file
+	repro_of "$d/cd" reasons "KTAP: not ok compact-drive.progress" || return 1
+	[ "$(head -1 "$d/cd/repro.out")" = compact-drive ] || { echo "not compact-drive: $(head -1 "$d/cd/repro.out")"; return 1; }
+	[ "$(make -s --no-print-directory -C "$TOP/stress" sources-compact-drive)" = compact-drive.c ] ||
+		{ echo "compact-drive is no longer a driver of one file"; return 1; }
+	repro_alone "$d/cd/repro.c" || return 1
+	# the negative control: one local include left as it was is caught
+	{ echo '#include "guest.h"'; cat "$d/cd/repro.c"; } >"$d/cd/left.c"
+	! repro_alone "$d/cd/left.c" >/dev/null 2>&1 || { echo "a reproducer with a local #include left in passed"; return 1; }
+	sed '/^[[:space:]]*#[[:space:]]*include[[:space:]]*"/d' "$d/cd/left.c" >"$d/cd/fixed.c"
+	repro_alone "$d/cd/fixed.c"
+}
+t_run "report: repro.c of a driver of several files, and of one, builds alone with no local #include left" report_repro_sources
+
 # a git tree: v7.2, one commit of the series (it names the API), one that does not
 git_tree() { # DIR
 	mkdir -p "$1/mm" "$1/Documentation"

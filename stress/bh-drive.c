@@ -41,6 +41,7 @@
 #include <linux/fs.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define MAX_FILES	256
 #define MAX_FILE_PAGES	16		/* 64 KB: past ext2's 12 direct 1K blocks */
@@ -264,22 +265,18 @@ int main(int argc, char **argv)
 	}
 	if (!dev || !mnt || nr_files < 1 || nr_files > MAX_FILES)
 		return 2;
-	say("  # Subtest: %s", name);
+	ktap_subtest(name);
 	fd = open(dev, O_RDONLY);
 	nr_nodes = memory_nodes(nodes, 64);
 	if (nr_nodes < 2 || fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
-		say("  1..1");
-		say("  not ok 1 setup # %s", fd < 0 ? strerror(errno) : "fewer than two memory nodes");
-		return 1;
+		return ktap_setup_failed("%s", fd < 0 ? strerror(errno) : "fewer than two memory nodes");
 	}
 	dev_pages = bytes / PAGE;
 
 	map = mmap(NULL, dev_pages * PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
-		say("  1..1");
-		say("  not ok 1 setup # mmap %s: %s", dev, strerror(errno));
-		return 1;
+		return ktap_setup_failed("mmap %s: %s", dev, strerror(errno));
 	}
 	for (int i = 0; i < nr_files; i++) {
 		pthread_mutex_init(&files[i].lock, NULL);
@@ -287,9 +284,7 @@ int main(int argc, char **argv)
 		files[i].pages = 1 + i % 4;
 		files[i].mode = 0600;
 		if (write_file_pages(i, 1, files[i].pages)) {
-			say("  1..1");
-			say("  not ok 1 setup # creating the files: %s", strerror(errno));
-			return 1;
+			return ktap_setup_failed("creating the files: %s", strerror(errno));
 		}
 	}
 	sync();
@@ -320,14 +315,9 @@ int main(int argc, char **argv)
 	    name, seed, nr_files, dev_pages, st_writes, st_chmods, st_touches, st_fsyncs);
 	say("  # %s: move_pages calls %lu, metadata pages moved %lu, not moved %lu", name, st_calls,
 	    st_moved, st_busy);
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 data-integrity # %lu mismatches after the remount", mismatches);
-	else
-		say("  ok 1 data-integrity");
-	if (st_moved && st_writes)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # device pages moved %lu, writes %lu", st_moved, st_writes);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "data-integrity", "%lu mismatches after the remount", mismatches);
+	ktap_point_fail(st_moved && st_writes, 2, "progress", "device pages moved %lu, writes %lu",
+			st_moved, st_writes);
 	return failed || !st_moved || !st_writes;
 }

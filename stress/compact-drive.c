@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 int main(int argc, char **argv)
 {
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	say("  # Subtest: compact-drive");
+	ktap_subtest("compact-drive");
 	before = vmstat("compact_migrate_scanned");
 	long moved0 = vmstat("pgmigrate_success");
 
@@ -71,8 +72,8 @@ int main(int argc, char **argv)
 	after = vmstat("compact_migrate_scanned");
 	say("  # compact-drive: %d rounds of %zu MB, compact_migrate_scanned +%ld, pgmigrate_success +%ld",
 	    rounds, mb, after - before, vmstat("pgmigrate_success") - moved0);
-	say("  1..2");
-	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 progress", rounds ? "ok" : "not ok");
+	ktap_plan(2);
+	ktap_point(!failed, 1, "data-integrity");
+	ktap_point(rounds, 2, "progress");
 	return failed || !rounds;
 }

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define MPOL_DEFAULT	0
 #define MPOL_BIND	2
@@ -59,11 +60,9 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	say("  # Subtest: demote-drive");
+	ktap_subtest("demote-drive");
 	if (write_file("/sys/kernel/mm/numa/demotion_enabled", "1")) {
-		say("  1..1");
-		say("  not ok 1 setup # cannot enable demotion");
-		return 1;
+		return ktap_setup_failed("cannot enable demotion");
 	}
 	/* a memory cgroup of our own, for memory.reclaim */
 	write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
@@ -74,15 +73,11 @@ int main(int argc, char **argv)
 	mb = node_mb(0) * percent / 100;
 	pages = (size_t)mb * 256;
 	if (syscall(SYS_set_mempolicy, MPOL_BIND, &node0, 64UL)) {
-		say("  1..1");
-		say("  not ok 1 setup # set_mempolicy: %s", strerror(errno));
-		return 1;
+		return ktap_setup_failed("set_mempolicy: %s", strerror(errno));
 	}
 	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
-		say("  1..1");
-		say("  not ok 1 setup # mmap: %s", strerror(errno));
-		return 1;
+		return ktap_setup_failed("mmap: %s", strerror(errno));
 	}
 	madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
 	d0 = demoted();
@@ -99,8 +94,8 @@ int main(int argc, char **argv)
 	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0UL);
 	say("  # demote-drive: %ld MB bound to node 0 (%ld MB), demoted +%ld pages while filling, +%ld by memory.reclaim %ldM",
 	    mb, node_mb(0), d1 - d0, d2 - d1, reclaim_mb);
-	say("  1..2");
-	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 progress%s", d2 > d0 ? "ok" : "not ok", d2 > d0 ? "" : " # nothing demoted");
+	ktap_plan(2);
+	ktap_point(!failed, 1, "data-integrity");
+	ktap_point_fail(d2 > d0, 2, "progress", "nothing demoted");
 	return failed || d2 <= d0;
 }

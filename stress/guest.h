@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by the guest drivers: one-write KTAP lines, the page pattern of
- * (seed, page, generation), and sysfs/procfs helpers.
+ * Shared by the guest drivers: one-write lines (say(), for KTAP and its
+ * comments), the page pattern of (seed, page, generation) over a 4K page
+ * (the pattern itself is faultmods/page_pattern.h, which the kernel
+ * modules share), and sysfs/procfs helpers.
  */
 #ifndef GUEST_H
 #define GUEST_H
@@ -15,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../faultmods/page_pattern.h"
 
 #define PAGE	4096UL
 #define WORDS	(PAGE / sizeof(uint64_t))
@@ -38,33 +42,16 @@ static inline void say(const char *fmt, ...)
 		_exit(3);
 }
 
-static inline uint64_t mix64(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* the next number of a seeded sequence (splitmix64 steps) */
+/* the next number of a seeded sequence (each the mix of the one before) */
 static inline uint64_t rnd(uint64_t *s)
 {
-	*s = mix64(*s);
+	*s = splitmix64(*s);
 	return *s;
-}
-
-static inline uint64_t page_word(uint64_t seed, size_t page, uint32_t gen, size_t word)
-{
-	return mix64(seed ^ ((uint64_t)page << 24) ^ ((uint64_t)gen << 8)) +
-	       word * 0x9e3779b97f4a7c15ULL;
 }
 
 static inline void page_fill(void *p, uint64_t seed, size_t page, uint32_t gen)
 {
-	uint64_t *w = p;
-
-	for (size_t i = 0; i < WORDS; i++)
-		w[i] = page_word(seed, page, gen, i);
+	page_pattern_fill(p, WORDS, seed, page, gen);
 }
 
 /* 0 if intact; else prints the first bad word and returns -1 */
@@ -72,9 +59,10 @@ static inline int page_check(const void *p, uint64_t seed, size_t page, uint32_t
 			     const char *what)
 {
 	const uint64_t *w = p;
+	uint64_t base = page_pattern_base(seed, page, gen);
 
 	for (size_t i = 0; i < WORDS; i++) {
-		uint64_t want = page_word(seed, page, gen, i);
+		uint64_t want = page_pattern_at(base, i);
 
 		if (w[i] != want) {
 			say("# mismatch (%s): page %zu word %zu addr %p expected %016llx found %016llx",

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define MPOL_BIND	2
 #define MPOL_MF_MOVE	(1 << 1)
@@ -78,15 +79,15 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	say("  # Subtest: hotplug-drive");
+	ktap_subtest("hotplug-drive");
 	nblocks = node_blocks(node, blocks);
 	pages = (mb << 20) / PAGE;
 	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED || !nblocks) {
 		say("  # hotplug-drive: no memory (%s) or no block on node %d",
 		    p == MAP_FAILED ? strerror(errno) : "ok", node);
-		say("  1..1");
-		say("  not ok 1 setup");
+		ktap_plan(1);
+		ktap_point(0, 1, "setup");
 		return 1;
 	}
 	madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 
 	end = time(NULL) + seconds;
 	while (time(NULL) < end && !failed) {
-		int b = blocks[mix64(seed + step++) % nblocks], rc;
+		int b = blocks[splitmix64(seed + step++) % nblocks], rc;
 
 		tries++;
 		rc = write_state(b, "offline");
@@ -138,8 +139,8 @@ int main(int argc, char **argv)
 	}
 	say("  # hotplug-drive: node %d, %d blocks, %d tries: %d offlined, %d onlined, %d busy, %d other errors, %d moved back",
 	    node, nblocks, tries, offlined, onlined, busy, other, rebinds);
-	say("  1..2");
-	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 progress", offlined ? "ok" : "not ok");
+	ktap_plan(2);
+	ktap_point(!failed, 1, "data-integrity");
+	ktap_point(offlined, 2, "progress");
 	return failed || !offlined;
 }

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define HPAGE		(2UL << 20)
 #define SUBPAGES	(HPAGE / PAGE)
@@ -157,7 +158,7 @@ static int move_and_check(uint8_t *base, struct tally *t)
 	end = time(NULL) + seconds;
 	for (uint64_t step = 0; time(NULL) < end && !failed; step++) {
 		/* every node in turn, in a seeded order: pool and surplus targets */
-		int node = (int)(mix64(seed ^ step) % NODES);
+		int node = (int)(splitmix64(seed ^ step) % NODES);
 
 		for (int p = 0; p < npages; p++)
 			target[p] = node;
@@ -204,8 +205,8 @@ static uint8_t *map_pages(int *fd, char *path, size_t size)
 		*fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 		if (*fd < 0 || ftruncate(*fd, (off_t)npages * HPAGE)) {
 			say("  # %s: %s: %s", name, path, strerror(errno));
-			say("  not ok 1 hugetlbfs-file");
-			say("  1..1");
+			ktap_point(0, 1, "hugetlbfs-file");
+			ktap_plan(1);
 			return NULL;
 		}
 		flags &= ~MAP_HUGETLB;	/* the file system gives the page size */
@@ -213,8 +214,8 @@ static uint8_t *map_pages(int *fd, char *path, size_t size)
 	base = mmap(NULL, (size_t)npages * HPAGE, PROT_READ | PROT_WRITE, flags, *fd, 0);
 	if (base == MAP_FAILED) {
 		say("  # %s: mmap: %s", name, strerror(errno));
-		say("  not ok 1 mmap");
-		say("  1..1");
+		ktap_point(0, 1, "mmap");
+		ktap_plan(1);
 		return NULL;
 	}
 	return base;
@@ -230,7 +231,7 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv))
 		return 2;
-	say("# Subtest: %s", name);
+	ktap_subtest_unindented(name);
 	say("  # %s: %d huge pages, mode %s, seed %" PRIu64 ", %d s", name, npages, mode, seed, seconds);
 
 	/* the pool: node 0 holds exactly our pages, the other nodes none */
@@ -239,8 +240,8 @@ int main(int argc, char **argv)
 	if (set_node_pool(1, 0) || set_node_pool(2, 0) || set_node_pool(0, npages)) {
 		say("  # %s: cannot size the pool (node 0: %ld pages)", name,
 		    read_long(node_pool(0, "nr_hugepages")));
-		say("  not ok 1 pool-setup");
-		say("  1..1");
+		ktap_point(0, 1, "pool-setup");
+		ktap_plan(1);
 		return 1;
 	}
 	base = map_pages(&fd, path, sizeof(path));
@@ -249,8 +250,8 @@ int main(int argc, char **argv)
 	failed = move_and_check(base, &t);
 	say("  # %s: %lu page moves, %lu refused for lack of a huge page, %lu misplaced",
 	    name, t.moves, t.nomem, t.bad_place);
-	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 moved", t.moves ? "ok" : "not ok");
+	ktap_point(!failed, 1, "data-integrity");
+	ktap_point(t.moves, 2, "moved");
 
 	munmap(base, (size_t)npages * HPAGE);
 	if (fd >= 0) {
@@ -259,14 +260,14 @@ int main(int argc, char **argv)
 	}
 	/* with every page given back, the pool is what we made it */
 	if (pool_consistent(npages, why, sizeof(why))) {
-		say("  ok 3 pool # %s", why);
+		ktap_point_why(1, 3, "pool", "%s", why);
 	} else {
 		say("  # %s: pool: %s", name, why);
-		say("  not ok 3 pool");
+		ktap_point(0, 3, "pool");
 		failed = 1;
 	}
 	for (int n = 0; n < NODES; n++)
 		set_node_pool(n, saved[n]);
-	say("  1..3");
+	ktap_plan(3);
 	return failed || !t.moves;
 }

@@ -27,7 +27,6 @@
  *   knob-fuzz [-s seed] [-t seconds] [-r readers] [-n name]
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -40,16 +39,15 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "knob-model.h"
+#include "ktap.h"
 
 #define KNOB		"/sys/kernel/debug/migrate_offload/reasons"
-#define MAX_REASONS	32
-#define MAX_INPUT	(2 * PAGE + 64)
+#define MAX_READERS	4
 
-static char names[MAX_REASONS][32];
-static int nr_names;
-static unsigned long all_mask;
 static uint64_t seed = 1;
 static const char *name = "knob-fuzz";
+static int seconds = 10, nr_readers = 2;
 static volatile int stop;
 static int failed;
 static unsigned long st_writes, st_taken, st_refused, st_reads, st_bad_reads, mismatches;
@@ -76,118 +74,6 @@ static void escape(const unsigned char *in, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* kstrtoul(s, 0): 0 and the value, or -1 */
-static int model_number(const char *s, unsigned long *val)
-{
-	unsigned int base = 10;
-	unsigned long v = 0;
-	int digits = 0;
-
-	if (*s == '+')
-		s++;
-	if (s[0] == '0' && tolower((unsigned char)s[1]) == 'x' && isxdigit((unsigned char)s[2])) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0') {
-		base = 8;
-	}
-	for (;; s++, digits++) {
-		unsigned int d;
-		char c = tolower((unsigned char)*s);
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
-			break;
-		if (d >= base)
-			break;
-		if (v > (~0UL - d) / base)
-			return -1;	/* -ERANGE: then it is taken as a list */
-		v = v * base + d;
-	}
-	if (!digits)
-		return -1;
-	if (*s == '\n')
-		s++;
-	if (*s)
-		return -1;
-	*val = v;
-	return 0;
-}
-
-/* isspace() as the kernel's lib/ctype.c has it: 0xa0 (no-break space) too */
-static int kernel_isspace(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
-}
-
-/* the knob's answer to @in: 0 and the mask, or -EINVAL */
-static int model(const unsigned char *in, size_t len, unsigned long *mask)
-{
-	char text[MAX_INPUT + 1], *cur, *tok;
-	unsigned long m = 0;
-	int any = 0;
-
-	if (len >= PAGE)
-		return -EINVAL;
-	memcpy(text, in, len);
-	text[len] = '\0';	/* and the text ends at its first NUL */
-	if (!model_number(text, &m)) {
-		if (m & ~all_mask)
-			return -EINVAL;
-		*mask = m;
-		return 0;
-	}
-	m = 0;
-	for (cur = text; *cur; cur++)
-		if (kernel_isspace((unsigned char)*cur))
-			*cur = ',';
-	cur = text;
-	while ((tok = strsep(&cur, ",")) != NULL) {
-		int r;
-
-		if (!*tok)
-			continue;
-		any = 1;
-		if (!strcmp(tok, "none")) {
-			m = 0;
-			continue;
-		}
-		if (!strcmp(tok, "all")) {
-			m = all_mask;
-			continue;
-		}
-		if (!strcmp(tok, "syscall"))
-			tok = "syscall_or_cpuset";
-		for (r = 0; r < nr_names; r++)
-			if (!strcmp(tok, names[r]))
-				break;
-		if (r == nr_names)
-			return -EINVAL;
-		m |= 1UL << r;
-	}
-	if (!any)
-		return -EINVAL;
-	*mask = m;
-	return 0;
-}
-
-static void format(unsigned long mask, char *out, size_t size)
-{
-	size_t o = 0;
-
-	if (!mask) {
-		snprintf(out, size, "none\n");
-		return;
-	}
-	for (int r = 0; r < nr_names; r++)
-		if (mask & (1UL << r))
-			o += snprintf(out + o, size - o, "%s%s", o ? "," : "", names[r]);
-	snprintf(out + o, size - o, "\n");
-}
-
 static int knob_write(const void *buf, size_t len)
 {
 	int fd = open(KNOB, O_WRONLY);
@@ -204,35 +90,6 @@ static int knob_write(const void *buf, size_t len)
 static int knob_read(char *buf, size_t size)
 {
 	return read_text(KNOB, buf, size) < 0 ? -1 : 0;
-}
-
-/* is @text what format() prints for some mask: names in bit order? */
-static int well_formed(const char *text)
-{
-	const char *p = text;
-	int last = -1;
-
-	if (!strcmp(text, "none\n"))
-		return 1;
-	for (;;) {
-		int r, found = -1;
-
-		for (r = last + 1; r < nr_names; r++) {
-			size_t l = strlen(names[r]);
-
-			if (!strncmp(p, names[r], l) && (p[l] == ',' || p[l] == '\n')) {
-				found = r;
-				break;
-			}
-		}
-		if (found < 0)
-			return 0;
-		p += strlen(names[found]);
-		last = found;
-		if (*p == '\n')
-			return p[1] == '\0';
-		p++;	/* the comma */
-	}
 }
 
 static void *reader(void *arg)
@@ -345,14 +202,10 @@ static int learn_names(void)
 	return nr_names ? 0 : -1;
 }
 
-int main(int argc, char **argv)
+/* the options; 0, or 2 for a usage error */
+static int parse_args(int argc, char **argv)
 {
-	static unsigned char in[MAX_INPUT];
-	char before[512], after[512], want[512], esc[160], saved[512];
-	pthread_t tids[4];
-	int opt, seconds = 10, nr_readers = 2, concurrent = 0;
-	uint64_t s;
-	time_t end, half;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "s:t:r:n:")) != -1) {
 		switch (opt) {
@@ -365,82 +218,110 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (nr_readers < 0 || nr_readers > 4)
-		return 2;
-	say("  # Subtest: %s", name);
-	if (access(KNOB, W_OK)) {
-		say("  1..0 # SKIP no reasons knob at %s", KNOB);
+	return nr_readers < 0 || nr_readers > MAX_READERS ? 2 : 0;
+}
+
+/*
+ * One input written: the write's answer against the model's and, with no
+ * reader beside it, the readback too; -1 when the knob cannot be read
+ */
+static int write_one(const unsigned char *in, size_t len, int concurrent)
+{
+	char before[512], after[512], want[512], esc[160];
+	unsigned long mask = 0;
+	int want_rc, rc;
+
+	if (!concurrent && knob_read(before, sizeof(before)))
+		return -1;
+	want_rc = model(in, len, &mask);
+	rc = knob_write(in, len);
+	st_writes++;
+	if (rc >= 0)
+		st_taken++;
+	else
+		st_refused++;
+	escape(in, len, esc, sizeof(esc));
+	if ((want_rc == 0 && rc != (int)len) || (want_rc < 0 && rc != want_rc)) {
+		say("# knob: \"%s\" (%zu bytes): the model says %s, the write returned %d", esc, len,
+		    want_rc ? "EINVAL" : "taken whole", rc);
+		mismatches++;
 		return 0;
 	}
-	if (knob_read(saved, sizeof(saved)) || learn_names()) {
-		say("  1..1");
-		say("  not ok 1 setup # the knob does not take \"all\"");
-		return 1;
+	if (concurrent)
+		return 0;	/* readers check the form; the value is not ours alone */
+	if (knob_read(after, sizeof(after)))
+		return -1;
+	if (want_rc == 0)
+		format(mask, want, sizeof(want));
+	else
+		snprintf(want, sizeof(want), "%s", before);
+	if (strcmp(after, want)) {
+		char a[80], w[80];
+
+		escape((unsigned char *)after, strlen(after), a, sizeof(a));
+		escape((unsigned char *)want, strlen(want), w, sizeof(w));
+		say("# knob: after \"%s\" (%s) it reads \"%s\", the model says \"%s\"", esc,
+		    want_rc ? "refused" : "taken", a, w);
+		mismatches++;
 	}
-	s = seed;
-	end = time(NULL) + seconds;
-	half = time(NULL) + seconds / 2;
+	return 0;
+}
+
+/* seeded writes until the time is up; the readers join half-way */
+static void fuzz(void)
+{
+	static unsigned char in[MAX_INPUT];
+	pthread_t tids[MAX_READERS];
+	int concurrent = 0;
+	uint64_t s = seed;
+	time_t end = time(NULL) + seconds, half = time(NULL) + seconds / 2;
+
 	while (time(NULL) < end && mismatches < 8) {
 		size_t len = gen_input(&s, in);
-		unsigned long mask = 0;
-		int want_rc, rc;
 
 		if (!concurrent && time(NULL) >= half && nr_readers) {
 			concurrent = 1;
 			for (long i = 0; i < nr_readers; i++)
 				pthread_create(&tids[i], NULL, reader, (void *)i);
 		}
-		if (!concurrent && knob_read(before, sizeof(before)))
+		if (write_one(in, len, concurrent))
 			break;
-		want_rc = model(in, len, &mask);
-		rc = knob_write(in, len);
-		st_writes++;
-		if (rc >= 0)
-			st_taken++;
-		else
-			st_refused++;
-		escape(in, len, esc, sizeof(esc));
-		if ((want_rc == 0 && rc != (int)len) || (want_rc < 0 && rc != want_rc)) {
-			say("# knob: \"%s\" (%zu bytes): the model says %s, the write returned %d", esc, len,
-			    want_rc ? "EINVAL" : "taken whole", rc);
-			mismatches++;
-			continue;
-		}
-		if (concurrent)
-			continue;	/* readers check the form; the value is not ours alone */
-		if (knob_read(after, sizeof(after)))
-			break;
-		if (want_rc == 0)
-			format(mask, want, sizeof(want));
-		else
-			snprintf(want, sizeof(want), "%s", before);
-		if (strcmp(after, want)) {
-			char a[80], w[80];
-
-			escape((unsigned char *)after, strlen(after), a, sizeof(a));
-			escape((unsigned char *)want, strlen(want), w, sizeof(w));
-			say("# knob: after \"%s\" (%s) it reads \"%s\", the model says \"%s\"", esc,
-			    want_rc ? "refused" : "taken", a, w);
-			mismatches++;
-		}
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	if (concurrent)
 		for (int i = 0; i < nr_readers; i++)
 			pthread_join(tids[i], NULL);
+}
+
+/* the counters as a KTAP comment, then the two test points; the exit status */
+static int report(void)
+{
+	say("  # %s: seed %" PRIu64 ", %d reasons, writes %lu (taken %lu, refused %lu), concurrent reads %lu (ill-formed %lu)",
+	    name, seed, nr_names, st_writes, st_taken, st_refused, st_reads, st_bad_reads);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "knob-model", "%lu writes against the model, %lu ill-formed reads",
+			mismatches, st_bad_reads);
+	ktap_point_fail(st_taken && st_refused, 2, "progress", "taken %lu, refused %lu", st_taken,
+			st_refused);
+	return failed || !st_taken || !st_refused;
+}
+
+int main(int argc, char **argv)
+{
+	char saved[512];
+
+	if (parse_args(argc, argv))
+		return 2;
+	ktap_subtest(name);
+	if (access(KNOB, W_OK)) {
+		ktap_skip_all("no reasons knob at %s", KNOB);
+		return 0;
+	}
+	if (knob_read(saved, sizeof(saved)) || learn_names())
+		return ktap_setup_failed("the knob does not take \"all\"");
+	fuzz();
 	knob_write(saved, strlen(saved));
 	if (mismatches)
 		failed = 1;
-	say("  # %s: seed %" PRIu64 ", %d reasons, writes %lu (taken %lu, refused %lu), concurrent reads %lu (ill-formed %lu)",
-	    name, seed, nr_names, st_writes, st_taken, st_refused, st_reads, st_bad_reads);
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 knob-model # %lu writes against the model, %lu ill-formed reads", mismatches, st_bad_reads);
-	else
-		say("  ok 1 knob-model");
-	if (st_taken && st_refused)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # taken %lu, refused %lu", st_taken, st_refused);
-	return failed || !st_taken || !st_refused;
+	return report();
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define MPOL_BIND		2
 #define MPOL_MF_MOVE		(1 << 1)
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	say("  # Subtest: mbind-drive");
+	ktap_subtest("mbind-drive");
 	pages = (mb << 20) / PAGE;
 	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
 				failed = 1;
 	}
 	for (int k = 0; k < offline && k < 8 && !failed; k++) {
-		size_t i = (size_t)(mix64(seed + k) % pages);
+		size_t i = (size_t)(splitmix64(seed + k) % pages);
 
 		if (!madvise(p + i * PAGE, PAGE, MADV_SOFT_OFFLINE))
 			offlined++;
@@ -67,8 +68,8 @@ int main(int argc, char **argv)
 			failed = 1;
 	}
 	say("  # mbind-drive: %d mbind moves of %zu MB, %d pages soft-offlined", moves, mb, offlined);
-	say("  1..2");
-	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 progress", moves ? "ok" : "not ok");
+	ktap_plan(2);
+	ktap_point(!failed, 1, "data-integrity");
+	ktap_point(moves, 2, "progress");
 	return failed || !moves;
 }

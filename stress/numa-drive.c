@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 static uint64_t seed = 1;
 static uint8_t *mem;
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	say("  # Subtest: numa-drive");
+	ktap_subtest("numa-drive");
 	write_file("/proc/sys/kernel/numa_balancing", "1");
 	write_file("/sys/kernel/debug/sched/numa_balancing/scan_delay_ms", "100");
 	write_file("/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms", "100");
@@ -61,9 +62,7 @@ int main(int argc, char **argv)
 	mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	gen = calloc(pages, sizeof(*gen));
 	if (mem == MAP_FAILED || !gen) {
-		say("  1..1");
-		say("  not ok 1 setup # %s", strerror(errno));
-		return 1;
+		return ktap_setup_failed("%s", strerror(errno));
 	}
 	madvise(mem, pages * PAGE, MADV_NOHUGEPAGE);
 	pin(cpu_a);
@@ -80,7 +79,7 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 64; k++) {
 			size_t i;
 
-			r = mix64(r);
+			r = splitmix64(r);
 			i = r % pages;
 			gen[i]++;
 			page_fill(mem + i * PAGE, seed, i, gen[i]);
@@ -93,9 +92,8 @@ int main(int argc, char **argv)
 	write_file("/proc/sys/kernel/numa_balancing", "0");
 	say("  # numa-drive: %zu MB from cpu %d to cpu %d, numa_pages_migrated +%ld",
 	    mb, cpu_a, cpu_b, moved1 - moved0);
-	say("  1..2");
-	say("  %s 1 data-integrity", failed ? "not ok" : "ok");
-	say("  %s 2 progress%s", moved1 > moved0 ? "ok" : "not ok",
-	    moved1 > moved0 ? "" : " # no page migrated by NUMA balancing");
+	ktap_plan(2);
+	ktap_point(!failed, 1, "data-integrity");
+	ktap_point_fail(moved1 > moved0, 2, "progress", "no page migrated by NUMA balancing");
 	return failed || moved1 <= moved0;
 }

@@ -14,8 +14,8 @@
  * of it must hold exactly the device's block, and the mover checks idle
  * pages against the block last read into them.
  *
- * The device holds block b as page_word(seed, b, 0, word): the scenario
- * writes it with `pin-drive -s SEED -d DEV -i` before the run.
+ * The device holds block b as page_pattern_word(seed, b, 0, word): the
+ * scenario writes it with `pin-drive -s SEED -d DEV -i` before the run.
  *
  *   pin-drive -d DEV [-s seed] [-t seconds] [-p buffer_pages] [-r readers]
  *             [-H] [-S] [-k] [-n name] [-i]
@@ -50,6 +50,7 @@
 #include <linux/fs.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 #define THP		(2UL << 20)
 #define MAX_READ	16		/* pages per read */
@@ -114,7 +115,7 @@ static void check_slot(size_t p, int64_t b, const char *when)
 	const uint64_t *w = (const uint64_t *)(buf + p * PAGE);
 
 	for (size_t i = 0; i < WORDS; i++) {
-		uint64_t want = page_word(seed, b, 0, i);
+		uint64_t want = page_pattern_word(seed, b, 0, i);
 
 		if (w[i] == want)
 			continue;
@@ -237,12 +238,10 @@ static int init_device(void)
 	return fsync(fd);
 }
 
-int main(int argc, char **argv)
+/* the options and the device; 0, or 2 for a usage error */
+static int parse_args(int argc, char **argv, int *init)
 {
-	pthread_t tids[MAX_READERS];
-	uint64_t s, bytes = 0;
-	int opt, init = 0;
-	time_t end;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "d:s:t:p:r:HSkn:i")) != -1) {
 		switch (opt) {
@@ -255,7 +254,7 @@ int main(int argc, char **argv)
 		case 'S': shared = 1; break;
 		case 'k': kpin = 1; break;
 		case 'n': name = optarg; break;
-		case 'i': init = 1; break;
+		case 'i': *init = 1; break;
 		default:
 			fprintf(stderr, "usage: pin-drive -d DEV [-s seed] [-t s] [-p pages] [-r readers] [-H] [-S] [-k] [-n name] [-i]\n");
 			return 2;
@@ -263,6 +262,14 @@ int main(int argc, char **argv)
 	}
 	if (!dev || nr_readers < 1 || nr_readers > MAX_READERS || buf_pages < MAX_READ)
 		return 2;
+	return 0;
+}
+
+/* the device open (for writing with -i, else O_DIRECT) and its size; 0 or 2 */
+static int open_device(int init)
+{
+	uint64_t bytes = 0;
+
 	fd = open(dev, init ? O_RDWR : O_RDONLY | O_DIRECT);
 	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
 		fprintf(stderr, "pin-drive: %s: %s\n", dev, strerror(errno));
@@ -273,16 +280,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pin-drive: %s: too small\n", dev);
 		return 2;
 	}
-	if (init)
-		return init_device() ? 1 : 0;
+	return 0;
+}
 
-	say("  # Subtest: %s", name);
-	nr_nodes = memory_nodes(nodes, 64);
-	if (nr_nodes < 2) {
-		say("  1..1");
-		say("  not ok 1 setup # fewer than two memory nodes");
-		return 1;
-	}
+/*
+ * The buffer, 2 MB aligned: private anonymous, or with -S a memfd mapped
+ * shared; 0, or -1 with errno set
+ */
+static int map_buffer(void)
+{
 	if (thp)
 		buf_pages = (buf_pages + 511) / 512 * 512;
 	if (shared) {
@@ -301,19 +307,29 @@ int main(int argc, char **argv)
 		if (buf != MAP_FAILED)
 			buf = (uint8_t *)(((uintptr_t)buf + THP - 1) & ~(THP - 1));
 	}
-	if (buf == MAP_FAILED) {
-		say("  1..1");
-		say("  not ok 1 setup # mmap: %s", strerror(errno));
-		return 1;
-	}
+	return buf == MAP_FAILED ? -1 : 0;
+}
+
+/* the buffer zeroed, every slot free and holding no block; 0 or -1 */
+static int init_slots(void)
+{
 	madvise(buf, buf_pages * PAGE, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(buf, 0, buf_pages * PAGE);
 	slot_lock = calloc(buf_pages, 1);
 	slot_block = malloc(buf_pages * sizeof(*slot_block));
 	if (!slot_lock || !slot_block)
-		return 1;
+		return -1;
 	for (size_t p = 0; p < buf_pages; p++)
 		slot_block[p] = -1;
+	return 0;
+}
+
+/* readers and moves until the window closes, then every slot checked */
+static void drive(void)
+{
+	pthread_t tids[MAX_READERS];
+	uint64_t s;
+	time_t end;
 
 	for (long i = 0; i < nr_readers; i++)
 		pthread_create(&tids[i], NULL, reader, (void *)i);
@@ -331,19 +347,40 @@ int main(int argc, char **argv)
 			check_slot(p, slot_block[p], "at the end");
 			st_checked++;
 		}
+}
 
+/* the counters as KTAP comments, then the two test points; the exit status */
+static int report(void)
+{
 	say("  # %s: seed %" PRIu64 ", %zu buffer pages (%s, %s), %zu device blocks, %d readers", name, seed,
 	    buf_pages, thp ? "THP" : "4K", shared ? "shared memfd" : "private anonymous", dev_blocks, nr_readers);
 	say("  # %s: %s %lu, move_pages calls %lu, pages moved %lu, not moved (pinned or busy) %lu, idle pages checked %lu",
 	    name, kpin ? "dma_pinner transfers" : "O_DIRECT reads", st_reads, st_calls, st_moved, st_busy, st_checked);
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 data-integrity # %lu mismatches, %lu failed reads", mismatches, st_short);
-	else
-		say("  ok 1 data-integrity");
-	if (st_moved && st_reads)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # reads %lu, pages moved %lu", st_reads, st_moved);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "data-integrity", "%lu mismatches, %lu failed reads", mismatches,
+			st_short);
+	ktap_point_fail(st_moved && st_reads, 2, "progress", "reads %lu, pages moved %lu", st_reads,
+			st_moved);
 	return failed || !st_moved || !st_reads;
+}
+
+int main(int argc, char **argv)
+{
+	int init = 0;
+
+	if (parse_args(argc, argv, &init) || open_device(init))
+		return 2;
+	if (init)
+		return init_device() ? 1 : 0;
+
+	ktap_subtest(name);
+	nr_nodes = memory_nodes(nodes, 64);
+	if (nr_nodes < 2)
+		return ktap_setup_failed("fewer than two memory nodes");
+	if (map_buffer())
+		return ktap_setup_failed("mmap: %s", strerror(errno));
+	if (init_slots())
+		return 1;
+	drive();
+	return report();
 }

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: seed-derive MASTER LABEL [STEP [BELOW]]\n");
 		return 2;
 	}
-	v = mix64(mix64(master ^ fnv1a64(argv[2])) + step * 0xd1b54a32d192ed03ULL);
+	v = splitmix64(splitmix64(master ^ fnv1a64(argv[2])) + step * 0xd1b54a32d192ed03ULL);
 	v &= 0x7fffffffffffffffULL;
 	if (below)
 		v %= below;

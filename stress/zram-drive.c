@@ -29,6 +29,7 @@
 #include <linux/fs.h>
 
 #include "guest.h"
+#include "ktap.h"
 
 static uint64_t seed = 1;
 static const char *dev, *name = "zram-drive";
@@ -42,14 +43,14 @@ static size_t random_words(size_t b, uint32_t g)
 {
 	static const size_t sizes[] = { 1, 64, WORDS / 2, WORDS };
 
-	return sizes[mix64(seed ^ b ^ ((uint64_t)g << 40)) % 4];
+	return sizes[splitmix64(seed ^ b ^ ((uint64_t)g << 40)) % 4];
 }
 
 static uint64_t want_word(size_t b, uint32_t g, size_t i)
 {
 	if (!g || i >= random_words(b, g))
 		return 0;
-	return page_word(seed, b, g, i);
+	return page_pattern_word(seed, b, g, i);
 }
 
 static void fill(uint64_t *w, size_t b, uint32_t g)
@@ -122,16 +123,14 @@ int main(int argc, char **argv)
 	if (!gen || !page)
 		return 1;
 
-	say("  # Subtest: %s", name);
+	ktap_subtest(name);
 	s = seed;
 	/* every block once, so that zsmalloc holds pages of every class */
 	for (size_t b = 0; b < blocks; b++) {
 		gen[b] = 1;
 		fill(page, b, 1);
 		if (pwrite(fd, page, PAGE, b * PAGE) != (ssize_t)PAGE) {
-			say("  1..1");
-			say("  not ok 1 setup # write block %zu: %s", b, strerror(errno));
-			return 1;
+			return ktap_setup_failed("write block %zu: %s", b, strerror(errno));
 		}
 	}
 	migrated0 = vmstat("pgmigrate_success");
@@ -172,14 +171,9 @@ int main(int argc, char **argv)
 	say("  # %s: seed %" PRIu64 ", %zu blocks, writes %lu, discards %lu, reads %lu, compactions %lu, pages migrated meanwhile %ld",
 	    name, seed, blocks, st_writes, st_discards, st_reads, st_compactions,
 	    vmstat("pgmigrate_success") - migrated0);
-	say("  1..2");
-	if (failed)
-		say("  not ok 1 data-integrity # %lu mismatches", mismatches);
-	else
-		say("  ok 1 data-integrity");
-	if (st_compactions && st_writes)
-		say("  ok 2 progress");
-	else
-		say("  not ok 2 progress # compactions %lu, writes %lu", st_compactions, st_writes);
+	ktap_plan(2);
+	ktap_point_fail(!failed, 1, "data-integrity", "%lu mismatches", mismatches);
+	ktap_point_fail(st_compactions && st_writes, 2, "progress", "compactions %lu, writes %lu",
+			st_compactions, st_writes);
 	return failed || !st_compactions;
 }
