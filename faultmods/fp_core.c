@@ -165,12 +165,140 @@ static void fp_note_in_flight(void)
 		;
 }
 
+/*
+ * The mode of one call: drawn from its PRNG, then held to min_batch, to
+ * the mode's fault_attr and to one unregister at a time; counted
+ */
+static enum fp_mode fp_decide(struct fp_rnd *r, unsigned int nr)
+{
+	enum fp_mode mode = fp_choose(r);
+
+	if (nr < min_batch) {
+		atomic64_inc(&fp_counter[FPC_THRESHOLD]);
+		mode = FP_DECLINE;
+	} else if (mode != FP_PASS && !should_fail(&fp_attr[mode], nr)) {
+		atomic64_inc(&fp_counter[FPC_VETOED]);
+		mode = FP_PASS;
+	}
+	/* Only one unregister at a time, and only while registered */
+	if (mode == FP_UNREGISTER &&
+	    atomic_cmpxchg(&fp_state, FP_REGISTERED, FP_UNREGISTERING) != FP_REGISTERED)
+		mode = FP_STALL;
+	atomic64_inc(&fp_mode_count[mode]);
+	return mode;
+}
+
+/* a prefix of the batch, or every k-th folio, copied; then an error */
+static unsigned int fp_copy_partial(struct list_head *dst_list,
+				    struct list_head *src_list,
+				    unsigned int nr, struct fp_rnd *r, int *rc)
+{
+	unsigned int copied, k;
+
+	if (fp_rnd_below(r, 2)) {
+		k = nr > 1 ? 1 + fp_rnd_below(r, nr - 1) : 0;
+		copied = fp_copy(dst_list, src_list, fp_keep_prefix, k, rc);
+	} else {
+		k = 2 + fp_rnd_below(r, 3);
+		copied = fp_copy(dst_list, src_list, fp_keep_every_kth, k, rc);
+	}
+	if (!*rc)
+		*rc = fp_errnos[fp_rnd_below(r, ARRAY_SIZE(fp_errnos))];
+	return copied;
+}
+
+/*
+ * Half the stalls come after the copy: that widens the window between the
+ * copy and the move phase, in which a write to src (a pin holder's late
+ * DMA, a buffer head) would be lost.
+ */
+static unsigned int fp_copy_stalled(struct list_head *dst_list,
+				    struct list_head *src_list,
+				    struct fp_rnd *r, int *rc)
+{
+	unsigned int copied;
+
+	if (fp_rnd_below(r, 2)) {
+		fp_stall(r, stall_us_max);
+		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, rc);
+	} else {
+		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, rc);
+		fp_stall(r, stall_us_max);
+	}
+	return copied;
+}
+
+/*
+ * Have the churn thread unregister us while this copy is in flight, stay
+ * in flight a while, and check on the way out that the unregister is still
+ * waiting for us.
+ */
+static unsigned int fp_copy_unregistering(struct list_head *dst_list,
+					  struct list_head *src_list, u64 seq,
+					  struct fp_rnd *r, int *rc)
+{
+	unsigned int copied;
+
+	fp_unregister_mid_copy(seq);
+	/* now synchronize_srcu() should be waiting for us */
+	fp_stall(r, max(stall_us_max, 5000U));
+	copied = fp_copy(dst_list, src_list, fp_keep_all, 0, rc);
+	/* pairs with the barrier after the unregister in fp_unregister() */
+	smp_mb();
+	if (fp_unregister_returned_yet())
+		fp_copy_outlived_unregister(seq);
+	else if (fp_unregister_started_yet())
+		atomic64_inc(&fp_counter[FPC_UNREGISTER_IN_FLIGHT]);
+	return copied;
+}
+
+/* the copy as the mode has it: the folios copied, *rc its result */
+static unsigned int fp_copy_in_mode(enum fp_mode mode,
+				    struct list_head *dst_list,
+				    struct list_head *src_list, unsigned int nr,
+				    u64 seq, struct fp_rnd *r, int *rc)
+{
+	unsigned int copied = 0;
+
+	switch (mode) {
+	case FP_PASS:
+		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, rc);
+		break;
+	case FP_FAIL:
+		*rc = fp_errnos[fp_rnd_below(r, ARRAY_SIZE(fp_errnos))];
+		break;
+	case FP_PARTIAL:
+		copied = fp_copy_partial(dst_list, src_list, nr, r, rc);
+		break;
+	case FP_DECLINE:
+		*rc = -EOPNOTSUPP;
+		break;
+	case FP_STALL:
+		copied = fp_copy_stalled(dst_list, src_list, r, rc);
+		break;
+	case FP_UNREGISTER:
+		copied = fp_copy_unregistering(dst_list, src_list, seq, r, rc);
+		break;
+	case FP_EAGAIN:
+		copied = fp_copy_eagain(dst_list, src_list, r, rc);
+		break;
+	case FP_CORRUPT:
+		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, rc);
+		if (!*rc && copied)
+			fp_corrupt(dst_list, nr, r);
+		break;
+	default:
+		break;
+	}
+	return copied;
+}
+
 int fp_offload_copy(struct list_head *dst_list, struct list_head *src_list,
 		    unsigned int nr)
 {
 	u64 seq = atomic64_inc_return(&fp_seq);
 	enum fp_mode mode;
-	unsigned int copied = 0, k;
+	unsigned int copied;
 	struct fp_rnd r;
 	int rc = 0;
 
@@ -185,83 +313,8 @@ int fp_offload_copy(struct list_head *dst_list, struct list_head *src_list,
 	/* this task's earlier batch is over: its holds have served */
 	fp_release(NULL, task_pid_nr(current));
 	fp_rnd_init(&r, fp_seed, seq);
-	mode = fp_choose(&r);
-	if (nr < min_batch) {
-		atomic64_inc(&fp_counter[FPC_THRESHOLD]);
-		mode = FP_DECLINE;
-	} else if (mode != FP_PASS && !should_fail(&fp_attr[mode], nr)) {
-		atomic64_inc(&fp_counter[FPC_VETOED]);
-		mode = FP_PASS;
-	}
-	/* Only one unregister at a time, and only while registered */
-	if (mode == FP_UNREGISTER &&
-	    atomic_cmpxchg(&fp_state, FP_REGISTERED, FP_UNREGISTERING) != FP_REGISTERED)
-		mode = FP_STALL;
-	atomic64_inc(&fp_mode_count[mode]);
-
-	switch (mode) {
-	case FP_PASS:
-		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, &rc);
-		break;
-	case FP_FAIL:
-		rc = fp_errnos[fp_rnd_below(&r, ARRAY_SIZE(fp_errnos))];
-		break;
-	case FP_PARTIAL:
-		if (fp_rnd_below(&r, 2)) {
-			k = nr > 1 ? 1 + fp_rnd_below(&r, nr - 1) : 0;
-			copied = fp_copy(dst_list, src_list, fp_keep_prefix, k, &rc);
-		} else {
-			k = 2 + fp_rnd_below(&r, 3);
-			copied = fp_copy(dst_list, src_list, fp_keep_every_kth, k, &rc);
-		}
-		if (!rc)
-			rc = fp_errnos[fp_rnd_below(&r, ARRAY_SIZE(fp_errnos))];
-		break;
-	case FP_DECLINE:
-		rc = -EOPNOTSUPP;
-		break;
-	case FP_STALL:
-		/*
-		 * Half the stalls come after the copy: that widens the window
-		 * between the copy and the move phase, in which a write to src
-		 * (a pin holder's late DMA, a buffer head) would be lost.
-		 */
-		if (fp_rnd_below(&r, 2)) {
-			fp_stall(&r, stall_us_max);
-			copied = fp_copy(dst_list, src_list, fp_keep_all, 0, &rc);
-		} else {
-			copied = fp_copy(dst_list, src_list, fp_keep_all, 0, &rc);
-			fp_stall(&r, stall_us_max);
-		}
-		break;
-	case FP_UNREGISTER:
-		/*
-		 * Have the churn thread unregister us while this copy is in
-		 * flight, stay in flight a while, and check on the way out that
-		 * the unregister is still waiting for us.
-		 */
-		fp_unregister_mid_copy(seq);
-		/* now synchronize_srcu() should be waiting for us */
-		fp_stall(&r, max(stall_us_max, 5000U));
-		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, &rc);
-		/* pairs with the barrier after the unregister in fp_unregister() */
-		smp_mb();
-		if (fp_unregister_returned_yet())
-			fp_copy_outlived_unregister(seq);
-		else if (fp_unregister_started_yet())
-			atomic64_inc(&fp_counter[FPC_UNREGISTER_IN_FLIGHT]);
-		break;
-	case FP_EAGAIN:
-		copied = fp_copy_eagain(dst_list, src_list, &r, &rc);
-		break;
-	case FP_CORRUPT:
-		copied = fp_copy(dst_list, src_list, fp_keep_all, 0, &rc);
-		if (!rc && copied)
-			fp_corrupt(dst_list, nr, &r);
-		break;
-	default:
-		break;
-	}
+	mode = fp_decide(&r, nr);
+	copied = fp_copy_in_mode(mode, dst_list, src_list, nr, seq, &r, &rc);
 
 	/* the registration's reference must outlive every copy in flight */
 	if (module_refcount(THIS_MODULE) < 1)

@@ -23,112 +23,151 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/emulator.sh"
 
-out=""
-if [ "${1:-}" = --out ]; then
-	out=${2:?--out needs a directory}
-	shift 2
-fi
-[ $# -ge 1 ] || die "usage: aggregate.sh [--out DIR] CAMPAIGN_DIR..."
-[ -n "$out" ] || [ $# = 1 ] || die "several campaign dirs need --out DIR"
-for c in "$@"; do
-	[ -f "$c/runs.tsv" ] || die "$c is not a campaign directory (no runs.tsv)"
-done
-out=${out:-$1}
-mkdir -p "$out"
-
-# one table of every run: campaign k scenario seed expect verdict wall dir
-all=$(tmp_file)
-for c in "$@"; do
-	root=$(dirname "$(realpath "$c")")
-	while IFS=$'\t' read -r k scn seed expect verdict wall run; do
-		[ "$k" = k ] && continue
-		d=$root/$run
-		[ -f "$d/expect" ] && expect=$(cat "$d/expect")
-		[ -f "$d/verdict" ] && verdict=$(cat "$d/verdict")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$c")" "$k" "$scn" "$seed" \
-			"$expect" "$verdict" "$wall" "$d"
-	done <"$c/runs.tsv"
-done | sort -t$'\t' -k2,2n -s >"$all"
-
-# findings: title -> count, first seed, first scenario, first dir (runs in k order)
-while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
-	[ "$expect" = pass ] || continue
-	run_titles "$dir" | sort -u | while read -r title; do
-		printf '%s\t%s\t%s\t%s\n' "$title" "$seed" "$scn" "$dir"
-	done
-done <"$all" | awk -F'\t' '
-	!($1 in n) { order[++m] = $1; seed[$1] = $2; scn[$1] = $3; dir[$1] = $4 }
-	{ n[$1]++ }
-	END { for (i = 1; i <= m; i++) { t = order[i]; print n[t] "\t" t "\t" seed[t] "\t" scn[t] "\t" dir[t] } }
-' >"$out/findings.full"
-# the table keeps run names, not this machine's paths
-awk -F'\t' -v OFS='\t' '{ n = split($5, p, "/"); $5 = p[n]; print }' "$out/findings.full" >"$out/findings.tsv"
-
-total=$(grep -c . "$all" || true)
-passed=$(awk -F'\t' '$5 == "pass" && $6 == "pass"' "$all" | grep -c . || true)
-found=$(awk -F'\t' '$5 == "pass" && $6 != "pass" && $6 != "emulator"' "$all" | grep -c . || true)
-caught=$(awk -F'\t' '$5 != "pass" && $6 == "caught"' "$all" | grep -c . || true)
-missed=$(awk -F'\t' '$5 != "pass" && $6 != "caught" && $6 != "emulator"' "$all" | grep -c . || true)
-unjudged=$(awk -F'\t' '$6 == "emulator"' "$all" | grep -c . || true)
-total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
-
-# emulator events: every boot of a run's chain (the run and those it
-# replaced) that ended in one: k, scenario, seed, title, its directory, the
-# run's directory
-emu=$(tmp_file)
-while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
-	emulator_boots "$dir" | tac | while read -r b; do
-		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$scn" "$seed" "$(emulator_first "$b")" "$b" "$dir"
-	done
-done <"$all" >"$emu"
-events=$(grep -c . "$emu" || true)
-
-# KTAP: one test point per run, the titles as diagnostics
-{
-	echo "KTAP version 1"
-	echo "1..$total"
-	i=0
-	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
-		i=$((i + 1))
-		run_titles "$dir" | sed 's/^/# finding: /'
-		awk -F'\t' -v d="$dir" '$6 == d { n = split($5, p, "/"); print "# emulator event, not a finding: " $4 " (" p[n] ")" }' "$emu"
-		[ "$expect" = pass ] || echo "# expected: $(cat "$dir/expected-title" 2>/dev/null || echo "$expect")"
-		case $verdict in
-		pass | caught) echo "ok $i $scn seed=$seed k=$k" ;;
-		emulator) echo "ok $i $scn seed=$seed k=$k # SKIP infrastructure: an emulator event, never re-run, $(basename "$dir")" ;;
-		*) echo "not ok $i $scn seed=$seed k=$k # $verdict, $(basename "$dir")" ;;
-		esac
-	done <"$all"
-} >"$out/ktap.txt"
-"$TOP/scripts/ktap-to-junit.sh" "campaign" "$out/ktap.txt" >"$out/junit.xml"
-
-{
-	echo "campaigns: $(for c in "$@"; do basename "$c"; done | tr '\n' ' ')"
-	echo "runs:      $total ($passed passed, $found with a finding; controls: $caught caught, $missed missed)"
-	echo "run wall:  $total_wall s"
-	echo "emulator events: $events (boots that ended in one under TCG, not findings; $unjudged runs left unjudged by one)"
-	while IFS=$'\t' read -r k scn seed t b _; do
-		printf '  k=%-4s %-18s seed %-20s %s (%s%s)\n' "$k" "$scn" "$seed" "$t" "$(basename "$b")" \
-			"$([ -s "$b/replaced-by" ] && echo ", re-run as $(cat "$b/replaced-by")")"
-	done <"$emu"
-	echo
-	printf '%-4s %-18s %-20s %-8s %-50s %s\n' K SCENARIO SEED VERDICT "FIRST FINDING" RESULTS
-	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
-		first=$(run_first_title "$dir")
-		printf '%-4s %-18s %-20s %-8s %-50.50s %s\n' "$k" "$scn" "$seed" "$verdict" "${first:--}" "$(basename "$dir")"
-	done <"$all"
-	echo
-	if [ -s "$out/findings.tsv" ]; then
-		echo "findings by title ($(grep -c . "$out/findings.tsv") distinct, in runs that expect none):"
-		printf '  %-5s %-60s %-20s %s\n' COUNT TITLE "FIRST SEED" "FIRST RESULTS"
-		while IFS=$'\t' read -r n title seed scn dir; do
-			printf '  %-5s %-60.60s %-20s %s\n' "$n" "$title" "$seed" "$(basename "$dir")"
-			echo "        $(cat "$dir/reproduce" 2>/dev/null || echo "make reproduce SCENARIO=$scn SEED=$seed")"
-		done <"$out/findings.full"
-	else
-		echo "findings by title: none"
+# parse_args ARGS...: out (the report's directory) and camps (the
+# campaign directories), checked
+parse_args() {
+	local c
+	out=""
+	if [ "${1:-}" = --out ]; then
+		out=${2:?--out needs a directory}
+		shift 2
 	fi
-} >"$out/summary.txt"
+	[ $# -ge 1 ] || die "usage: aggregate.sh [--out DIR] CAMPAIGN_DIR..."
+	[ -n "$out" ] || [ $# = 1 ] || die "several campaign dirs need --out DIR"
+	for c in "$@"; do
+		[ -f "$c/runs.tsv" ] || die "$c is not a campaign directory (no runs.tsv)"
+	done
+	out=${out:-$1}
+	mkdir -p "$out"
+	camps=("$@")
+}
+
+# run_table: all, one table of every run: campaign k scenario seed
+# expect verdict wall dir
+run_table() {
+	local c root k scn seed expect verdict wall run d
+	all=$(tmp_file)
+	for c in "${camps[@]}"; do
+		root=$(dirname "$(realpath "$c")")
+		while IFS=$'\t' read -r k scn seed expect verdict wall run; do
+			[ "$k" = k ] && continue
+			d=$root/$run
+			[ -f "$d/expect" ] && expect=$(cat "$d/expect")
+			[ -f "$d/verdict" ] && verdict=$(cat "$d/verdict")
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$c")" "$k" "$scn" "$seed" \
+				"$expect" "$verdict" "$wall" "$d"
+		done <"$c/runs.tsv"
+	done | sort -t$'\t' -k2,2n -s >"$all"
+}
+
+# findings_by_title: findings.full, title -> count, first seed, first
+# scenario, first dir (runs in k order); findings.tsv the same with run
+# names
+findings_by_title() {
+	local camp k scn seed expect verdict wall dir
+	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+		[ "$expect" = pass ] || continue
+		run_titles "$dir" | sort -u | while read -r title; do
+			printf '%s\t%s\t%s\t%s\n' "$title" "$seed" "$scn" "$dir"
+		done
+	done <"$all" | awk -F'\t' '
+		!($1 in n) { order[++m] = $1; seed[$1] = $2; scn[$1] = $3; dir[$1] = $4 }
+		{ n[$1]++ }
+		END { for (i = 1; i <= m; i++) { t = order[i]; print n[t] "\t" t "\t" seed[t] "\t" scn[t] "\t" dir[t] } }
+	' >"$out/findings.full"
+	# the table keeps run names, not this machine's paths
+	awk -F'\t' -v OFS='\t' '{ n = split($5, p, "/"); $5 = p[n]; print }' "$out/findings.full" >"$out/findings.tsv"
+}
+
+# count_runs: total, passed, found, caught, missed, unjudged, total_wall
+count_runs() {
+	total=$(grep -c . "$all" || true)
+	passed=$(awk -F'\t' '$5 == "pass" && $6 == "pass"' "$all" | grep -c . || true)
+	found=$(awk -F'\t' '$5 == "pass" && $6 != "pass" && $6 != "emulator"' "$all" | grep -c . || true)
+	caught=$(awk -F'\t' '$5 != "pass" && $6 == "caught"' "$all" | grep -c . || true)
+	missed=$(awk -F'\t' '$5 != "pass" && $6 != "caught" && $6 != "emulator"' "$all" | grep -c . || true)
+	unjudged=$(awk -F'\t' '$6 == "emulator"' "$all" | grep -c . || true)
+	total_wall=$(awk -F'\t' '{ s += $7 } END { print s + 0 }' "$all")
+}
+
+# emulator_events: emu, events
+emulator_events() {
+	local camp k scn seed expect verdict wall dir b
+	# emulator events: every boot of a run's chain (the run and those it
+	# replaced) that ended in one: k, scenario, seed, title, its directory, the
+	# run's directory
+	emu=$(tmp_file)
+	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+		emulator_boots "$dir" | tac | while read -r b; do
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$scn" "$seed" "$(emulator_first "$b")" "$b" "$dir"
+		done
+	done <"$all" >"$emu"
+	events=$(grep -c . "$emu" || true)
+}
+
+# write_ktap: ktap.txt, one test point per run, the titles as
+# diagnostics; junit.xml from it
+write_ktap() {
+	local camp k scn seed expect verdict wall dir i
+	{
+		echo "KTAP version 1"
+		echo "1..$total"
+		i=0
+		while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+			i=$((i + 1))
+			run_titles "$dir" | sed 's/^/# finding: /'
+			awk -F'\t' -v d="$dir" '$6 == d { n = split($5, p, "/"); print "# emulator event, not a finding: " $4 " (" p[n] ")" }' "$emu"
+			[ "$expect" = pass ] || echo "# expected: $(cat "$dir/expected-title" 2>/dev/null || echo "$expect")"
+			case $verdict in
+			pass | caught) echo "ok $i $scn seed=$seed k=$k" ;;
+			emulator) echo "ok $i $scn seed=$seed k=$k # SKIP infrastructure: an emulator event, never re-run, $(basename "$dir")" ;;
+			*) echo "not ok $i $scn seed=$seed k=$k # $verdict, $(basename "$dir")" ;;
+			esac
+		done <"$all"
+	} >"$out/ktap.txt"
+	"$TOP/scripts/ktap-to-junit.sh" "campaign" "$out/ktap.txt" >"$out/junit.xml"
+}
+
+# write_summary: summary.txt
+write_summary() {
+	local c camp k scn seed expect verdict wall dir t b first n title
+	{
+		echo "campaigns: $(for c in "${camps[@]}"; do basename "$c"; done | tr '\n' ' ')"
+		echo "runs:      $total ($passed passed, $found with a finding; controls: $caught caught, $missed missed)"
+		echo "run wall:  $total_wall s"
+		echo "emulator events: $events (boots that ended in one under TCG, not findings; $unjudged runs left unjudged by one)"
+		while IFS=$'\t' read -r k scn seed t b _; do
+			printf '  k=%-4s %-18s seed %-20s %s (%s%s)\n' "$k" "$scn" "$seed" "$t" "$(basename "$b")" \
+				"$([ -s "$b/replaced-by" ] && echo ", re-run as $(cat "$b/replaced-by")")"
+		done <"$emu"
+		echo
+		printf '%-4s %-18s %-20s %-8s %-50s %s\n' K SCENARIO SEED VERDICT "FIRST FINDING" RESULTS
+		while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+			first=$(run_first_title "$dir")
+			printf '%-4s %-18s %-20s %-8s %-50.50s %s\n' "$k" "$scn" "$seed" "$verdict" "${first:--}" "$(basename "$dir")"
+		done <"$all"
+		echo
+		if [ -s "$out/findings.tsv" ]; then
+			echo "findings by title ($(grep -c . "$out/findings.tsv") distinct, in runs that expect none):"
+			printf '  %-5s %-60s %-20s %s\n' COUNT TITLE "FIRST SEED" "FIRST RESULTS"
+			while IFS=$'\t' read -r n title seed scn dir; do
+				printf '  %-5s %-60.60s %-20s %s\n' "$n" "$title" "$seed" "$(basename "$dir")"
+				echo "        $(cat "$dir/reproduce" 2>/dev/null || echo "make reproduce SCENARIO=$scn SEED=$seed")"
+			done <"$out/findings.full"
+		else
+			echo "findings by title: none"
+		fi
+	} >"$out/summary.txt"
+}
+
+# --- main ------------------------------------------------------------------------
+parse_args "$@"
+run_table
+findings_by_title
+count_runs
+emulator_events
+write_ktap
+write_summary
 rm -f "$out/findings.full"
 cat "$out/summary.txt"
 [ "$unjudged" = 0 ] ||

@@ -12,58 +12,73 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=${1:?usage: coverage.sh OUT_DIR RUN_OR_CAMPAIGN_DIR...}
-shift
-need_cmd gcov-tool gcc
-need_cmd python3 python3
-runs=()
-for d in "$@"; do
-	if [ -f "$d/runs.tsv" ]; then # a campaign: its runs are siblings
-		while read -r r; do runs+=("$(dirname "$d")/$r"); done < <(sed 1d "$d/runs.tsv" | cut -f7)
-	else
-		runs+=("$d")
-	fi
-done
+# run_dirs RUN_OR_CAMPAIGN_DIR...: runs, the run directories (a
+# campaign's runs are its siblings)
+run_dirs() {
+	local d r
+	runs=()
+	for d in "$@"; do
+		if [ -f "$d/runs.tsv" ]; then # a campaign: its runs are siblings
+			while read -r r; do runs+=("$(dirname "$d")/$r"); done < <(sed 1d "$d/runs.tsv" | cut -f7)
+		else
+			runs+=("$d")
+		fi
+	done
+}
 
-mkdir -p "$out"
-work=$(tmp_dir)
-merged="" art="" n=0 missing=0
-for r in "${runs[@]}"; do
-	if [ ! -s "$r/gcov.b64" ] || ! grep -q GCOV-END "$r/gcov.b64"; then
-		missing=$((missing + 1)) # no counters: the run died first, or no COVERAGE kernel
-		continue
-	fi
-	a=$(cat "$r/kernel")
-	[ -z "$art" ] || [ "$a" = "$art" ] || die "runs of two kernels ($art, $a): cover one kernel at a time"
-	art=$a n=$((n + 1))
-	# the provider's own counters: what only timing decides (in flight)
-	grep -ho 'fault_provider: calls .*' "$r/console.log" >>"$work/provider.txt" || true
-	mkdir -p "$work/run$n"
-	sed -n '/GCOV-BEGIN/,/GCOV-END/p' "$r/gcov.b64" | sed '1d;$d' | tr -d '\r' |
-		base64 -d | tar -xf - -C "$work/run$n" || die "bad gcov data in $r/gcov.b64"
-	if [ -z "$merged" ]; then
-		merged=$work/run$n
-	else
-		gcov-tool merge -o "$work/merged$n" "$merged" "$work/run$n" >/dev/null ||
-			die "gcov-tool merge failed on $r"
-		merged=$work/merged$n
-	fi
-done
-[ "$n" -gt 0 ] || die "no run with gcov counters (build with COVERAGE=1: make stress COVERAGE=1)"
-[ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] || die "kernel $art was not built with COVERAGE=1"
-obj=$(cat "$art/obj") src=$(cat "$art/src") commit=$(cat "$art/commit")
-cp "$merged"/*.gcda "$out/"
-mkdir -p "$work/mm"
-for f in "$merged"/*.gcda; do
-	b=$(basename "$f" .gcda)
-	cp "$f" "$work/mm/"
-	cp "$obj/mm/$b.gcno" "$work/mm/" || die "no $obj/mm/$b.gcno: the object tree was rebuilt since"
-	git -C "$src" show "$commit:mm/$b.c" >"$work/mm/$b.c.src"
-	(cd "$work/mm" && gcov --json-format --stdout "$b.gcda" >"$b.json" 2>/dev/null) ||
-		die "gcov failed on $b.gcda"
-done
+# merge_counters: the runs' gcda files merged with gcov-tool (merged, in
+# work) from n runs of one kernel (art); missing, the runs without them;
+# the provider's own counters in work/provider.txt
+merge_counters() {
+	local r a
+	work=$(tmp_dir)
+	merged="" art="" n=0 missing=0
+	for r in "${runs[@]}"; do
+		if [ ! -s "$r/gcov.b64" ] || ! grep -q GCOV-END "$r/gcov.b64"; then
+			missing=$((missing + 1)) # no counters: the run died first, or no COVERAGE kernel
+			continue
+		fi
+		a=$(cat "$r/kernel")
+		[ -z "$art" ] || [ "$a" = "$art" ] || die "runs of two kernels ($art, $a): cover one kernel at a time"
+		art=$a n=$((n + 1))
+		# the provider's own counters: what only timing decides (in flight)
+		grep -ho 'fault_provider: calls .*' "$r/console.log" >>"$work/provider.txt" || true
+		mkdir -p "$work/run$n"
+		sed -n '/GCOV-BEGIN/,/GCOV-END/p' "$r/gcov.b64" | sed '1d;$d' | tr -d '\r' |
+			base64 -d | tar -xf - -C "$work/run$n" || die "bad gcov data in $r/gcov.b64"
+		if [ -z "$merged" ]; then
+			merged=$work/run$n
+		else
+			gcov-tool merge -o "$work/merged$n" "$merged" "$work/run$n" >/dev/null ||
+				die "gcov-tool merge failed on $r"
+			merged=$work/merged$n
+		fi
+	done
+	[ "$n" -gt 0 ] || die "no run with gcov counters (build with COVERAGE=1: make stress COVERAGE=1)"
+	[ "$(cat "$art/coverage" 2>/dev/null)" = 1 ] || die "kernel $art was not built with COVERAGE=1"
+}
 
-touch "$work/provider.txt"
+# line_counts: the merged counters in OUT_DIR, and gcov's JSON line
+# counts of each file in work/mm, next to the source it was built from
+line_counts() {
+	local obj src commit f b
+	obj=$(cat "$art/obj") src=$(cat "$art/src") commit=$(cat "$art/commit")
+	cp "$merged"/*.gcda "$out/"
+	mkdir -p "$work/mm"
+	for f in "$merged"/*.gcda; do
+		b=$(basename "$f" .gcda)
+		cp "$f" "$work/mm/"
+		cp "$obj/mm/$b.gcno" "$work/mm/" || die "no $obj/mm/$b.gcno: the object tree was rebuilt since"
+		git -C "$src" show "$commit:mm/$b.c" >"$work/mm/$b.c.src"
+		(cd "$work/mm" && gcov --json-format --stdout "$b.gcda" >"$b.json" 2>/dev/null) ||
+			die "gcov failed on $b.gcda"
+	done
+}
+
+# branch_report: how often each branch of branches.tsv ran, and the
+# provider's counters, into OUT_DIR/coverage.txt
+branch_report() {
+	touch "$work/provider.txt"
 python3 - "$(base_dir)/branches.tsv" "$work/mm" "$n" "$missing" "$work/provider.txt" <<'PY' | tee "$out/coverage.txt"
 import json, os, sys
 table, mm, nruns, missing, provider = sys.argv[1:6]
@@ -132,3 +147,15 @@ for key, meaning in (("unregister_in_flight", "unregistered with a copy in fligh
 print()
 print("never run: " + (", ".join(never) if never else "none"))
 PY
+}
+
+# --- main ------------------------------------------------------------------------
+out=${1:?usage: coverage.sh OUT_DIR RUN_OR_CAMPAIGN_DIR...}
+shift
+need_cmd gcov-tool gcc
+need_cmd python3 python3
+run_dirs "$@"
+mkdir -p "$out"
+merge_counters
+line_counts
+branch_report

@@ -47,24 +47,41 @@ MUTANTS=$(base_dir)/mutants
 COCCI=${COCCI_RULES:-$TOP/patches/cocci}
 user_tree=0
 [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && user_tree=1
-names=() tier="" build_only=0
-if [ "${1:-}" = --list ]; then
+
+# list_catalogue: --list, the catalogue for this BASE, a line a variant
+list_catalogue() {
+	local v by
 	printf '%-28s %-6s %s\n' VARIANT TIER 'CAUGHT BY; ALSO CAUGHT BY'
 	for v in $(mutant_names); do
 		[ -f "$MUTANTS/$v.patch" ] || die "the catalogue names $v for BASE=$BASE, which has no $MUTANTS/$v.patch"
 		by=$({ mutant_field "$v" 'caught by'; mutant_field "$v" 'also caught by' | sed 's/^/also /'; } | paste -sd';')
 		printf '%-28s %-6s %s\n' "$v" "$(mutant_field "$v" tier)" "$by"
 	done
-	exit 0
-fi
-if [ "${1:-}" = --build-only ]; then
-	build_only=1
-	shift
-fi
-if [ "${1:-}" = --tier ]; then
-	tier=${2:?--tier needs a name}
-	shift 2
-fi
+}
+
+# parse_args ARGS...: build_only, tier and names (cocci: every rule);
+# given, how many names were asked for
+parse_args() {
+	local a r
+	names=() tier="" build_only=0
+	if [ "${1:-}" = --build-only ]; then
+		build_only=1
+		shift
+	fi
+	if [ "${1:-}" = --tier ]; then
+		tier=${2:?--tier needs a name}
+		shift 2
+	fi
+	given=$#
+	for a in "$@"; do
+		if [ "$a" = cocci ]; then
+			for r in "$COCCI"/*.cocci; do names+=("cocci/$(basename "$r" .cocci)"); done
+		else
+			names+=("$a")
+		fi
+	done
+}
+
 # header FILE KEY: the values of KEY for a diff mutant (its record in
 # patches/mutants.catalogue, keys in lower case there) or of the
 # "// KEY: value" lines of a Coccinelle rule
@@ -81,41 +98,44 @@ source_of() {
 	*) echo "$MUTANTS/$1.patch" ;;
 	esac
 }
-for a in "$@"; do
-	if [ "$a" = cocci ]; then
-		for r in "$COCCI"/*.cocci; do names+=("cocci/$(basename "$r" .cocci)"); done
-	else
-		names+=("$a")
+
+# check_names: with no name asked for, every mutant (with SERIES=none,
+# every rule) of the tier; then each name checked
+check_names() {
+	local all kind p n v
+	if [ ${#names[@]} -eq 0 ]; then
+		if [ "$user_tree" = 1 ]; then
+			all=("$COCCI"/*.cocci) kind=cocci/
+		else
+			all=("$MUTANTS"/*.patch) kind=""
+		fi
+		for p in "${all[@]}"; do
+			[ -z "$tier" ] || header "$p" Tier | grep -qx "$tier" || continue
+			n=$(basename "$p")
+			names+=("$kind${n%.*}")
+		done
+		[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'tier: $tier'"
 	fi
-done
-if [ ${#names[@]} -eq 0 ]; then
-	if [ "$user_tree" = 1 ]; then
-		all=("$COCCI"/*.cocci) kind=cocci/
-	else
-		all=("$MUTANTS"/*.patch) kind=""
-	fi
-	for p in "${all[@]}"; do
-		[ -z "$tier" ] || header "$p" Tier | grep -qx "$tier" || continue
-		n=$(basename "$p")
-		names+=("$kind${n%.*}")
+	for v in "${names[@]}"; do
+		case $v in
+		cocci/*) [ -f "$(source_of "$v")" ] || die "no Coccinelle rule named '${v#cocci/}' in $COCCI/" ;;
+		*) [ -f "$(source_of "$v")" ] || die "no mutant named '$v' in patches/$BASE/mutants/" ;;
+		esac
 	done
-	[ ${#names[@]} -gt 0 ] || die "no mutant has the line 'tier: $tier'"
-fi
-for v in "${names[@]}"; do
-	case $v in
-	cocci/*) [ -f "$(source_of "$v")" ] || die "no Coccinelle rule named '${v#cocci/}' in $COCCI/" ;;
-	*) [ -f "$(source_of "$v")" ] || die "no mutant named '$v' in patches/$BASE/mutants/" ;;
-	esac
-done
-# What the tree under test has of the suite's own patches: a row whose
-# oracle needs one it lacks (KUnit, the reasons knob) is "n/a", as is a
-# mutant that does not apply to a tree the user brought (their code
-# differs from ours): neither caught nor missed, with the reason
-if [ "$user_tree" = 1 ]; then
-	read -r _ _ tree_extras < <("$TOP/scripts/detect-api.sh" "$KERNEL_SRC")
-else
-	tree_extras=stats,kunit
-fi
+}
+
+# find_tree_extras: tree_extras, what the tree under test has of the suite's own patches:
+# a row whose oracle needs one it lacks (KUnit, the reasons knob) is
+# "n/a", as is a mutant that does not apply to a tree the user brought
+# (their code differs from ours): neither caught nor missed, with the
+# reason
+find_tree_extras() {
+	if [ "$user_tree" = 1 ]; then
+		read -r _ _ tree_extras < <("$TOP/scripts/detect-api.sh" "$KERNEL_SRC")
+	else
+		tree_extras=stats,kunit
+	fi
+}
 # caught_by VARIANT_PATCH: the scenario of its "Caught by:" line
 caught_by() {
 	header "$1" 'Caught by' | sed -n 's/^scenarios\{0,1\} \([a-z0-9-]*\).*/\1/p' | head -1
@@ -158,24 +178,26 @@ build_error() {
 	grep -m1 -E 'error:|Error [0-9]' "$BUILD/logs/kernel-$id.log" 2>/dev/null | sed "s@^$BUILD/src-[^/]*/@@" || true
 }
 
-# --- the Coccinelle rows: each rule's diff on the tree under test ------------
 # (the user's tree as it is; our series applied to the base's pieces)
-cocci_tree="" cocci_out="" cocci_files=()
-for v in "${names[@]}"; do
-	[ "${v%%/*}" = cocci ] || continue
-	need_cmd spatch coccinelle
-	if [ "$user_tree" = 1 ]; then
-		cocci_tree=$KERNEL_SRC
-	else
-		cocci_tree=$("$TOP/scripts/cocci.sh" tree series) || exit "$EXIT_INFRA"
-	fi
-	cocci_out=$RESULTS/mutants-cocci-$(date -u +%Y%m%d-%H%M%S)
-	mkdir -p "$cocci_out"
-	# the files to run the rules on, found once (a few seconds in a whole tree)
-	mapfile -t cocci_files < <("$TOP/scripts/cocci.sh" files "$cocci_tree")
-	progress "Coccinelle rules on ${#cocci_files[@]} files of $cocci_tree; their diffs in $cocci_out"
-	break
-done
+cocci_setup() {
+	local v
+	cocci_tree="" cocci_out="" cocci_files=()
+	for v in "${names[@]}"; do
+		[ "${v%%/*}" = cocci ] || continue
+		need_cmd spatch coccinelle
+		if [ "$user_tree" = 1 ]; then
+			cocci_tree=$KERNEL_SRC
+		else
+			cocci_tree=$("$TOP/scripts/cocci.sh" tree series) || exit "$EXIT_INFRA"
+		fi
+		cocci_out=$RESULTS/mutants-cocci-$(date -u +%Y%m%d-%H%M%S)
+		mkdir -p "$cocci_out"
+		# the files to run the rules on, found once (a few seconds in a whole tree)
+		mapfile -t cocci_files < <("$TOP/scripts/cocci.sh" files "$cocci_tree")
+		progress "Coccinelle rules on ${#cocci_files[@]} files of $cocci_tree; their diffs in $cocci_out"
+		break
+	done
+}
 # cocci_patch cocci/RULE: the rule's diff, kept in $cocci_out/RULE.patch;
 # its path, or status 1 and the reason the rule does not apply
 cocci_patch() {
@@ -191,10 +213,10 @@ cocci_patch() {
 	*) return "$EXIT_INFRA" ;;
 	esac
 }
-
 # --build-only: each variant's kernel, then its modules and initramfs
 # while the shared trees are at its patch set; the rows find them built
-if [ "$build_only" = 1 ]; then
+build_variants() {
+	local v src rc patch art
 	for v in "${names[@]}"; do
 		src=$(source_of "$v") rc=0
 		patch=$src
@@ -211,13 +233,14 @@ if [ "$build_only" = 1 ]; then
 		fi
 		"$TOP/scripts/build-initramfs.sh" "$art" >/dev/null || die "the initramfs of variant $v failed"
 	done
-	exit 0
-fi
+}
 
-seed=${SEED:-7}
-table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
-mkdir -p "$BUILD"
-printf 'variant\tscenario\tresult\tfirst finding\tdetected at (s since boot)\twall (s)\tresults\n' >"$table"
+# open_table: the table's file and header
+open_table() {
+	table=${MUTANTS_TABLE:-$BUILD/mutants-$(date -u +%Y%m%d-%H%M%S).tsv}
+	mkdir -p "$BUILD"
+	printf 'variant\tscenario\tresult\tfirst finding\tdetected at (s since boot)\twall (s)\tresults\n' >"$table"
+}
 
 # seconds since boot of console line N
 stamp_of_line() {
@@ -283,33 +306,53 @@ row() {
 	progress "mutant $v: $result by $s (${first:-no finding}), ${wall} s"
 }
 
-for v in "${names[@]}"; do
-	src=$(source_of "$v") na="" rc=0
-	s=$(caught_by "$src")
-	[ -n "$s" ] && scenario_exists "$s" ||
-		die "$(basename "$src") names no known scenario in its 'caught by:' line"
-	patch=$src
-	if [ "${v%%/*}" = cocci ]; then
-		patch=$(cocci_patch "$v") || rc=$?
-		case $rc in
-		0) ;;
-		1) na=$patch patch="" ;;
-		*) exit "$EXIT_INFRA" ;;
-		esac
-	fi
-	row "$v" "$s" "$src" "$patch" "" "$na"
-	# "Also caught by: scenario NAME: TITLE": another oracle that must
-	# fire on the same variant (one the first finding would hide); make
-	# check's tier shows each variant caught once, make mutants every row
-	[ "$tier" = check ] && continue
-	while IFS= read -r also; do
-		as=${also%%:*} at_title=${also#*: }
-		scenario_exists "$as" || die "$(basename "$src"): unknown scenario '$as' in 'also caught by'"
-		row "$v@$as" "$as" "$src" "$patch" "$at_title" "$na" </dev/null
-	done < <(header "$src" 'Also caught by' | sed -n 's/^scenario //p')
-done
-[ $# -eq 0 ] && [ -z "$tier" ] && row corrupt-provider corrupt "" ""
+# run_rows: each variant's row, then its "Also" rows
+run_rows() {
+	local v src na rc s patch also as at_title
+	for v in "${names[@]}"; do
+		src=$(source_of "$v") na="" rc=0
+		s=$(caught_by "$src")
+		[ -n "$s" ] && scenario_exists "$s" ||
+			die "$(basename "$src") names no known scenario in its 'caught by:' line"
+		patch=$src
+		if [ "${v%%/*}" = cocci ]; then
+			patch=$(cocci_patch "$v") || rc=$?
+			case $rc in
+			0) ;;
+			1) na=$patch patch="" ;;
+			*) exit "$EXIT_INFRA" ;;
+			esac
+		fi
+		row "$v" "$s" "$src" "$patch" "" "$na"
+		# "Also caught by: scenario NAME: TITLE": another oracle that must
+		# fire on the same variant (one the first finding would hide); make
+		# check's tier shows each variant caught once, make mutants every row
+		[ "$tier" = check ] && continue
+		while IFS= read -r also; do
+			as=${also%%:*} at_title=${also#*: }
+			scenario_exists "$as" || die "$(basename "$src"): unknown scenario '$as' in 'also caught by'"
+			row "$v@$as" "$as" "$src" "$patch" "$at_title" "$na" </dev/null
+		done < <(header "$src" 'Also caught by' | sed -n 's/^scenario //p')
+	done
+}
 
+# --- main ------------------------------------------------------------------------
+if [ "${1:-}" = --list ]; then
+	list_catalogue
+	exit 0
+fi
+parse_args "$@"
+check_names
+find_tree_extras
+cocci_setup
+if [ "$build_only" = 1 ]; then
+	build_variants
+	exit 0
+fi
+seed=${SEED:-7}
+open_table
+run_rows
+[ "$given" -eq 0 ] && [ -z "$tier" ] && row corrupt-provider corrupt "" ""
 echo
 column -t -s $'\t' "$table"
 echo

@@ -24,42 +24,52 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-run=${1:-}
-[ -n "$run" ] || die "usage: make report RUN=results/<run> [TITLE=...] [REPRO_RUNS=3] [BASE_RUNS=1]"
-run=$(realpath -m "$run")
-for f in console.log scenario seed findings.tsv patches.txt; do
-	[ -f "$run/$f" ] || die "$run is not the results directory of a run (no $f)"
-done
-[ -s "$run/findings.tsv" ] || die "$run has no finding (verdict $(cat "$run/verdict" 2>/dev/null || echo '?')): nothing to report"
-title=${TITLE:-$(run_first_title "$run")}
-idx=$(run_titles "$run" | grep -nxF -- "$title" | head -1 | cut -d: -f1) ||
-	die "no finding titled '$title' in $run/findings.tsv"
-repro_runs=${REPRO_RUNS:-3} base_runs=${BASE_RUNS:-1}
-[[ $repro_runs =~ ^[0-9]+$ ]] || die "bad REPRO_RUNS '$repro_runs': a number (0: not measured)"
-[[ $base_runs =~ ^[0-9]+$ ]] || die "bad BASE_RUNS '$base_runs': a number (0: not measured)"
-scenario=$(cat "$run/scenario") seed=$(cat "$run/seed")
-duration=$(cat "$run/duration" 2>/dev/null || scenario_field "$scenario" duration)
-base_id=$(sed -n '1s/^base //p' "$run/patches.txt")
-kind=${base_id%%:*}
-rest=${base_id#*:}
-tree=${rest%:*} rev=${rest##*:}
-linux=$(sed -n 's/^# Linux\/[^ ]* \([^ ]*\) Kernel Configuration$/\1/p' "$run/config" 2>/dev/null | head -1)
+# read_run RESULTS_DIR: the run and the finding to report (run, title,
+# idx), the measurements asked for, the run's scenario, seed, duration,
+# and its base (base_id: kind, tree, rev; linux, the version)
+read_run() {
+	local f rest
+	run=${1:-}
+	[ -n "$run" ] || die "usage: make report RUN=results/<run> [TITLE=...] [REPRO_RUNS=3] [BASE_RUNS=1]"
+	run=$(realpath -m "$run")
+	for f in console.log scenario seed findings.tsv patches.txt; do
+		[ -f "$run/$f" ] || die "$run is not the results directory of a run (no $f)"
+	done
+	[ -s "$run/findings.tsv" ] || die "$run has no finding (verdict $(cat "$run/verdict" 2>/dev/null || echo '?')): nothing to report"
+	title=${TITLE:-$(run_first_title "$run")}
+	idx=$(run_titles "$run" | grep -nxF -- "$title" | head -1 | cut -d: -f1) ||
+		die "no finding titled '$title' in $run/findings.tsv"
+	repro_runs=${REPRO_RUNS:-3} base_runs=${BASE_RUNS:-1}
+	[[ $repro_runs =~ ^[0-9]+$ ]] || die "bad REPRO_RUNS '$repro_runs': a number (0: not measured)"
+	[[ $base_runs =~ ^[0-9]+$ ]] || die "bad BASE_RUNS '$base_runs': a number (0: not measured)"
+	scenario=$(cat "$run/scenario") seed=$(cat "$run/seed")
+	duration=$(cat "$run/duration" 2>/dev/null || scenario_field "$scenario" duration)
+	base_id=$(sed -n '1s/^base //p' "$run/patches.txt")
+	kind=${base_id%%:*}
+	rest=${base_id#*:}
+	tree=${rest%:*} rev=${rest##*:}
+	linux=$(sed -n 's/^# Linux\/[^ ]* \([^ ]*\) Kernel Configuration$/\1/p' "$run/config" 2>/dev/null | head -1)
+}
 
 # --- the run's environment, to build and boot the same again -----------------
-# from its reproduce line (VAR=value words), and the revision of a git tree
-run_env=()
-while IFS= read -r kv; do
-	case ${kv%%=*} in
-	BASE | EXTRA_PATCHES | KERNEL_SRC | SERIES | SERIES_UPTO | FLAVOUR | OFFLOAD_CPU_COPY | QEMU | TCG_THREAD) run_env+=("$kv") ;;
-	esac
-done < <(python3 -c 'import shlex, sys; [print(w) for w in shlex.split(sys.stdin.read()) if "=" in w]' \
-	<"$run/reproduce" 2>/dev/null || true)
-if [ "$kind" = git ]; then
-	mapfile -t run_env < <(printf '%s\n' "${run_env[@]}" | grep -v '^KERNEL_SRC=')
-	run_env+=("KERNEL_SRC=$tree" "KERNEL_REV=$rev")
-fi
-series_mode=$(printf '%s\n' "${run_env[@]}" | sed -n 's/^SERIES=//p' | tail -1)
-series_mode=${series_mode:-base}
+# run_environment: run_env, from its reproduce line (VAR=value words), and
+# the revision of a git tree; series_mode
+run_environment() {
+	local kv
+	run_env=()
+	while IFS= read -r kv; do
+		case ${kv%%=*} in
+		BASE | EXTRA_PATCHES | KERNEL_SRC | SERIES | SERIES_UPTO | FLAVOUR | OFFLOAD_CPU_COPY | QEMU | TCG_THREAD) run_env+=("$kv") ;;
+		esac
+	done < <(python3 -c 'import shlex, sys; [print(w) for w in shlex.split(sys.stdin.read()) if "=" in w]' \
+		<"$run/reproduce" 2>/dev/null || true)
+	if [ "$kind" = git ]; then
+		mapfile -t run_env < <(printf '%s\n' "${run_env[@]}" | grep -v '^KERNEL_SRC=')
+		run_env+=("KERNEL_SRC=$tree" "KERNEL_REV=$rev")
+	fi
+	series_mode=$(printf '%s\n' "${run_env[@]}" | sed -n 's/^SERIES=//p' | tail -1)
+	series_mode=${series_mode:-base}
+}
 
 # --- the tree --------------------------------------------------------------------
 # the series' files in a git tree: those that name its API
@@ -225,30 +235,42 @@ first_bad() {
 	echo "not bisected"
 }
 
-# --- the report ------------------------------------------------------------------------
-progress "report on $(basename "$run"): $title"
-repro_out=$(tmp_file)
-rc=0
-"$TOP/scripts/report-repro.sh" "$run" "$title" "$run" >"$repro_out" 2>&1 || rc=$?
-{ read -r prog; read -r cmd; read -r note; } <"$repro_out" || true
-if [ "$rc" != 0 ]; then
-	prog="" cmd="" note=""
-fi
-[ "$repro_runs" = 0 ] || progress "hit rate: $repro_runs runs (REPRO_RUNS=0 to skip)"
-rate=$(hit_rate)
-[ "$base_runs" = 0 ] || progress "the unpatched base: $base_runs runs (BASE_RUNS=0 to skip)"
-base=$(base_result)
-bad=$(first_bad)
-# what was not measured, from what each part said (they ran in subshells)
-nm=()
-[[ $rate == not\ measured* ]] && nm+=("the hit rate: $rate")
-[[ $base == not\ measured* || $base == *"could not run"* ]] && nm+=("the unpatched base: $base")
-[ "$bad" = "not bisected" ] && nm+=("the first bad commit: no bisect of this title in results/ (make bisect SCENARIO=$scenario SEED=$seed TITLE='$title')")
-[ "$rc" = 0 ] || nm+=("a stand-alone reproducer: $(tail -1 "$repro_out" | sed 's/^error: //')")
-[ -z "$note" ] || nm+=("in the reproducer: $note")
-decoded=""
-[ -s "$run/report-$idx.decoded.txt" ] && decoded=" (decoded: report-$idx.decoded.txt)"
+# reproducer: repro.c and repro.sh (report-repro.sh), its program, command
+# and note (prog, cmd, note); repro_out its output, rc its status
+reproducer() {
+	repro_out=$(tmp_file)
+	rc=0
+	"$TOP/scripts/report-repro.sh" "$run" "$title" "$run" >"$repro_out" 2>&1 || rc=$?
+	{ read -r prog; read -r cmd; read -r note; } <"$repro_out" || true
+	if [ "$rc" != 0 ]; then
+		prog="" cmd="" note=""
+	fi
+}
 
+# measure: rate, base and bad, the measurements
+measure() {
+	[ "$repro_runs" = 0 ] || progress "hit rate: $repro_runs runs (REPRO_RUNS=0 to skip)"
+	rate=$(hit_rate)
+	[ "$base_runs" = 0 ] || progress "the unpatched base: $base_runs runs (BASE_RUNS=0 to skip)"
+	base=$(base_result)
+	bad=$(first_bad)
+}
+
+# not_measured: nm, what was not measured, from what each part said (they
+# ran in subshells); decoded, the note on a decoded report
+not_measured() {
+	nm=()
+	if [[ $rate == not\ measured* ]]; then nm+=("the hit rate: $rate"); fi
+	if [[ $base == not\ measured* || $base == *"could not run"* ]]; then nm+=("the unpatched base: $base"); fi
+	if [ "$bad" = "not bisected" ]; then nm+=("the first bad commit: no bisect of this title in results/ (make bisect SCENARIO=$scenario SEED=$seed TITLE='$title')"); fi
+	if [ "$rc" != 0 ]; then nm+=("a stand-alone reproducer: $(tail -1 "$repro_out" | sed 's/^error: //')"); fi
+	if [ -n "$note" ]; then nm+=("in the reproducer: $note"); fi
+	decoded=""
+	if [ -s "$run/report-$idx.decoded.txt" ]; then decoded=" (decoded: report-$idx.decoded.txt)"; fi
+}
+
+# write_report: report.txt, the mail
+write_report() {
 {
 	echo "Subject: [BUG] $title"
 	echo
@@ -294,5 +316,15 @@ decoded=""
 	echo "--"
 	echo "Written by make report (scripts/report.sh) from $(basename "$run") on $(date -u '+%Y-%m-%d %H:%M UTC')."
 } >"$run/report.txt"
+}
+
+# --- main ------------------------------------------------------------------------
+read_run "$@"
+run_environment
+progress "report on $(basename "$run"): $title"
+reproducer
+measure
+not_measured
+write_report
 progress "report: $run/report.txt"
 echo "$run/report.txt"
