@@ -3,8 +3,10 @@
 # busybox-static, mkfs.f2fs with its shared libraries, a current stress-ng
 # from Debian unstable with its own libraries and ld.so under /opt/stress-ng
 # (scripts/fetch-stressng.sh; /usr/bin/stress-ng runs it through them), our
-# static guest programs, the init script, the scenarios, and the modules
-# built for the kernel artifact ART. Rebuilt only when an input changed.
+# static guest programs, the init script, the scenarios, the modules
+# built for the kernel artifact ART and the kernel's own mm selftests of
+# stress/selftests/mm.list, built from ART's source tree (/selftests/mm).
+# Rebuilt only when an input changed.
 #
 #   scripts/build-initramfs.sh ART     last line: the initramfs path
 set -euo pipefail
@@ -24,6 +26,14 @@ gen=$obj/usr/gen_init_cpio
 make -s -C "$TOP/stress" OUT="$BUILD/guest" >/dev/null || die "building stress/ guest programs failed"
 # modules for this kernel
 mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
+# the kernel's mm selftests, from the tree the kernel was built from (at
+# the artifact's commit now: build-modules.sh checked it out); one build
+# per source tree, rebuilt when the selftests' own inputs change. Without
+# them the guest's selftest_run says "not built" (a SKIP), so a failed
+# build is a note here, not the end of the run.
+selftests=$BUILD/selftests/$(basename "$(cat "$art/src")")
+"$TOP/scripts/build-selftests.sh" "$(cat "$art/src")" "$selftests" >/dev/null ||
+	{ progress "note: no mm selftests in this initramfs (scripts/build-selftests.sh failed)"; selftests=""; }
 
 stressng=$("$TOP/scripts/fetch-stressng.sh" --installed | tail -1) || exit "$EXIT_INFRA"
 [ -x "$stressng/bin/stress-ng" ] || die "no stress-ng from unstable (scripts/fetch-stressng.sh)"
@@ -34,7 +44,7 @@ libs=$(ldd "$mkfs_f2fs" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u
 
 inputs=$( {
 	sha256_of "$file_busybox" "$stressng/bin/stress-ng" "$stressng"/lib/* "$mkfs_f2fs" "$0"
-	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" -type f \
+	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" ${selftests:+"$selftests"} -type f \
 		-print0 | sort -z | xargs -0 sha256sum
 } | sha256sum | cut -c1-16)
 img=$BUILD/initramfs/$inputs.cpio
@@ -79,6 +89,18 @@ list=$(tmp_file)
 	for f in "$mods"/*.ko; do
 		[ -e "$f" ] && echo "file /modules/$(basename "$f") $f 0644 0 0"
 	done
+	# the programs of the list's "in" entries that built, the list, and
+	# what did not build and why (stress/guest/lib-selftests.sh reads them)
+	if [ -n "$selftests" ]; then
+		echo "dir /selftests 0755 0 0"
+		echo "dir /selftests/mm 0755 0 0"
+		for f in mm.list built unbuilt notes tree; do
+			echo "file /selftests/mm/$f $selftests/$f 0644 0 0"
+		done
+		while read -r p; do
+			echo "file /selftests/mm/$p $selftests/bin/$p 0755 0 0"
+		done <"$selftests/built"
+	fi
 } >"$list"
 "$gen" "$list" >"$img.tmp" || die "gen_init_cpio failed (list: $list)"
 rm -f "$list"

@@ -12,6 +12,9 @@ PKGS=(
 	ccache xz-utils cpio kmod rsync git perl python3 bsdextrautils
 	# guest and VM
 	qemu-system-x86 busybox-static libnuma-dev
+	# the kernel's mm selftests, static (scripts/build-selftests.sh):
+	# liburing.a for the io_uring cases of cow and gup_longterm
+	liburing-dev
 	# (stress-ng: unstable's, fetched by scripts/fetch-stressng.sh below)
 	# mkfs.f2fs for the guest: page cache of a filesystem without buffer
 	# heads (filemap_migrate_folio, which the batch takes)

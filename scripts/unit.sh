@@ -181,6 +181,7 @@ rm -rf "${PATCHED:-/nonexistent}"
 "$TOP/scripts/unit-judge.sh"    # judge.sh on fixture results, emulator events
 "$TOP/scripts/unit-campaign.sh" # seeds, the findings reader, campaign reports
 "$TOP/scripts/unit-symvers.sh"
+"$TOP/scripts/unit-selftests.sh" # the kernel's mm selftests: list, static build, guest runner
 "$TOP/scripts/unit-report.sh" # make report and make bisect's git side, on fixtures
 
 t_summary

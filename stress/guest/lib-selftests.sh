@@ -1,0 +1,259 @@
+# The kernel's own mm selftests in the guest (busybox sh), and the one
+# reader of their list, stress/selftests/mm.list (the host's
+# scripts/build-selftests.sh sources this file for it too, under bash).
+#
+#   selftest_run NAME   one entry of the list: its program with its
+#                       arguments, its needs and its timeout
+#
+# The program's own KTAP ("TAP version 13", "1..N", "ok 1 ...", "# SKIP")
+# becomes a subtest of the scenario's KTAP: indented by four spaces, under
+# "# Subtest: selftest-NAME", all printed by one task (the console triage
+# names a failing case SCENARIO.selftest-NAME.CASE through it), then one
+# test point "selftest-NAME" of the scenario. The host reads, besides:
+#   SELFTEST: NAME<TAB>CASE<TAB>ok|fail|skip          a line per case
+#   SELFTEST-END: NAME<TAB>pass|fail|skip|timeout<TAB>exit=RC seconds=S cases=N ok=A fail=B skip=C
+# A program that prints no KTAP of its own is one case, NAME, from its
+# exit status (0 ok, 4 skip as kselftest's KSFT_SKIP, else fail). One
+# still running at its timeout is killed with its process group.
+
+SELFTEST_DIR=${SELFTEST_DIR:-/selftests/mm}
+SELFTEST_LIST=${SELFTEST_LIST:-$SELFTEST_DIR/mm.list}
+# where each program runs (a directory of its own below it): a scenario
+# points it at a filesystem other than tmpfs for the "fs" cases
+SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
+# the keys of a record and the words of its needs
+SELFTEST_KEYS="name prog status why needs args timeout"
+SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring lib=numa"
+
+# selftest_records [FILE]: every record as "name<TAB>key<TAB>value"
+# lines, prog filled in from the name. A line that is not "key: value",
+# an unknown or repeated key, a missing one, a bad value or a name used
+# twice is refused: "FILE:LINE: why" on stderr, nothing on stdout, status 1
+selftest_records() {
+	awk -v f="${1:-$SELFTEST_LIST}" -v keys=" $SELFTEST_KEYS " -v needs=" $SELFTEST_NEEDS " '
+		function bad(why, at) { printf "%s:%d: %s\n", f, at ? at : NR, why > "/dev/stderr"; failed = 1; exit 1 }
+		function need_ok(w) {
+			if (w ~ /^(cpus|nodes|hugepages)=[0-9]+$/) return 1
+			return index(needs, " " w " ") > 0
+		}
+		function done(   k, n, i, w) {
+			if (!nk) return
+			if (!("name" in v)) bad("a record without a name", start)
+			for (k in req) if (!(k in v)) bad("record " v["name"] ": no \"" k "\"", start)
+			if (v["status"] != "in" && v["status"] != "out") bad("record " v["name"] ": status is \"in\" or \"out\", not \"" v["status"] "\"", start)
+			if (v["status"] == "in" && !("timeout" in v)) bad("record " v["name"] ": an \"in\" record needs a timeout", start)
+			if (v["name"] in seen) bad("record " v["name"] ": the name is used twice", start)
+			seen[v["name"]] = 1
+			if (!("prog" in v)) { v["prog"] = v["name"]; order[++nk] = "prog" }
+			n = split(v["needs"], w, " ")
+			for (i = 1; i <= n; i++)
+				if (!need_ok(w[i]) && !(w[i] == "none" && n == 1))
+					bad("record " v["name"] ": unknown need \"" w[i] "\"", start)
+			for (i = 1; i <= nk; i++) out = out v["name"] "\t" order[i] "\t" v[order[i]] "\n"
+			for (k in v) delete v[k]
+			nk = 0
+		}
+		BEGIN { req["status"]; req["why"]; req["needs"] }
+		/^#/ { next }
+		/^[ \t]*$/ { done(); next }
+		!/^[a-z_]+: [^ ]/ { bad("not a \"key: value\" line: " $0) }
+		{
+			if (!nk) start = NR
+			k = $0; sub(/:.*/, "", k); val = substr($0, length(k) + 3)
+			if (index(keys, " " k " ") == 0) bad("unknown key \"" k "\"")
+			if (k in v) bad("key \"" k "\" twice in one record")
+			if ((k == "name" || k == "prog") && val !~ /^[A-Za-z0-9_-]+$/) bad(k " \"" val "\" is not [A-Za-z0-9_-]")
+			if (k == "timeout" && val !~ /^[1-9][0-9]*$/) bad("timeout \"" val "\" is not a number of seconds")
+			v[k] = val; order[++nk] = k
+		}
+		END { if (failed) exit 1; done(); if (failed) exit 1; printf "%s", out }' "${1:-$SELFTEST_LIST}"
+}
+
+# selftest_field NAME KEY [FILE]: one value of an entry, empty when unset
+selftest_field() {
+	selftest_records "${3:-$SELFTEST_LIST}" | awk -F'\t' -v n="$1" -v k="$2" '$1 == n && $2 == k { print $3 }'
+}
+
+# selftest_names in|out [FILE]: the entries of that status, in list order
+selftest_names() {
+	selftest_records "${2:-$SELFTEST_LIST}" | awk -F'\t' -v s="$1" '$2 == "status" && $3 == s { print $1 }'
+}
+
+# selftest_progs [FILE]: the programs of the "in" entries, each once
+selftest_progs() {
+	selftest_records "${1:-$SELFTEST_LIST}" | awk -F'\t' '
+		$2 == "status" { st[$1] = $3 } $2 == "prog" { pr[$1] = $3; o[++n] = $1 }
+		END { for (i = 1; i <= n; i++) if (st[o[i]] == "in" && !(pr[o[i]] in s)) { s[pr[o[i]]]; print pr[o[i]] } }'
+}
+
+# selftest_unmet NEEDS: why this guest cannot run an entry (its vCPUs or
+# NUMA nodes), nothing when it can
+selftest_unmet() {
+	local _w _have
+	for _w in $1; do
+		case $_w in
+		cpus=*)
+			_have=$(grep -c '^processor' /proc/cpuinfo)
+			[ "$_have" -ge "${_w#cpus=}" ] || { echo "needs ${_w#cpus=} vCPUs, the guest has $_have"; return; } ;;
+		nodes=*)
+			_have=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
+			[ "$_have" -ge "${_w#nodes=}" ] || { echo "needs ${_w#nodes=} NUMA nodes, the guest has $_have"; return; } ;;
+		esac
+	done
+}
+
+# selftest_exec TIMEOUT DIR PROG ARGS...: the program in DIR, in a process
+# group of its own, its output and then one trailer line
+# "@@selftest-exit@@ RC TIMEDOUT SECONDS TIMEOUT". Past TIMEOUT seconds the group
+# gets SIGTERM, then SIGKILL; what the program left running is killed when
+# it ends, so that the reader of its output sees the end of it.
+selftest_exec() {
+	local _t=$1 _dir=$2 _pid _st _rc=0 _out=0 _t0 _now
+	shift 2
+	_t0=$(cut -d. -f1 /proc/uptime)
+	(cd "$_dir" && exec setsid "$@") </dev/null 2>&1 &
+	_pid=$!
+	while :; do
+		_st=$(sed 's/.*) \(.\).*/\1/' "/proc/$_pid/stat" 2>/dev/null)
+		[ -n "$_st" ] && [ "$_st" != Z ] || break
+		_now=$(cut -d. -f1 /proc/uptime)
+		if [ $((_now - _t0)) -ge "$_t" ]; then
+			_out=1
+			kill -TERM -- "-$_pid" 2>/dev/null
+			sleep 2
+			kill -KILL -- "-$_pid" 2>/dev/null
+			break
+		fi
+		sleep 1
+	done
+	wait "$_pid" || _rc=$?
+	kill -KILL -- "-$_pid" 2>/dev/null
+	echo "@@selftest-exit@@ $_rc $_out $(($(cut -d. -f1 /proc/uptime) - _t0)) $_t"
+}
+
+# selftest_ktap NAME SUMMARY: the filter of selftest_exec's output (see the
+# head of this file); the entry's verdict goes to SUMMARY as
+# "pass|fail|skip|timeout<TAB>why"
+selftest_ktap() {
+	awk -v name="$1" -v summary="$2" '
+		function say(s) { print s; fflush() }
+		function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); gsub(/\t/, " ", s); return s }
+		function result(res, num, desc, dir,   c) {
+			c = desc
+			if (c == "") { c = dir; sub(/^(SKIP|XFAIL|XPASS|TODO|error)[ :]*/, "", c) }
+			c = trim(c)
+			if (c == "") c = "case " num
+			if (c in used) c = c " #" (++used[c] + 1); else used[c] = 0
+			say(ind (res == "fail" ? "not ok " : "ok ") num " " c (dir == "" ? "" : " # " dir))
+			say("SELFTEST: " name "\t" c "\t" res)
+			cases++; count[res]++
+			if (res == "skip") skipwhy = dir
+		}
+		BEGIN { ind = "    "; say(ind "KTAP version 1"); say(ind "# Subtest: selftest-" name) }
+		{ sub(/\r$/, "") }
+		/^@@selftest-exit@@ / { rc = $2; timedout = $3; secs = $4; limit = $5; ended = 1; next }
+		/^K?TAP version [0-9]+$/ && !tap++ { next }
+		/^1\.\.[0-9]+/ && !plan { plan = $0; say(ind $0); next }
+		/^(not )?ok [0-9]+( |$)/ {
+			rest = $0; sub(/^(not )?ok [0-9]+ */, "", rest)
+			num = $0; sub(/^(not )?ok /, "", num); sub(/[^0-9].*/, "", num)
+			desc = rest; dir = ""
+			if (substr(rest, 1, 2) == "# ") { desc = ""; dir = substr(rest, 3) }
+			else if ((i = index(rest, " # ")) > 0) { desc = substr(rest, 1, i - 1); dir = substr(rest, i + 3) }
+			res = "ok"
+			if ($0 ~ /^not ok/) res = "fail"
+			else if (dir ~ /^SKIP/) res = "skip"
+			result(res, num, trim(desc), trim(dir))
+			next
+		}
+		/^Bail out!/ { bail = $0 }
+		/^#/ { say(ind $0); next }
+		{ say(ind "# " $0) }
+		END {
+			if (!ended) { rc = "?"; secs = "?" }
+			# no KTAP of its own: one case from the exit status
+			if (!cases && plan !~ /^1\.\.0/ && !timedout) {
+				if (!plan) say(ind "1..1")
+				synth = 1
+				result(rc == 0 ? "ok" : rc == 4 ? "skip" : "fail", 1, name, rc == 4 ? "SKIP exit 4" : "")
+			}
+			if (plan ~ /^1\.\.0 *# *SKIP/) { skipwhy = plan; sub(/^1\.\.0 *# */, "", skipwhy) }
+			planned = plan; sub(/^1\.\./, "", planned); sub(/[^0-9].*/, "", planned)
+			if (timedout) { v = "timeout"; why = "still running at its timeout (" limit " s): killed, after " secs " s" }
+			else if (!ended) { v = "fail"; why = "its output ended without an exit status" }
+			else if (count["fail"] && !synth) { v = "fail"; why = count["fail"] " of " cases " cases failed (exit " rc ")" }
+			else if (rc == 4 || (cases && count["skip"] == cases)) { v = "skip"; why = skipwhy == "" ? "exit 4" : skipwhy; sub(/^SKIP */, "", why) }
+			else if (rc != 0) { v = "fail"; why = "exit " rc (bail == "" ? "" : ": " bail) }
+			else if (planned != "" && cases < planned + 0) { v = "fail"; why = "exit 0 after " cases " of its " planned " cases" }
+			else { v = "pass"; why = "" }
+			say(ind "# selftest " name ": exit " rc " after " secs " s")
+			say("SELFTEST-END: " name "\t" v "\texit=" rc " seconds=" secs " cases=" cases + 0 " ok=" count["ok"] + 0 " fail=" count["fail"] + 0 " skip=" count["skip"] + 0)
+			printf "%s\t%s\n", v, why >summary
+		}'
+}
+
+# the default-size hugetlb pool (a file of the host's tests instead)
+SELFTEST_HUGEPAGES=${SELFTEST_HUGEPAGES:-/proc/sys/vm/nr_hugepages}
+
+# _selftest_get RECORDS NAME KEY: one value out of selftest_records' lines
+_selftest_get() {
+	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
+}
+
+# selftest_run NAME: one entry of the list, as the scenario's test point
+# selftest-NAME (see the head of this file). An entry that is not built
+# for this tree (SELFTEST_DIR/unbuilt says why) or needs more vCPUs or
+# nodes than the guest has is a "# SKIP"; an unknown entry or one that is
+# out is a failure (the scenario is wrong). Status 0 on pass or skip.
+selftest_run() {
+	local _n=$1 _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _dir _sum _v=fail _vwhy
+	_rec=$(selftest_records) || { not_ok "selftest-$_n" "the list $SELFTEST_LIST cannot be read"; return 1; }
+	_st=$(_selftest_get "$_rec" "$_n" status)
+	if [ "$_st" != in ]; then
+		_why="no entry $_n in $SELFTEST_LIST"
+		[ -z "$_st" ] || _why="entry $_n is out: $(_selftest_get "$_rec" "$_n" why)"
+		not_ok "selftest-$_n" "$_why"
+		return 1
+	fi
+	_prog=$(_selftest_get "$_rec" "$_n" prog)
+	_needs=$(_selftest_get "$_rec" "$_n" needs)
+	_args=$(_selftest_get "$_rec" "$_n" args)
+	_t=$(_selftest_get "$_rec" "$_n" timeout)
+	if [ ! -x "$SELFTEST_DIR/$_prog" ]; then
+		_why=$(sed -n "s/^$_prog: //p" "$SELFTEST_DIR/unbuilt" 2>/dev/null | head -1)
+		_why="not built for this tree: ${_why:-no $SELFTEST_DIR/$_prog}"
+	else
+		_why=$(selftest_unmet "$_needs")
+	fi
+	if [ -n "$_why" ]; then
+		skip "selftest-$_n" "$_why"
+		printf 'SELFTEST-END: %s\tskip\t%s\n' "$_n" "$_why"
+		return 0
+	fi
+	for _w in $_needs; do
+		case $_w in hugepages=*) _hp=${_w#hugepages=} ;; esac
+	done
+	if [ -n "$_hp" ]; then
+		_hp0=$(cat "$SELFTEST_HUGEPAGES")
+		echo "$_hp" >"$SELFTEST_HUGEPAGES"
+		echo "# selftest $_n: hugetlb pool of $(cat "$SELFTEST_HUGEPAGES") pages ($_hp asked, $_hp0 before)"
+	fi
+	_dir=$SELFTEST_WORKDIR/selftest-$_n
+	_sum=/tmp/selftest-$_n.summary
+	rm -rf "$_dir" "$_sum"
+	mkdir -p "$_dir"
+	# shellcheck disable=SC2046 # the arguments are split on blanks
+	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
+		selftest_ktap "$_n" "$_sum"
+	[ -z "$_hp" ] || echo "$_hp0" >"$SELFTEST_HUGEPAGES"
+	rm -rf "$_dir"
+	_vwhy="the filter of its output wrote no verdict"
+	[ ! -s "$_sum" ] || IFS='	' read -r _v _vwhy <"$_sum"
+	rm -f "$_sum"
+	case $_v in
+	pass) ok "selftest-$_n" ;;
+	skip) skip "selftest-$_n" "$_vwhy" ;;
+	*) not_ok "selftest-$_n" "$_vwhy" ;;
+	esac
+	[ "$_v" = pass ] || [ "$_v" = skip ]
+}
