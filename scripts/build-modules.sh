@@ -75,11 +75,28 @@ work_copy() {
 	"$TOP/scripts/symvers.sh" exports "$exp_src" >"$work/exports"
 }
 
+# module_names KBUILD: the modules it builds, one word each
+module_names() {
+	sed -n 's/^obj-m += \(.*\)\.o$/\1/p' "$1"
+}
+
+# module_sources KBUILD MODULE: the module's C files in faultmods, its
+# "MODULE-y :=" objects when it is made of several (fault_provider) or
+# MODULE.c
+module_sources() {
+	local objs o
+	objs=$(sed -n "s/^$2-y :\?= //p" "$1")
+	[ -n "$objs" ] || objs=$2.o
+	for o in $objs; do
+		echo "$TOP/faultmods/${o%.o}.c"
+	done
+}
+
 # api_flags: api, mark, extras, copy and copy_fn, the modules that need
 # the API left out (work/unbuilt-no-api) or the Kbuild flags of the API
 # and CPU copy
 api_flags() {
-	local c m batch_fn why
+	local m batch_fn why
 	# A kernel without the series' API (SERIES_UPTO=0..2: the benchmark's
 	# baseline, bisect points) gets only the modules that do not use it (the
 	# negative controls' trigger, make bench's latency probe, the pinner)
@@ -91,13 +108,14 @@ api_flags() {
 		# the guest as left out for want of it: a scenario that loads one is
 		# a SKIP there, not a failure (a bisect point, the report's unpatched
 		# base)
-		for c in "$TOP"/faultmods/*.c; do
-			grep -q -e offload_compat.h -e migrate_offload "$c" || continue
-			m=$(basename "$c" .c)
+		for m in $(module_names "$work/Kbuild"); do
+			# shellcheck disable=SC2046 # one word per source file
+			grep -q -e offload_compat.h -e migrate_offload \
+				$(module_sources "$work/Kbuild" "$m") || continue
 			echo "$m migrate_offload_register" >>"$no_api"
-			sed -i "/^obj-m += $m\.o$/d" "$work/Kbuild"
+			sed -i -e "/^obj-m += $m\.o$/d" -e "/^$m-y :\?= /d" "$work/Kbuild"
 		done
-		log "kernel $id has no copy offload: building $(sed -n 's/^obj-m += \(.*\)\.o$/\1/p' "$work/Kbuild" | paste -sd' ') only"
+		log "kernel $id has no copy offload: building $(module_names "$work/Kbuild" | paste -sd' ') only"
 	else
 		# one source for every API: offload_compat.h, told which one this is
 		read -r api mark extras < <("$TOP/scripts/detect-api.sh" "$src")
