@@ -133,16 +133,19 @@ excerpt() {
 	local sub
 	if [[ $title =~ ^KTAP:\ not\ ok\ ([^.]+) ]]; then
 		sub=${BASH_REMATCH[1]}
+		# (awk reads to the end, its input never cut short: under pipefail
+		# a writer on a closed pipe would fail the report with SIGPIPE)
 		tr -d '\r' <"$run/console.log" | awk -v s="# Subtest: $sub" -v e="not ok [0-9]+ $sub\$" '
+			done { next }
 			index($0, s) && substr($0, length($0) - length(s) + 1) == s { on = 1 }
-			on { print; if (++n >= 60) exit }
-			on && $0 ~ e { exit }'
+			on { print; if (++n >= 60) done = 1 }
+			on && $0 ~ e { done = 1 }'
 		return
 	fi
 	# the report up to the panic it caused (the same trace again), at most 150 lines
 	local r=$run/report-$idx
 	if [ -s "$r.decoded.txt" ]; then cat "$r.decoded.txt"; else tr -d '\r' <"$r.txt"; fi |
-		awk '{ print } /Kernel panic - not syncing|---\[ end trace/ || ++n >= 150 { exit }'
+		awk 'done { next } { print } /Kernel panic - not syncing|---\[ end trace/ || ++n >= 150 { done = 1 }'
 
 }
 
