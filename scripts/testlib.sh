@@ -42,6 +42,23 @@ t_run() {
 	rm -f "$outf"
 }
 
+# t_suite SCRIPT: another file of tests, its counts added to these. It
+# ends with status 1 when the run so far has a failure (the counts are
+# shared), so what is checked is that it ended as a test file ends: a
+# status other than 0 or 1 (a die, a file not executable, a crash), or 1
+# while the run has no failure, is a failure of its own here
+t_suite() {
+	local p f rc
+	bash "$1"
+	rc=$?
+	read -r p f <"$TEST_COUNTS"
+	case $rc in
+	0) return 0 ;;
+	1) [ "$f" -gt 0 ] && return 0 ;;
+	esac
+	TEST_GROUP="unit: test files end at their summary" t_fail "$(basename "$1"): ended with status $rc, not at its summary"
+}
+
 # t_summary: the closing line, and the status, only in the outermost script;
 # before it, one screen: passed and failed per group (TEST_GROUP when the
 # script set one, else the part of a test's name before its first "/" or

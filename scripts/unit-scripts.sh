@@ -284,4 +284,23 @@ expect_refusal "COVERAGE=2: exit 2" 2 "COVERAGE must be 0 or 1" \
 expect_refusal "aggregate of a dir that is no campaign: exit 2" 2 "not a campaign" \
 	"$TOP/scripts/aggregate.sh" "$TOP"
 
+# t_suite: a file of tests that ends other than at its summary (a die, a
+# crash) is a failure; one that fails its own test or passes is counted
+# as it says
+suite_end_checked() {
+	local d got
+	d=$(tmp_dir)
+	printf 'exit 2\n' >"$d/dies"
+	printf '. "%s/scripts/testlib.sh"\nt_fail x\nt_summary\n' "$TOP" >"$d/fails"
+	printf '. "%s/scripts/testlib.sh"\nt_pass x\nt_summary\n' "$TOP" >"$d/passes"
+	# (each in a shell of its own with counts of its own: these must not
+	# count in this run)
+	got=$(for f in dies fails passes; do
+		(TEST_COUNTS=$d/counts-$f && echo "0 0" >"$TEST_COUNTS" && t_suite "$d/$f" >/dev/null
+			cat "$TEST_COUNTS")
+	done | paste -sd,)
+	[ "$got" = "0 1,0 1,1 0" ] || { echo "counts after a die, a failure, a pass: $got (want 0 1,0 1,1 0)"; return 1; }
+}
+t_run "t_suite: a test file that dies is a failure, not a silent pass" suite_end_checked
+
 t_summary

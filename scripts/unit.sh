@@ -154,7 +154,7 @@ BASE=$run_base
 sdir=$(base_dir)
 ktools=$BUILD/ktools-$BASE
 PATCHED=${run_patched:-}
-"$TOP/scripts/unit-kconfig.sh" # kconfig-enable on synthetic Kconfig trees; its tests count here
+t_suite "$TOP/scripts/unit-kconfig.sh" # kconfig-enable on synthetic Kconfig trees; its tests count here
 # faultmods: with the checkpatch.pl of the run's base (a missing one fails
 # each file's test)
 for f in "$TOP"/faultmods/*.c "$TOP"/faultmods/*.h; do
@@ -175,13 +175,14 @@ coverage_anchors() {
 }
 t_run "coverage: every branch anchor is on exactly one line of the patched tree" coverage_anchors
 rm -rf "${PATCHED:-/nonexistent}"
-"$TOP/scripts/unit-cocci.sh" # the Coccinelle catalogue on the series and the pristine base
+t_suite "$TOP/scripts/unit-cocci.sh" # the Coccinelle catalogue on the series and the pristine base
 
-"$TOP/scripts/unit-scripts.sh"  # syntax, configs, scenario records, campaigns, bad input
-"$TOP/scripts/unit-judge.sh"    # judge.sh on fixture results, emulator events
-"$TOP/scripts/unit-campaign.sh" # seeds, the findings reader, campaign reports
-"$TOP/scripts/unit-symvers.sh"
-"$TOP/scripts/unit-selftests.sh" # the kernel's mm selftests: list, static build, guest runner
-"$TOP/scripts/unit-report.sh" # make report and make bisect's git side, on fixtures
+t_suite "$TOP/scripts/unit-scripts.sh"  # syntax, configs, scenario records, campaigns, bad input
+t_suite "$TOP/scripts/unit-judge.sh"    # judge.sh on fixture results, emulator events
+t_suite "$TOP/scripts/unit-campaign.sh" # seeds, the findings reader, campaign reports
+t_suite "$TOP/scripts/unit-symvers.sh"
+t_suite "$TOP/scripts/unit-selftests.sh" # the kernel's mm selftests: list, static build, guest runner
+t_suite "$TOP/scripts/unit-report.sh" # make report and make bisect's git side, on fixtures
+t_suite "$TOP/scripts/unit-shape.sh"  # no file over 450 lines, no function over 100
 
 t_summary
