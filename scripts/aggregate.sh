@@ -79,11 +79,14 @@ findings_by_title() {
 	awk -F'\t' -v OFS='\t' '{ n = split($5, p, "/"); $5 = p[n]; print }' "$out/findings.full" >"$out/findings.tsv"
 }
 
-# count_runs: total, passed, found, caught, missed, unjudged, total_wall
+# count_runs: total, passed, known, found, caught, missed, unjudged,
+# total_wall. A run with only known kernel bugs (verdict known) met its
+# expectation of none: it counts as passed, and apart as known.
 count_runs() {
 	total=$(grep -c . "$all" || true)
-	passed=$(awk -F'\t' '$5 == "pass" && $6 == "pass"' "$all" | grep -c . || true)
-	found=$(awk -F'\t' '$5 == "pass" && $6 != "pass" && $6 != "emulator"' "$all" | grep -c . || true)
+	passed=$(awk -F'\t' '$5 == "pass" && ($6 == "pass" || $6 == "known")' "$all" | grep -c . || true)
+	known=$(awk -F'\t' '$5 == "pass" && $6 == "known"' "$all" | grep -c . || true)
+	found=$(awk -F'\t' '$5 == "pass" && $6 != "pass" && $6 != "known" && $6 != "emulator"' "$all" | grep -c . || true)
 	caught=$(awk -F'\t' '$5 != "pass" && $6 == "caught"' "$all" | grep -c . || true)
 	missed=$(awk -F'\t' '$5 != "pass" && $6 != "caught" && $6 != "emulator"' "$all" | grep -c . || true)
 	unjudged=$(awk -F'\t' '$6 == "emulator"' "$all" | grep -c . || true)
@@ -118,8 +121,9 @@ write_ktap() {
 			run_titles "$dir" | sed 's/^/# finding: /'
 			awk -F'\t' -v d="$dir" '$6 == d { n = split($5, p, "/"); print "# emulator event, not a finding: " $4 " (" p[n] ")" }' "$emu"
 			[ "$expect" = pass ] || echo "# expected: $(cat "$dir/expected-title" 2>/dev/null || echo "$expect")"
+			[ ! -f "$dir/known.tsv" ] || cut -f2 "$dir/known.tsv" | sed 's/^/# known kernel bug, not a finding: /'
 			case $verdict in
-			pass | caught) echo "ok $i $scn seed=$seed k=$k" ;;
+			pass | caught | known) echo "ok $i $scn seed=$seed k=$k" ;;
 			emulator) echo "ok $i $scn seed=$seed k=$k # SKIP infrastructure: an emulator event, never re-run, $(basename "$dir")" ;;
 			*) echo "not ok $i $scn seed=$seed k=$k # $verdict, $(basename "$dir")" ;;
 			esac
@@ -128,12 +132,27 @@ write_ktap() {
 	"$TOP/scripts/ktap-to-junit.sh" "campaign" "$out/ktap.txt" >"$out/junit.xml"
 }
 
+# known_by_title: the known kernel bugs the runs met (configs/known-bugs),
+# title and count, for the summary; nothing when none
+known_by_title() {
+	local camp k scn seed expect verdict wall dir
+	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+		[ ! -f "$dir/known.tsv" ] || cut -f2 "$dir/known.tsv" | sort -u
+	done <"$all" | sort | uniq -c | sort -rn >"$out/known.txt"
+	if [ -s "$out/known.txt" ]; then
+		echo
+		echo "known kernel bugs met (not findings; each run's known.tsv says where reported):"
+		awk '{ n = $1; sub(/^ *[0-9]+ /, ""); printf "  %-5s %s\n", n, $0 }' "$out/known.txt"
+	fi
+	rm -f "$out/known.txt"
+}
+
 # write_summary: summary.txt
 write_summary() {
 	local c camp k scn seed expect verdict wall dir t b first n title
 	{
 		echo "campaigns: $(for c in "${camps[@]}"; do basename "$c"; done | tr '\n' ' ')"
-		echo "runs:      $total ($passed passed, $found with a finding; controls: $caught caught, $missed missed)"
+		echo "runs:      $total ($passed passed$([ "$known" = 0 ] || echo " ($known with known kernel bugs only)"), $found with a finding; controls: $caught caught, $missed missed)"
 		echo "run wall:  $total_wall s"
 		echo "emulator events: $events (boots that ended in one under TCG, not findings; $unjudged runs left unjudged by one)"
 		while IFS=$'\t' read -r k scn seed t b _; do
@@ -157,6 +176,7 @@ write_summary() {
 		else
 			echo "findings by title: none"
 		fi
+		known_by_title
 	} >"$out/summary.txt"
 }
 

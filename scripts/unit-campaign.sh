@@ -79,6 +79,34 @@ aggregate_dedup() {
 }
 t_run "aggregate: findings deduplicated by title across shards, controls apart" aggregate_dedup
 
+# a run with only known kernel bugs (verdict known, its titles in known.tsv
+# and none in findings.tsv) meets its expectation: the campaign passes and
+# lists the bug apart; the same run judged a finding fails it
+aggregate_known() {
+	local r out
+	r=$(tmp_dir)
+	mkdir -p "$r/camp" "$r/run-k" "$r/run-p"
+	echo pass | tee "$r/run-k/expect" "$r/run-p/expect" "$r/run-p/verdict" >/dev/null
+	echo known >"$r/run-k/verdict"
+	: | tee "$r/run-k/findings.tsv" >"$r/run-p/findings.tsv"
+	printf 'Bug\tOops in migrate_offload_batch_copy\t10\t1\thttps://lore.example/x\n' >"$r/run-k/known.tsv"
+	printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n0\tx\t1\tpass\tknown\t5\trun-k\n1\tx\t2\tpass\tpass\t5\trun-p\n' >"$r/camp/runs.tsv"
+	out=$r/agg
+	"$TOP/scripts/aggregate.sh" --out "$out" "$r/camp" >/dev/null || { echo "only known bugs, yet exit $?"; return 1; }
+	grep -q "runs:      2 (2 passed (1 with known kernel bugs only), 0 with a finding" "$out/summary.txt" ||
+		{ echo "counts wrong:"; grep '^runs:' "$out/summary.txt"; return 1; }
+	grep -qE '^  1 +Oops in migrate_offload_batch_copy$' "$out/summary.txt" || { echo "known bug not listed"; return 1; }
+	grep -q '^# known kernel bug, not a finding: Oops in migrate_offload_batch_copy$' "$out/ktap.txt" &&
+		[ "$(grep -c '^ok ' "$out/ktap.txt")" = 2 ] || { echo "KTAP wrong"; cat "$out/ktap.txt"; return 1; }
+	# the control: the same run judged a finding fails the campaign
+	echo finding >"$r/run-k/verdict"
+	cut -f2- "$r/run-k/known.tsv" | sed 's/^/Bug\t/' | cut -f1-4 >"$r/run-k/findings.tsv"
+	rm -rf "$out"
+	! "$TOP/scripts/aggregate.sh" --out "$out" "$r/camp" >/dev/null || { echo "a finding, yet exit 0"; return 1; }
+	rm -rf "$r"
+}
+t_run "aggregate: a run with only known kernel bugs passes, listed apart; as a finding it fails" aggregate_known
+
 # what the modules may call, and the guest's skip of a module left out
 
 t_summary
