@@ -44,7 +44,8 @@ libs=$(ldd "$mkfs_f2fs" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u
 
 inputs=$( {
 	sha256_of "$file_busybox" "$stressng/bin/stress-ng" "$stressng"/lib/* "$mkfs_f2fs" "$0"
-	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" ${selftests:+"$selftests"} -type f \
+	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" ${selftests:+"$selftests"} \
+		"$TOP/stress/selftests" -type f \
 		-print0 | sort -z | xargs -0 sha256sum
 } | sha256sum | cut -c1-16)
 img=$BUILD/initramfs/$inputs.cpio
@@ -100,6 +101,10 @@ list=$(tmp_file)
 		while read -r p; do
 			echo "file /selftests/mm/$p $selftests/bin/$p 0755 0 0"
 		done <"$selftests/built"
+		# the cases the unpatched base fails by itself (selftest_scenario:
+		# expected failures, never the series' findings)
+		xfail=$TOP/stress/selftests/base-$BASE.xfail
+		[ ! -f "$xfail" ] || echo "file /selftests/mm/base.xfail $xfail 0644 0 0"
 	fi
 } >"$list"
 "$gen" "$list" >"$img.tmp" || die "gen_init_cpio failed (list: $list)"

@@ -18,9 +18,12 @@
 SCENARIOS_DIR=$TOP/stress/scenarios
 CAMPAIGNS_DIR=$TOP/stress/campaigns
 # the keys a record may hold; anything else is a typo to refuse
-SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args"
+SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args selftests vcpus"
 # the groups a scenario may be tagged with (a campaign of that name runs them)
-SCENARIO_GROUPS="check faults fixtures bench"
+SCENARIO_GROUPS="check faults fixtures bench selftests"
+# the groups "all" (make stress) leaves to their own runs: the benchmarks
+# (make bench) and the mm selftests family (an hour a scenario; nightly)
+SCENARIO_GROUPS_APART="bench selftests"
 
 # scenario_record NAME: its record as "key<TAB>value" lines; a line that is
 # not "key: value", an unknown key or group, or no "---" is an error
@@ -76,15 +79,18 @@ scenario_exists() {
 }
 
 # scenario_names [GROUP]: every scenario in that group, sorted; with none,
-# every one that is not a benchmark
+# every one in no group of SCENARIO_GROUPS_APART
 scenario_names() {
-	local f s
+	local f s g
 	for f in "$SCENARIOS_DIR"/*.scn; do
 		s=$(basename "$f" .scn)
 		if [ -n "${1:-}" ]; then
 			! scenario_in_group "$s" "$1" || echo "$s"
 		else
-			scenario_in_group "$s" bench || echo "$s"
+			for g in $SCENARIO_GROUPS_APART; do
+				! scenario_in_group "$s" "$g" || continue 2
+			done
+			echo "$s"
 		fi
 	done
 	return 0
@@ -96,7 +102,7 @@ campaign_names() {
 }
 
 # campaign_list NAME: the scenarios of a campaign, in order: "all" (every
-# scenario but the benchmarks), a group (its scenarios by name), or an
+# scenario but the benchmarks and the selftests family), a group (its scenarios by name), or an
 # ordered list in stress/campaigns/NAME, one scenario a line, "N*name"
 # for N runs of it (the nightly; rcutorture's CFLIST). A scenario of another flavour is left out, not run to fail;
 # an unknown campaign or scenario is a usage error

@@ -92,6 +92,12 @@ if [ -z "$vcpus" ]; then
 		[ "$vcpus" -le 8 ] || vcpus=8
 	fi
 fi
+# vcpus in a scenario's record: the fewest it needs (the migration selftest
+# wants more CPUs than NUMA nodes); more from the flavour or the host stay
+want_vcpus=$(scenario_field "$scenario" vcpus)
+[[ ${want_vcpus:-2} =~ ^[0-9]+$ ]] && [ $((${want_vcpus:-2} % 2)) = 0 ] ||
+	die "scenario $scenario: vcpus must be an even number, not '$want_vcpus'"
+[ "${want_vcpus:-0}" -le "$vcpus" ] || vcpus=$want_vcpus
 
 # new_run_dir [PREV]: a results directory of its own, never another run's
 # (OUT); with PREV, the run it replaces, each naming the other

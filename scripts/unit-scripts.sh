@@ -80,13 +80,13 @@ t_run "flavours: fragments override earlier checks, boot files read (control: a 
 # host's values (a scenario of each key's use is in the list)
 scenarios_complete() {
 	local s rc=0 host guest
-	for s in $(scenario_names) $(scenario_names bench); do
+	for s in $(scenario_names) $(scenario_names bench) $(scenario_names selftests); do
 		( [ -n "$(scenario_field "$s" description)" ] && [ -n "$(scenario_field "$s" expect)" ] &&
 			{ sed '1,/^---$/d' "$SCENARIOS_DIR/$s.scn" | grep -q '^run() {' ||
-				[ -n "$(scenario_field "$s" provider)" ]; } ) ||
-			{ echo "$s: needs a description, an expect and run() or a provider"; rc=1; }
+				[ -n "$(scenario_field "$s" provider)" ] || [ -n "$(scenario_field "$s" selftests)" ]; } ) ||
+			{ echo "$s: needs a description, an expect and run(), a provider or selftests"; rc=1; }
 	done
-	for s in unregister-race oracle-kcsan bench-latency knob-fuzz; do
+	for s in unregister-race oracle-kcsan bench-latency knob-fuzz selftests-corrupt; do
 		host=$(scenario_record "$s" | awk -F'\t' '{ print toupper($1) "=" $2 }' | sort)
 		guest=$(scenario_loaded "$s" | sort) || { echo "$s: the guest's reader failed"; rc=1; }
 		[ "$host" = "$guest" ] || { echo "$s: host and guest read the record apart:"; diff <(echo "$host") <(echo "$guest"); rc=1; }
@@ -121,14 +121,14 @@ records_refused() {
 t_run "scenarios: a bad record is refused, naming its file (control)" records_refused
 
 # one list of scenarios: every campaign names known scenarios only, the
-# nightly one names every scenario (negative controls included) at least
-# once per pass, and make check's is part of it
+# nightly one names every scenario (negative controls and the selftests
+# family included) at least once per pass, and make check's is part of it
 campaign_lists() {
 	local c all nightly missing
 	for c in $(campaign_names); do
 		( campaign_list "$c" >/dev/null ) || { echo "campaign $c"; return 1; }
 	done
-	all=$(campaign_list all | sort -u)
+	all=$({ campaign_list all; campaign_list selftests; } | sort -u)
 	nightly=$(campaign_list nightly | sort -u)
 	missing=$(comm -23 <(echo "$all") <(echo "$nightly"))
 	[ -z "$missing" ] || { echo "not in the nightly campaign: $missing"; return 1; }

@@ -177,6 +177,11 @@ fake skipall 'echo "TAP version 13"; echo "1..0 # SKIP no NUMA"; exit 4'
 fake hang 'echo "TAP version 13"; echo "1..2"; echo "ok 1 before"
 sleep 300 >/dev/null 2>&1 & echo $! >"$PWD/../child"; exec sleep 300'
 fake crash 'echo "TAP version 13"; echo "1..1"; kill -SEGV $$'
+# diff: a case always ok, one that fails under a provider only, one that
+# always fails, one that always fails and the unpatched base fails too
+fake diff 'echo "TAP version 13"; echo "1..4"; echo "ok 1 steady"
+if [ -e "$G/provider-on" ]; then echo "not ok 2 moved"; else echo "ok 2 moved"; fi
+echo "not ok 3 broken"; echo "not ok 4 base broken"; exit 1'
 fake pool 'echo "TAP version 13"; echo "1..1"; echo "ok 1 pool=$(cat "$POOL") dir=$1 cwd=$PWD"'
 printf 'notbuilt: needs a newer tree\n' >"$G/mm/unbuilt"
 entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
@@ -194,6 +199,7 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	entry pool pool hugepages=3 20 '{dir} x'
 	entry notbuilt notbuilt none 20
 	entry bigguest allgood cpus=999 20
+	entry diff diff none 20
 	printf 'name: gone\nstatus: out\nwhy: left out\nneeds: none\n'
 } >"$G/mm/mm.list"
 echo 7 >"$G/nr_hugepages"
@@ -286,5 +292,33 @@ triage_names_case() {
 	[ "$(cut -f2 <<<"$out")" = "KTAP: not ok selftest-mixed.second case" ] || { echo "triage: $out"; return 1; }
 }
 t_run "selftests: the triage's finding is the failing case, selftest-NAME.CASE" triage_names_case
+
+# the differential (selftest_scenario, with the provider's helpers as
+# stubs): a case that fails only under the provider is a finding of the
+# provider run; one that failed with none too is an XFAIL there; one the
+# unpatched base fails (base.xfail) an XFAIL in both; the phases' lines
+differential() {
+	local got con=$UT/diff-console.log out
+	printf 'diff\tbase broken\tfails on the unpatched base\n' >"$G/mm/base.xfail"
+	got=$(guest_run "G=$G; export G
+		provider_load() { touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
+		provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }
+		check() { shift; \"\$@\" && ok x || not_ok x; }
+		SELFTESTS=diff PROVIDER=weights=pass:100 selftest_scenario")
+	rm -f "$G/mm/base.xfail" "$G/provider-on"
+	has "$got" '    # Subtest: selftest-diff' '    not ok 3 broken' '    ok 4 base broken # XFAIL fails on the unpatched base' \
+		'SELFTEST: diff	base broken	xfail' 'not ok 1 selftest-diff' \
+		'    # Subtest: selftest-diff-provider' '    not ok 2 moved' 'SELFTEST: diff-provider	moved	fail' \
+		'    ok 3 broken # XFAIL fails with no provider too' 'not ok 2 selftest-diff-provider' || return 1
+	grep -qE '^SELFTEST-PHASE: none	seconds=S pgmigrate_success=[0-9-]+ offloaded=na provider_calls=0$' <<<"$got" &&
+		grep -qE '^SELFTEST-PHASE: provider	seconds=S pgmigrate_success=[0-9-]+ offloaded=na provider_calls=0$' <<<"$got" ||
+		{ echo "no phase lines:"; grep PHASE <<<"$got"; return 1; }
+	printf '%s\n' "$got" | awk '{ t = (/^    / || /^SELFTEST/) ? 200 : 100
+		printf "[   %d.000000][  T%d] %s\n", NR, t, $0 }' >"$con"
+	out=$("$BUILD/triage/triage" "$con" | cut -f2 | sort | paste -sd';')
+	[ "$out" = "KTAP: not ok selftest-diff-provider.moved;KTAP: not ok selftest-diff.broken" ] ||
+		{ echo "triage: $out"; return 1; }
+}
+t_run "selftests: differential: fails only under the provider is its finding; with none too, or on the base: XFAIL" differential
 
 t_summary

@@ -131,11 +131,17 @@ selftest_exec() {
 	echo "@@selftest-exit@@ $_rc $_out $(($(cut -d. -f1 /proc/uptime) - _t0)) $_t"
 }
 
-# selftest_ktap NAME SUMMARY: the filter of selftest_exec's output (see the
-# head of this file); the entry's verdict goes to SUMMARY as
-# "pass|fail|skip|timeout<TAB>why"
+# selftest_ktap NAME SUMMARY [POINT]: the filter of selftest_exec's output
+# (see the head of this file) for the test point selftest-POINT (default
+# NAME); the entry's verdict goes to SUMMARY as
+# "pass|fail|skip|timeout<TAB>why". A failing case that SELFTEST_XFAIL
+# lists for the entry ("NAME<TAB>CASE<TAB>why" lines: the kernel's own
+# failures) is an "ok ... # XFAIL why", result xfail, as kselftest prints
+# an expected failure; every other failing case is appended to
+# SELFTEST_FAILS as "NAME<TAB>CASE" when that is set.
 selftest_ktap() {
-	awk -v name="$1" -v summary="$2" '
+	awk -v name="$1" -v summary="$2" -v point="${3:-$1}" \
+		-v xfail="${SELFTEST_XFAIL:-}" -v fails="${SELFTEST_FAILS:-}" '
 		function say(s) { print s; fflush() }
 		function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); gsub(/\t/, " ", s); return s }
 		function result(res, num, desc, dir,   c) {
@@ -144,12 +150,18 @@ selftest_ktap() {
 			c = trim(c)
 			if (c == "") c = "case " num
 			if (c in used) c = c " #" (++used[c] + 1); else used[c] = 0
+			if (res == "fail" && (c in xf)) { res = "xfail"; dir = "XFAIL " xf[c] }
+			if (res == "fail" && fails != "") print name "\t" c >>fails
 			say(ind (res == "fail" ? "not ok " : "ok ") num " " c (dir == "" ? "" : " # " dir))
-			say("SELFTEST: " name "\t" c "\t" res)
+			say("SELFTEST: " point "\t" c "\t" res)
 			cases++; count[res]++
 			if (res == "skip") skipwhy = dir
 		}
-		BEGIN { ind = "    "; say(ind "KTAP version 1"); say(ind "# Subtest: selftest-" name) }
+		BEGIN {
+			ind = "    "; say(ind "KTAP version 1"); say(ind "# Subtest: selftest-" point)
+			while (xfail != "" && (getline l <xfail) > 0)
+				if (split(l, a, "\t") >= 2 && a[1] == name) xf[a[2]] = a[3] == "" ? "expected" : a[3]
+		}
 		{ sub(/\r$/, "") }
 		/^@@selftest-exit@@ / { rc = $2; timedout = $3; secs = $4; limit = $5; ended = 1; next }
 		/^K?TAP version [0-9]+$/ && !tap++ { next }
@@ -182,12 +194,13 @@ selftest_ktap() {
 			if (timedout) { v = "timeout"; why = "still running at its timeout (" limit " s): killed, after " secs " s" }
 			else if (!ended) { v = "fail"; why = "its output ended without an exit status" }
 			else if (count["fail"] && !synth) { v = "fail"; why = count["fail"] " of " cases " cases failed (exit " rc ")" }
+			else if (count["xfail"] && (synth || rc == 1)) { v = "pass"; why = count["xfail"] " expected failures (exit " rc ")" }
 			else if (rc == 4 || (cases && count["skip"] == cases)) { v = "skip"; why = skipwhy == "" ? "exit 4" : skipwhy; sub(/^SKIP */, "", why) }
 			else if (rc != 0) { v = "fail"; why = "exit " rc (bail == "" ? "" : ": " bail) }
 			else if (planned != "" && cases < planned + 0) { v = "fail"; why = "exit 0 after " cases " of its " planned " cases" }
 			else { v = "pass"; why = "" }
 			say(ind "# selftest " name ": exit " rc " after " secs " s")
-			say("SELFTEST-END: " name "\t" v "\texit=" rc " seconds=" secs " cases=" cases + 0 " ok=" count["ok"] + 0 " fail=" count["fail"] + 0 " skip=" count["skip"] + 0)
+			say("SELFTEST-END: " point "\t" v "\texit=" rc " seconds=" secs " cases=" cases + 0 " ok=" count["ok"] + 0 " fail=" count["fail"] + 0 " skip=" count["skip"] + 0 (count["xfail"] ? " xfail=" count["xfail"] : ""))
 			printf "%s\t%s\n", v, why >summary
 		}'
 }
@@ -200,19 +213,20 @@ _selftest_get() {
 	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
 }
 
-# selftest_run NAME: one entry of the list, as the scenario's test point
-# selftest-NAME (see the head of this file). An entry that is not built
+# selftest_run NAME [PHASE]: one entry of the list, as the scenario's test
+# point selftest-NAME, or selftest-NAME-PHASE (the same entry run again,
+# under a provider: selftest_scenario) (see the head of this file). An entry that is not built
 # for this tree (SELFTEST_DIR/unbuilt says why) or needs more vCPUs or
 # nodes than the guest has is a "# SKIP"; an unknown entry or one that is
 # out is a failure (the scenario is wrong). Status 0 on pass or skip.
 selftest_run() {
-	local _n=$1 _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _dir _sum _v=fail _vwhy
-	_rec=$(selftest_records) || { not_ok "selftest-$_n" "the list $SELFTEST_LIST cannot be read"; return 1; }
+	local _n=$1 _p=$1${2:+-$2} _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _dir _sum _v=fail _vwhy
+	_rec=$(selftest_records) || { not_ok "selftest-$_p" "the list $SELFTEST_LIST cannot be read"; return 1; }
 	_st=$(_selftest_get "$_rec" "$_n" status)
 	if [ "$_st" != in ]; then
 		_why="no entry $_n in $SELFTEST_LIST"
 		[ -z "$_st" ] || _why="entry $_n is out: $(_selftest_get "$_rec" "$_n" why)"
-		not_ok "selftest-$_n" "$_why"
+		not_ok "selftest-$_p" "$_why"
 		return 1
 	fi
 	_prog=$(_selftest_get "$_rec" "$_n" prog)
@@ -226,8 +240,8 @@ selftest_run() {
 		_why=$(selftest_unmet "$_needs")
 	fi
 	if [ -n "$_why" ]; then
-		skip "selftest-$_n" "$_why"
-		printf 'SELFTEST-END: %s\tskip\t%s\n' "$_n" "$_why"
+		skip "selftest-$_p" "$_why"
+		printf 'SELFTEST-END: %s\tskip\t%s\n' "$_p" "$_why"
 		return 0
 	fi
 	for _w in $_needs; do
@@ -238,22 +252,72 @@ selftest_run() {
 		echo "$_hp" >"$SELFTEST_HUGEPAGES"
 		echo "# selftest $_n: hugetlb pool of $(cat "$SELFTEST_HUGEPAGES") pages ($_hp asked, $_hp0 before)"
 	fi
-	_dir=$SELFTEST_WORKDIR/selftest-$_n
-	_sum=/tmp/selftest-$_n.summary
+	_dir=$SELFTEST_WORKDIR/selftest-$_p
+	_sum=/tmp/selftest-$_p.summary
 	rm -rf "$_dir" "$_sum"
 	mkdir -p "$_dir"
 	# shellcheck disable=SC2046 # the arguments are split on blanks
 	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
-		selftest_ktap "$_n" "$_sum"
+		selftest_ktap "$_n" "$_sum" "$_p"
 	[ -z "$_hp" ] || echo "$_hp0" >"$SELFTEST_HUGEPAGES"
 	rm -rf "$_dir"
 	_vwhy="the filter of its output wrote no verdict"
 	[ ! -s "$_sum" ] || IFS='	' read -r _v _vwhy <"$_sum"
 	rm -f "$_sum"
 	case $_v in
-	pass) ok "selftest-$_n" ;;
-	skip) skip "selftest-$_n" "$_vwhy" ;;
-	*) not_ok "selftest-$_n" "$_vwhy" ;;
+	pass) ok "selftest-$_p" ;;
+	skip) skip "selftest-$_p" "$_vwhy" ;;
+	*) not_ok "selftest-$_p" "$_vwhy" ;;
 	esac
 	[ "$_v" = pass ] || [ "$_v" = skip ]
+}
+
+# --- the selftests as a scenario's drivers ------------------------------------------
+# selftest_scenario: the body of a scenario whose record names mm.list
+# entries (SELFTESTS: their names, or "all" for every "in" one) instead of
+# a run(): each entry with no provider, then, when PROVIDER is set, each
+# again as selftest-NAME-provider with fault_provider loaded with it. The
+# differential: a case that fails under the provider and passed with none
+# is a finding named after it (KTAP: not ok selftest-NAME-provider.CASE);
+# one that failed with none too is an expected failure there (the finding
+# is the first run's); one the unpatched base fails too
+# (SELFTEST_DIR/base.xfail: the kernel's own failures, not the series')
+# is an expected failure in both.
+SELFTEST_XFAIL_BASE=${SELFTEST_XFAIL_BASE:-$SELFTEST_DIR/base.xfail}
+selftest_scenario() {
+	local _names=$SELFTESTS
+	[ "$_names" != all ] || _names=$(selftest_names in)
+	cat "$SELFTEST_XFAIL_BASE" >/tmp/selftest-xfail 2>/dev/null || : >/tmp/selftest-xfail
+	selftest_phase none "$_names"
+	[ -n "$PROVIDER" ] || return 0
+	sed 's/$/\tfails with no provider too/' /tmp/selftest-fails-none >>/tmp/selftest-xfail
+	# shellcheck disable=SC2086 # the module's parameters, one word each
+	provider_load $PROVIDER
+	selftest_phase provider "$_names"
+	check "the provider was called" test "$(provider_stat calls)" -gt 0
+	provider_unload
+}
+
+# selftest_phase none|provider NAMES: each entry once (its failing cases
+# not expected into /tmp/selftest-fails-PHASE), then what the phase
+# did, for the host: "SELFTEST-PHASE: none|provider<TAB>seconds=S
+# pgmigrate_success=N offloaded=N provider_calls=N" (offloaded "na" on a
+# tree without the counters, provider_calls 0 with none)
+selftest_phase() {
+	local _n _t0 _m0 _c0=0 _c=0
+	_t0=$(cut -d. -f1 /proc/uptime)
+	_m0=$(awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat)
+	offload_snapshot
+	[ "$1" = none ] || _c0=$(provider_stat calls)
+	SELFTEST_XFAIL=/tmp/selftest-xfail SELFTEST_FAILS=/tmp/selftest-fails-$1
+	: >"$SELFTEST_FAILS"
+	for _n in $2; do
+		selftest_run "$_n" "$([ "$1" = none ] || echo "$1")"
+	done
+	SELFTEST_XFAIL="" SELFTEST_FAILS=""
+	[ "$1" = none ] || _c=$(($(provider_stat calls) - _c0))
+	printf 'SELFTEST-PHASE: %s\tseconds=%s pgmigrate_success=%s offloaded=%s provider_calls=%s\n' "$1" \
+		$(($(cut -d. -f1 /proc/uptime) - _t0)) \
+		$(($(awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat) - _m0)) \
+		"$(offload_delta offloaded)" "$_c"
 }
