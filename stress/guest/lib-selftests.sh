@@ -291,6 +291,10 @@ selftest_scenario() {
 	selftest_phase none "$_names"
 	[ -n "$PROVIDER" ] || return 0
 	sed 's/$/\tfails with no provider too/' /tmp/selftest-fails-none >>/tmp/selftest-xfail
+	# every reason the tests migrate for goes to the provider, not only the
+	# default set: soft offline (memory_failure), long-term pinning,
+	# hugetlb and the rest
+	offload_reasons all
 	# shellcheck disable=SC2086 # the module's parameters, one word each
 	provider_load $PROVIDER
 	selftest_phase provider "$_names"
