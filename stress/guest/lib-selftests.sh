@@ -256,6 +256,9 @@ selftest_run() {
 	_sum=/tmp/selftest-$_p.summary
 	rm -rf "$_dir" "$_sum"
 	mkdir -p "$_dir"
+	# the program is in its working directory too, as under kselftest's
+	# runner: some exec themselves as ./PROG (ksm_functional_tests)
+	ln -s "$SELFTEST_DIR/$_prog" "$_dir/$_prog"
 	# shellcheck disable=SC2046 # the arguments are split on blanks
 	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
 		selftest_ktap "$_n" "$_sum" "$_p"
