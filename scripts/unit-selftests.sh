@@ -161,7 +161,11 @@ t_run "selftests: a program that does not build is a line in unbuilt; none built
 
 # --- the guest's runner, on fake programs --------------------------------------------
 G=$UT/guest
-mkdir -p "$G/mm" "$G/work"
+mkdir -p "$G/mm" "$G/work" "$G/vm"
+: >"$G/vm/drop_caches"
+: >"$G/vm/compact_memory"
+echo 1 >"$G/vm/enable_soft_offline"
+printf '256\t32\t0\n' >"$G/vm/lowmem_reserve_ratio"
 # fake NAME BODY: a program of the fake /selftests/mm
 fake() {
 	printf '#!/bin/sh\n%s\n' "$2" >"$G/mm/$1"
@@ -182,6 +186,11 @@ fake crash 'echo "TAP version 13"; echo "1..1"; kill -SEGV $$'
 fake diff 'echo "TAP version 13"; echo "1..4"; echo "ok 1 steady"
 if [ -e "$G/provider-on" ]; then echo "not ok 2 moved"; else echo "ok 2 moved"; fi
 echo "not ok 3 broken"; echo "not ok 4 base broken"; exit 1'
+# bails: fails as a whole, no case of it failed
+fake bails 'echo "TAP version 13"; echo "1..2"; echo "ok 1 first"; echo "Bail out! no huge page"; exit 1'
+# softoff: changes two settings and puts neither back (as hugetlb-soft-offline)
+fake softoff 'echo "TAP version 13"; echo "1..1"; echo 0 >"$SELFTEST_SYSCTL_VM/enable_soft_offline"
+echo "1 1 1" >"$SELFTEST_SYSCTL_VM/lowmem_reserve_ratio"; echo "ok 1 x"'
 fake pool 'echo "TAP version 13"; echo "1..1"; echo "ok 1 pool=$(cat "$POOL") dir=$1 cwd=$PWD"'
 printf 'notbuilt: needs a newer tree\n' >"$G/mm/unbuilt"
 entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
@@ -200,6 +209,8 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	entry notbuilt notbuilt none 20
 	entry bigguest allgood cpus=999 20
 	entry diff diff none 20
+	entry bails bails none 20
+	entry softoff softoff none 20
 	printf 'name: gone\nstatus: out\nwhy: left out\nneeds: none\n'
 } >"$G/mm/mm.list"
 echo 7 >"$G/nr_hugepages"
@@ -210,6 +221,7 @@ for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 # and the runner, as a scenario's run() would; seconds written as S
 guest_run() {
 	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
+		SELFTEST_SYSCTL_VM=$G/vm \
 		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftests.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
 }
@@ -280,6 +292,18 @@ needs_and_args() {
 }
 t_run "selftests: runner: hugetlb pool set and put back, {dir}, not built / too small a guest SKIP, out or unknown fail" needs_and_args
 
+# a vm sysctl a program leaves changed is put back, with a comment; the
+# one-shot ones (drop_caches, compact_memory) are written before each
+sysctls_put_back() {
+	local got
+	got=$(guest_run "selftest_run softoff")
+	has "$got" '# selftest softoff left vm.enable_soft_offline at 0: put back to 1' \
+		'# selftest softoff left vm.lowmem_reserve_ratio at 1 1 1: put back to 256 32 0' || return 1
+	[ "$(cat "$G/vm/enable_soft_offline")" = 1 ] || { echo "enable_soft_offline left at $(cat "$G/vm/enable_soft_offline")"; return 1; }
+	[ "$(cat "$G/vm/drop_caches")$(cat "$G/vm/compact_memory")" = 31 ] || { echo "caches not dropped, memory not compacted"; return 1; }
+}
+t_run "selftests: runner: a vm sysctl a program leaves changed is put back; caches dropped, memory compacted before" sysctls_put_back
+
 # the console triage names a failing case through the nesting: the
 # program's subtest and cases come from one task (the filter), the
 # scenario's from another; its finding is the case, not the scenario
@@ -304,19 +328,22 @@ differential() {
 		provider_load() { touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
 		provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }
 		check() { shift; \"\$@\" && ok x || not_ok x; }
-		SELFTESTS=diff PROVIDER=weights=pass:100 selftest_scenario")
+		SELFTESTS='diff bails' PROVIDER=weights=pass:100 selftest_scenario")
 	rm -f "$G/mm/base.xfail" "$G/provider-on"
 	has "$got" '    # Subtest: selftest-diff' '    not ok 3 broken' '    ok 4 base broken # XFAIL fails on the unpatched base' \
 		'SELFTEST: diff	base broken	xfail' 'not ok 1 selftest-diff' \
 		'    # Subtest: selftest-diff-provider' '    not ok 2 moved' 'SELFTEST: diff-provider	moved	fail' \
-		'    ok 3 broken # XFAIL fails with no provider too' 'not ok 2 selftest-diff-provider' || return 1
+		'    ok 3 broken # XFAIL fails with no provider too' 'not ok 3 selftest-diff-provider' \
+		'not ok 2 selftest-bails' 'ok 4 selftest-bails-provider # XFAIL fails with no provider too (exit 1: Bail out! no huge page)' \
+		'SELFTEST-END: bails-provider	xfail	exit=1 seconds=S cases=1 ok=1 fail=0 skip=0' || return 1
+	[ "$(cat "$G/vm/drop_caches")$(cat "$G/vm/compact_memory")" = 31 ] || { echo "caches not dropped, memory not compacted"; return 1; }
 	grep -qE '^SELFTEST-PHASE: none	seconds=S pgmigrate_success=[0-9-]+ offloaded=na provider_calls=0$' <<<"$got" &&
 		grep -qE '^SELFTEST-PHASE: provider	seconds=S pgmigrate_success=[0-9-]+ offloaded=na provider_calls=0$' <<<"$got" ||
 		{ echo "no phase lines:"; grep PHASE <<<"$got"; return 1; }
 	printf '%s\n' "$got" | awk '{ t = (/^    / || /^SELFTEST/) ? 200 : 100
 		printf "[   %d.000000][  T%d] %s\n", NR, t, $0 }' >"$con"
 	out=$("$BUILD/triage/triage" "$con" | cut -f2 | sort | paste -sd';')
-	[ "$out" = "KTAP: not ok selftest-diff-provider.moved;KTAP: not ok selftest-diff.broken" ] ||
+	[ "$out" = "KTAP: not ok sc.selftest-bails;KTAP: not ok selftest-diff-provider.moved;KTAP: not ok selftest-diff.broken" ] ||
 		{ echo "triage: $out"; return 1; }
 }
 t_run "selftests: differential: fails only under the provider is its finding; with none too, or on the base: XFAIL" differential
