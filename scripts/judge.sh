@@ -283,6 +283,9 @@ write_summary() {
 			done <"$out/findings.tsv"
 		fi
 		echo "reproduce: $(cat "$out/reproduce" 2>/dev/null)"
+		# the mm selftests it ran as drivers, per phase and entry (nothing
+		# when none)
+		"$TOP/scripts/selftests-table.sh" "$out"
 	} >"$out/summary.txt"
 }
 

@@ -343,6 +343,17 @@ differential() {
 	printf '%s\n' "$got" | awk '{ t = (/^    / || /^SELFTEST/) ? 200 : 100
 		printf "[   %d.000000][  T%d] %s\n", NR, t, $0 }' >"$con"
 	out=$("$BUILD/triage/triage" "$con" | cut -f2 | sort | paste -sd';')
+	# the host's table of the run, and its failures as a base's list
+	mkdir -p "$UT/diffrun" && cp "$con" "$UT/diffrun/console.log" && echo 7.2 >"$UT/diffrun/base"
+	"$TOP/scripts/selftests-table.sh" "$UT/diffrun" >"$UT/diffrun/table" || { echo "selftests-table.sh failed"; return 1; }
+	has "$(cat "$UT/diffrun/table")" \
+		'selftests none:    5 cases: 3 ok, 1 failed, 0 skipped, 1 expected failures; 0 s; 0 migrations (0/s), na batches offloaded, 0 provider calls (0/s)' \
+		'selftests provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; 0 s; 0 migrations (0/s), na batches offloaded, 0 provider calls (0/s)' \
+		'  diff                       fail 4/2/1/0 0s                    fail 4/1/1/0 0s' \
+		'  bails                      fail 1/1/0/0 0s                    xfail 1/1/0/0 0s' || return 1
+	has "$("$TOP/scripts/selftests-table.sh" --xfail "$UT/diffrun")" \
+		'diff	broken	fails on the unpatched 7.2 (diffrun)' 'bails	(program)	fails on the unpatched 7.2 (diffrun)' || return 1
+	[ "$("$TOP/scripts/selftests-table.sh" --xfail "$UT/diffrun" | grep -c .)" = 2 ] || { echo "--xfail: a provider failure listed"; return 1; }
 	[ "$out" = "KTAP: not ok sc.selftest-bails;KTAP: not ok selftest-diff-provider.moved;KTAP: not ok selftest-diff.broken" ] ||
 		{ echo "triage: $out"; return 1; }
 }
