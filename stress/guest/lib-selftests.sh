@@ -353,6 +353,11 @@ selftest_scenario() {
 	provider_unload
 }
 
+# _selftest_migrations: pages migrated since boot (vmstat pgmigrate_success)
+_selftest_migrations() {
+	awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat
+}
+
 # selftest_phase none|provider NAMES: each entry once (its failing cases
 # not expected into /tmp/selftest-fails-PHASE), then what the phase
 # did, for the host: "SELFTEST-PHASE: none|provider<TAB>seconds=S
@@ -361,7 +366,7 @@ selftest_scenario() {
 selftest_phase() {
 	local _n _t0 _m0 _c0=0 _c=0
 	_t0=$(cut -d. -f1 /proc/uptime)
-	_m0=$(awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat)
+	_m0=$(_selftest_migrations)
 	offload_snapshot
 	[ "$1" = none ] || _c0=$(provider_stat calls)
 	SELFTEST_XFAIL=/tmp/selftest-xfail SELFTEST_FAILS=/tmp/selftest-fails-$1
@@ -373,6 +378,6 @@ selftest_phase() {
 	[ "$1" = none ] || _c=$(($(provider_stat calls) - _c0))
 	printf 'SELFTEST-PHASE: %s\tseconds=%s pgmigrate_success=%s offloaded=%s provider_calls=%s\n' "$1" \
 		$(($(cut -d. -f1 /proc/uptime) - _t0)) \
-		$(($(awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat) - _m0)) \
+		$(($(_selftest_migrations) - _m0)) \
 		"$(offload_delta offloaded)" "$_c"
 }
