@@ -9,7 +9,8 @@
 # The first form prints nothing for a run that ran no selftest. Per phase
 # (none, provider): cases run, ok, failed, skipped, expected failures, its
 # seconds, pgmigrate_success and provider calls, each also per second. Per
-# entry: its verdict and counts in each phase.
+# entry: its verdict and counts in each phase, its seconds and the pages
+# migrated while it ran.
 #
 # --xfail is how a base's list of its own failures is made: run
 # selftests-none on the unpatched base (make stress SERIES_UPTO=0
@@ -52,6 +53,7 @@ lines | awk -F'\t' '
 		if ($2 == "skip" && $3 !~ /^exit=/) { why[e, ph] = $3; next }
 		c[e, ph] = kv($3, "cases"); o[e, ph] = kv($3, "ok"); f[e, ph] = kv($3, "fail")
 		s[e, ph] = kv($3, "skip"); x[e, ph] = kv($3, "xfail"); sec[e, ph] = kv($3, "seconds")
+		mig[e, ph] = $3 ~ /(^| )migrations=/ ? " " kv($3, "migrations") "m" : ""
 		T[ph, "cases"] += c[e, ph]; T[ph, "ok"] += o[e, ph]; T[ph, "fail"] += f[e, ph]
 		T[ph, "skip"] += s[e, ph]; T[ph, "xfail"] += x[e, ph]
 		next
@@ -70,15 +72,15 @@ lines | awk -F'\t' '
 			printf "selftests %-8s %d cases: %d ok, %d failed, %d skipped, %d expected failures; %d s; %d migrations (%.0f/s), %s batches offloaded, %d provider calls (%.0f/s)\n",
 				ph ":", T[ph, "cases"], T[ph, "ok"], T[ph, "fail"], T[ph, "skip"], T[ph, "xfail"], secs, m, m / d, off, calls, calls / d
 		}
-		printf "  %-26s %-34s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s)", "PROVIDER"
+		printf "  %-26s %-40s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s migrated)", "PROVIDER"
 		for (i = 1; i <= n; i++) {
 			e = order[i]; line = sprintf("  %-26s", e)
 			for (j = 1; j <= 2; j++) {
 				ph = j == 1 ? "none" : "provider"
 				if (!((e, ph) in v)) cell = "-"
 				else if ((e, ph) in why) cell = v[e, ph] " (" why[e, ph] ")"
-				else cell = sprintf("%s %d/%d/%d/%d %ds", v[e, ph], c[e, ph], o[e, ph], f[e, ph], s[e, ph], sec[e, ph])
-				line = line sprintf(" %-34s", cell)
+				else cell = sprintf("%s %d/%d/%d/%d %ds%s", v[e, ph], c[e, ph], o[e, ph], f[e, ph], s[e, ph], sec[e, ph], mig[e, ph])
+				line = line sprintf(" %-40s", cell)
 			}
 			sub(/ +$/, "", line)
 			print line

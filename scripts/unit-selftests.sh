@@ -185,7 +185,8 @@ fake crash 'echo "TAP version 13"; echo "1..1"; kill -SEGV $$'
 # always fails, one that always fails and the unpatched base fails too
 fake diff 'echo "TAP version 13"; echo "1..4"; echo "ok 1 steady"
 if [ -e "$G/provider-on" ]; then echo "not ok 2 moved"; else echo "ok 2 moved"; fi
-echo "not ok 3 broken"; echo "not ok 4 base broken"; exit 1'
+echo "not ok 3 broken"; echo "not ok 4 base broken"
+m=$(sed -n "s/^pgmigrate_success //p" "$G/vmstat"); echo "pgmigrate_success $((m + 3))" >"$G/vmstat"; exit 1'
 # bails: fails as a whole, no case of it failed
 fake bails 'echo "TAP version 13"; echo "1..2"; echo "ok 1 first"; echo "Bail out! no huge page"; exit 1'
 # softoff: changes two settings and puts neither back (as hugetlb-soft-offline)
@@ -214,13 +215,14 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	printf 'name: gone\nstatus: out\nwhy: left out\nneeds: none\n'
 } >"$G/mm/mm.list"
 echo 7 >"$G/nr_hugepages"
+printf 'pgmigrate_fail 5\npgmigrate_success 100\n' >"$G/vmstat"
 # the guest's tools: busybox's applets only (its awk, sed, setsid, kill)
 mkdir -p "$G/bin"
 for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 # guest_run SHELL-COMMANDS: under busybox sh with the guest's KTAP helpers
 # and the runner, as a scenario's run() would; seconds written as S
 guest_run() {
-	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
+	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
 		SELFTEST_SYSCTL_VM=$G/vm \
 		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftests.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
@@ -236,7 +238,7 @@ nests_ktap() {
 		'    ok 3 no hugetlb pages # SKIP no hugetlb pages' 'SELFTEST: mixed	no hugetlb pages	skip' \
 		'    ok 4 known # XFAIL old kernel' 'SELFTEST: mixed	known	ok' \
 		'    # a line of its own' '    # Totals: pass:1 fail:1' '    # selftest mixed: exit 1 after S s' \
-		'SELFTEST-END: mixed	fail	exit=1 seconds=S cases=4 ok=2 fail=1 skip=1' \
+		'SELFTEST-END: mixed	fail	exit=1 seconds=S cases=4 ok=2 fail=1 skip=1 migrations=0' \
 		'# 1 of 4 cases failed (exit 1)' 'not ok 1 selftest-mixed' 'rc=1' '1..1' '# totals: pass:0 fail:1')
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); return 1; }
 }
@@ -255,14 +257,14 @@ has() {
 verdicts() {
 	local got
 	got=$(guest_run "selftest_run allgood; selftest_run plain; PLAIN_RC=4 selftest_run plain; PLAIN_RC=1 selftest_run plain; selftest_run skipall")
-	has "$got" 'ok 1 selftest-allgood' 'SELFTEST-END: allgood	pass	exit=0 seconds=S cases=2 ok=2 fail=0 skip=0' \
+	has "$got" 'ok 1 selftest-allgood' 'SELFTEST-END: allgood	pass	exit=0 seconds=S cases=2 ok=2 fail=0 skip=0 migrations=0' \
 		'    # Testing one... done' '    1..1' '    ok 1 plain' 'SELFTEST: plain	plain	ok' 'ok 2 selftest-plain' \
 		'    ok 1 plain # SKIP exit 4' 'ok 3 selftest-plain # SKIP exit 4' \
 		'    not ok 1 plain' 'SELFTEST: plain	plain	fail' '# exit 1' 'not ok 4 selftest-plain' \
-		'    1..0 # SKIP no NUMA' 'SELFTEST-END: skipall	skip	exit=4 seconds=S cases=0 ok=0 fail=0 skip=0' \
+		'    1..0 # SKIP no NUMA' 'SELFTEST-END: skipall	skip	exit=4 seconds=S cases=0 ok=0 fail=0 skip=0 migrations=0' \
 		'ok 5 selftest-skipall # SKIP no NUMA' || return 1
 	got=$(guest_run "selftest_run hang; selftest_run crash")
-	has "$got" '    ok 1 before' 'SELFTEST-END: hang	timeout	exit=143 seconds=S cases=1 ok=1 fail=0 skip=0' \
+	has "$got" '    ok 1 before' 'SELFTEST-END: hang	timeout	exit=143 seconds=S cases=1 ok=1 fail=0 skip=0 migrations=0' \
 		'# still running at its timeout (2 s): killed, after S s' 'not ok 1 selftest-hang' \
 		'# exit 139' 'not ok 2 selftest-crash' || return 1
 	[ -s "$G/work/child" ] || { echo "the hung program wrote no child's PID"; return 1; }
@@ -332,13 +334,13 @@ differential() {
 	rm -f "$G/mm/base.xfail" "$G/provider-on"
 	has "$got" '    # Subtest: selftest-diff' '    not ok 3 broken' '    ok 4 base broken # XFAIL fails on the unpatched base' \
 		'SELFTEST: diff	base broken	xfail' 'not ok 1 selftest-diff' \
-		'    # Subtest: selftest-diff-provider' '    not ok 2 moved' 'SELFTEST: diff-provider	moved	fail' \
-		'    ok 3 broken # XFAIL fails with no provider too' 'not ok 3 selftest-diff-provider' \
-		'not ok 2 selftest-bails' 'ok 4 selftest-bails-provider # XFAIL fails with no provider too (exit 1: Bail out! no huge page)' \
-		'SELFTEST-END: bails-provider	xfail	exit=1 seconds=S cases=1 ok=1 fail=0 skip=0' || return 1
+		'    # Subtest: selftest-diff-provider' '    not ok 2 moved' 'SELFTEST: diff-provider	moved	fail' 'SELFTEST-END: diff-provider	fail	exit=1 seconds=S cases=4 ok=1 fail=1 skip=0 xfail=2 migrations=3' \
+		'    ok 3 broken # XFAIL fails with no provider too' 'not ok 2 selftest-diff-provider' \
+		'not ok 3 selftest-bails' 'ok 4 selftest-bails-provider # XFAIL fails with no provider too (exit 1: Bail out! no huge page)' \
+		'SELFTEST-END: bails-provider	xfail	exit=1 seconds=S cases=1 ok=1 fail=0 skip=0 migrations=0' || return 1
 	[ "$(cat "$G/vm/drop_caches")$(cat "$G/vm/compact_memory")" = 31 ] || { echo "caches not dropped, memory not compacted"; return 1; }
-	grep -qE '^SELFTEST-PHASE: none	seconds=S pgmigrate_success=[0-9-]+ offloaded=na provider_calls=0$' <<<"$got" &&
-		grep -qE '^SELFTEST-PHASE: provider	seconds=S pgmigrate_success=[0-9-]+ offloaded=na provider_calls=0$' <<<"$got" ||
+	grep -qE '^SELFTEST-PHASE: none	seconds=S pgmigrate_success=3 offloaded=na provider_calls=0$' <<<"$got" &&
+		grep -qE '^SELFTEST-PHASE: provider	seconds=S pgmigrate_success=3 offloaded=na provider_calls=10$' <<<"$got" ||
 		{ echo "no phase lines:"; grep PHASE <<<"$got"; return 1; }
 	printf '%s\n' "$got" | awk '{ t = (/^    / || /^SELFTEST/) ? 200 : 100
 		printf "[   %d.000000][  T%d] %s\n", NR, t, $0 }' >"$con"
@@ -347,10 +349,10 @@ differential() {
 	mkdir -p "$UT/diffrun" && cp "$con" "$UT/diffrun/console.log" && echo 7.2 >"$UT/diffrun/base"
 	"$TOP/scripts/selftests-table.sh" "$UT/diffrun" >"$UT/diffrun/table" || { echo "selftests-table.sh failed"; return 1; }
 	has "$(cat "$UT/diffrun/table")" \
-		'selftests none:    5 cases: 3 ok, 1 failed, 0 skipped, 1 expected failures; 0 s; 0 migrations (0/s), na batches offloaded, 0 provider calls (0/s)' \
-		'selftests provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; 0 s; 0 migrations (0/s), na batches offloaded, 0 provider calls (0/s)' \
-		'  diff                       fail 4/2/1/0 0s                    fail 4/1/1/0 0s' \
-		'  bails                      fail 1/1/0/0 0s                    xfail 1/1/0/0 0s' || return 1
+		'selftests none:    5 cases: 3 ok, 1 failed, 0 skipped, 1 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 0 provider calls (0/s)' \
+		'selftests provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 10 provider calls (10/s)' \
+		'  diff                       fail 4/2/1/0 0s 3m                       fail 4/1/1/0 0s 3m' \
+		'  bails                      fail 1/1/0/0 0s 0m                       xfail 1/1/0/0 0s 0m' || return 1
 	has "$("$TOP/scripts/selftests-table.sh" --xfail "$UT/diffrun")" \
 		'diff	broken	fails on the unpatched 7.2 (diffrun)' 'bails	(program)	fails on the unpatched 7.2 (diffrun)' || return 1
 	[ "$("$TOP/scripts/selftests-table.sh" --xfail "$UT/diffrun" | grep -c .)" = 2 ] || { echo "--xfail: a provider failure listed"; return 1; }

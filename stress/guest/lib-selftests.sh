@@ -11,13 +11,16 @@
 # names a failing case SCENARIO.selftest-NAME.CASE through it), then one
 # test point "selftest-NAME" of the scenario. The host reads, besides:
 #   SELFTEST: NAME<TAB>CASE<TAB>ok|fail|skip          a line per case
-#   SELFTEST-END: NAME<TAB>pass|fail|skip|timeout<TAB>exit=RC seconds=S cases=N ok=A fail=B skip=C
+#   SELFTEST-END: NAME<TAB>pass|fail|skip|timeout<TAB>exit=RC seconds=S cases=N ok=A fail=B skip=C migrations=M
+# (M: pages the kernel migrated while the program ran, vmstat's
+# pgmigrate_success: the program's own and whatever else ran then)
 # A program that prints no KTAP of its own is one case, NAME, from its
 # exit status (0 ok, 4 skip as kselftest's KSFT_SKIP, else fail). One
 # still running at its timeout is killed with its process group.
 
 SELFTEST_DIR=${SELFTEST_DIR:-/selftests/mm}
 SELFTEST_LIST=${SELFTEST_LIST:-$SELFTEST_DIR/mm.list}
+SELFTEST_VMSTAT=${SELFTEST_VMSTAT:-/proc/vmstat}
 # where each program runs (a directory of its own below it): a scenario
 # points it at a filesystem other than tmpfs for the "fs" cases
 SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
@@ -134,14 +137,16 @@ selftest_exec() {
 # selftest_ktap NAME SUMMARY [POINT]: the filter of selftest_exec's output
 # (see the head of this file) for the test point selftest-POINT (default
 # NAME); the entry's verdict goes to SUMMARY as
-# "pass|fail|skip|timeout<TAB>why". A failing case that SELFTEST_XFAIL
+# "MIGRATIONS<TAB>pass|fail|skip|timeout<TAB>why" (MIGRATIONS: vmstat's
+# pgmigrate_success at the end less SELFTEST_MIGRATED0). A failing case that SELFTEST_XFAIL
 # lists for the entry ("NAME<TAB>CASE<TAB>why" lines: the kernel's own
 # failures) is an "ok ... # XFAIL why", result xfail, as kselftest prints
 # an expected failure; every other failing case is appended to
 # SELFTEST_FAILS as "NAME<TAB>CASE" when that is set.
 selftest_ktap() {
 	awk -v name="$1" -v summary="$2" -v point="${3:-$1}" \
-		-v xfail="${SELFTEST_XFAIL:-}" -v fails="${SELFTEST_FAILS:-}" '
+		-v xfail="${SELFTEST_XFAIL:-}" -v fails="${SELFTEST_FAILS:-}" \
+		-v vmstat="$SELFTEST_VMSTAT" -v m0="${SELFTEST_MIGRATED0:-0}" '
 		function say(s) { print s; fflush() }
 		function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); gsub(/\t/, " ", s); return s }
 		function result(res, num, desc, dir,   c) {
@@ -206,9 +211,13 @@ selftest_ktap() {
 				if ("(program)" in xf) { why = xf["(program)"] " (" why ")"; v = "xfail" }
 				else if (fails != "") print name "\t(program)" >>fails
 			}
+			m = m0
+			while ((getline l <vmstat) > 0)
+				if (split(l, a, " ") == 2 && a[1] == "pgmigrate_success") m = a[2]
+			m -= m0
 			say(ind "# selftest " name ": exit " rc " after " secs " s")
-			say("SELFTEST-END: " point "\t" v "\texit=" rc " seconds=" secs " cases=" cases + 0 " ok=" count["ok"] + 0 " fail=" count["fail"] + 0 " skip=" count["skip"] + 0 (count["xfail"] ? " xfail=" count["xfail"] : ""))
-			printf "%s\t%s\n", v, why >summary
+			say("SELFTEST-END: " point "\t" v "\texit=" rc " seconds=" secs " cases=" cases + 0 " ok=" count["ok"] + 0 " fail=" count["fail"] + 0 " skip=" count["skip"] + 0 (count["xfail"] ? " xfail=" count["xfail"] : "") " migrations=" m)
+			printf "%d\t%s\t%s\n", m, v, why >summary
 		}'
 }
 
@@ -258,9 +267,11 @@ _selftest_get() {
 # under a provider: selftest_scenario) (see the head of this file). An entry that is not built
 # for this tree (SELFTEST_DIR/unbuilt says why) or needs more vCPUs or
 # nodes than the guest has is a "# SKIP"; an unknown entry or one that is
-# out is a failure (the scenario is wrong). Status 0 on pass or skip.
+# out is a failure (the scenario is wrong). Status 0 on pass or skip;
+# SELFTEST_MIGRATED: the pages migrated while it ran.
 selftest_run() {
-	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _dir _sum _v=fail _vwhy
+	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _dir _sum _v=fail _vwhy _m0
+	SELFTEST_MIGRATED=0
 	_rec=$(selftest_records) || { not_ok "selftest-$_p" "the list $SELFTEST_LIST cannot be read"; return 1; }
 	_st=$(_selftest_get "$_rec" "$_n" status)
 	if [ "$_st" != in ]; then
@@ -305,14 +316,15 @@ selftest_run() {
 	# the program is in its working directory too, as under kselftest's
 	# runner: some exec themselves as ./PROG (ksm_functional_tests)
 	ln -s "$SELFTEST_DIR/$_prog" "$_dir/$_prog"
+	_m0=$(_selftest_migrations)
 	# shellcheck disable=SC2046 # the arguments are split on blanks
 	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
-		selftest_ktap "$_n" "$_sum" "$_p"
+		SELFTEST_MIGRATED0=$_m0 selftest_ktap "$_n" "$_sum" "$_p"
 	[ -z "$_hp" ] || echo "$_hp0" >"$SELFTEST_HUGEPAGES"
 	_selftest_sysctls_restore "$_n" "$_sysctls"
 	rm -rf "$_dir"
 	_vwhy="the filter of its output wrote no verdict"
-	[ ! -s "$_sum" ] || IFS='	' read -r _v _vwhy <"$_sum"
+	[ ! -s "$_sum" ] || IFS='	' read -r SELFTEST_MIGRATED _v _vwhy <"$_sum"
 	rm -f "$_sum"
 	case $_v in
 	pass) ok "selftest-$_p" ;;
@@ -326,58 +338,90 @@ selftest_run() {
 # --- the selftests as a scenario's drivers ------------------------------------------
 # selftest_scenario: the body of a scenario whose record names mm.list
 # entries (SELFTESTS: their names, or "all" for every "in" one) instead of
-# a run(): each entry with no provider, then, when PROVIDER is set, each
-# again as selftest-NAME-provider with fault_provider loaded with it. The
-# differential: a case that fails under the provider and passed with none
-# is a finding named after it (KTAP: not ok selftest-NAME-provider.CASE);
-# one that failed with none too is an expected failure there (the finding
-# is the first run's); one the unpatched base fails too
-# (SELFTEST_DIR/base.xfail: the kernel's own failures, not the series')
-# is an expected failure in both.
+# a run(): each entry with no provider and, when PROVIDER is set, at once
+# again as selftest-NAME-provider with fault_provider loaded for it alone,
+# so that a finding comes minutes into the run, not after every entry has
+# run once. The differential: a case that fails under the provider and
+# passed with none is a finding named after it (KTAP: not ok
+# selftest-NAME-provider.CASE); one that failed with none too is an
+# expected failure there (the finding is the first run's); one the
+# unpatched base fails too (SELFTEST_DIR/base.xfail: the kernel's own
+# failures, not the series') is an expected failure in both. Then a line
+# a phase for the host: "SELFTEST-PHASE: none|provider<TAB>seconds=S
+# pgmigrate_success=N offloaded=N provider_calls=N" (offloaded "na" on a
+# tree without the counters, provider_calls 0 with none).
 SELFTEST_XFAIL_BASE=${SELFTEST_XFAIL_BASE:-$SELFTEST_DIR/base.xfail}
 selftest_scenario() {
-	local _names=$SELFTESTS
+	local _names=$SELFTESTS _n _calls=0 _off0=0 _off=0
 	[ "$_names" != all ] || _names=$(selftest_names in)
-	cat "$SELFTEST_XFAIL_BASE" >/tmp/selftest-xfail 2>/dev/null || : >/tmp/selftest-xfail
-	selftest_phase none "$_names"
-	[ -n "$PROVIDER" ] || return 0
-	sed 's/$/\tfails with no provider too/' /tmp/selftest-fails-none >>/tmp/selftest-xfail
+	: >/tmp/selftest-fails-none
+	: >/tmp/selftest-fails-provider
+	SELFTEST_PHASE_none="0 0" SELFTEST_PHASE_provider="0 0"
 	# every reason the tests migrate for goes to the provider, not only the
 	# default set: soft offline (memory_failure), long-term pinning,
 	# hugetlb and the rest
-	offload_reasons all
-	# shellcheck disable=SC2086 # the module's parameters, one word each
-	provider_load $PROVIDER
-	selftest_phase provider "$_names"
-	check "the provider was called" test "$(provider_stat calls)" -gt 0
-	provider_unload
+	[ -z "$PROVIDER" ] || offload_reasons all
+	for _n in $_names; do
+		_selftest_xfail ""
+		offload_snapshot
+		_selftest_phase_run none "$_n"
+		_off0=$(_selftest_add "$_off0" "$(offload_delta offloaded)")
+		[ -n "$PROVIDER" ] || continue
+		_selftest_xfail "fails with no provider too"
+		offload_snapshot
+		# shellcheck disable=SC2086 # the module's parameters, one word each
+		provider_load $PROVIDER
+		_selftest_phase_run provider "$_n"
+		_calls=$((_calls + $(provider_stat calls)))
+		_off=$(_selftest_add "$_off" "$(offload_delta offloaded)")
+		provider_unload
+	done
+	_selftest_phase_line none "$_off0" 0
+	[ -n "$PROVIDER" ] || return 0
+	_selftest_phase_line provider "$_off" "$_calls"
+	check "the provider was called" test "$_calls" -gt 0
+}
+
+# _selftest_xfail WHY: the expected failures of the next run, in
+# /tmp/selftest-xfail: the base's, and with WHY the cases that failed
+# with no provider
+_selftest_xfail() {
+	cat "$SELFTEST_XFAIL_BASE" >/tmp/selftest-xfail 2>/dev/null || : >/tmp/selftest-xfail
+	[ -z "$1" ] || sed "s/\$/\t$1/" /tmp/selftest-fails-none >>/tmp/selftest-xfail
+}
+
+# _selftest_add A B: their sum, "na" when either is (a tree without the
+# offload counters)
+_selftest_add() {
+	case "$1 $2" in *na*) echo na ;; *) echo $(($1 + $2)) ;; esac
 }
 
 # _selftest_migrations: pages migrated since boot (vmstat pgmigrate_success)
 _selftest_migrations() {
-	awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat
+	awk '$1 == "pgmigrate_success" { print $2 }' "$SELFTEST_VMSTAT"
 }
 
-# selftest_phase none|provider NAMES: each entry once (its failing cases
-# not expected into /tmp/selftest-fails-PHASE), then what the phase
-# did, for the host: "SELFTEST-PHASE: none|provider<TAB>seconds=S
-# pgmigrate_success=N offloaded=N provider_calls=N" (offloaded "na" on a
-# tree without the counters, provider_calls 0 with none)
-selftest_phase() {
-	local _n _t0 _m0 _c0=0 _c=0
+# _selftest_phase_run none|provider NAME: the entry once, its failing
+# cases not expected into /tmp/selftest-fails-PHASE, its seconds and
+# migrations (the program's, not the runner's compaction before it) added
+# to SELFTEST_PHASE_PHASE ("SECONDS MIGRATIONS")
+_selftest_phase_run() {
+	local _t0 _s _m
 	_t0=$(cut -d. -f1 /proc/uptime)
-	_m0=$(_selftest_migrations)
-	offload_snapshot
-	[ "$1" = none ] || _c0=$(provider_stat calls)
 	SELFTEST_XFAIL=/tmp/selftest-xfail SELFTEST_FAILS=/tmp/selftest-fails-$1
-	: >"$SELFTEST_FAILS"
-	for _n in $2; do
-		selftest_run "$_n" "$([ "$1" = none ] || echo "$1")"
-	done
+	selftest_run "$2" "$([ "$1" = none ] || echo "$1")"
 	SELFTEST_XFAIL="" SELFTEST_FAILS=""
-	[ "$1" = none ] || _c=$(($(provider_stat calls) - _c0))
-	printf 'SELFTEST-PHASE: %s\tseconds=%s pgmigrate_success=%s offloaded=%s provider_calls=%s\n' "$1" \
-		$(($(cut -d. -f1 /proc/uptime) - _t0)) \
-		$(($(_selftest_migrations) - _m0)) \
-		"$(offload_delta offloaded)" "$_c"
+	eval "set -- \$1 \$SELFTEST_PHASE_$1"
+	_s=$(($2 + $(cut -d. -f1 /proc/uptime) - _t0))
+	_m=$(($3 + SELFTEST_MIGRATED))
+	eval "SELFTEST_PHASE_$1=\"$_s $_m\""
+}
+
+# _selftest_phase_line none|provider OFFLOADED CALLS
+_selftest_phase_line() {
+	local _v
+	eval "_v=\$SELFTEST_PHASE_$1"
+	# shellcheck disable=SC2086 # "SECONDS MIGRATIONS"
+	set -- "$1" "$2" "$3" $_v
+	printf 'SELFTEST-PHASE: %s\tseconds=%s pgmigrate_success=%s offloaded=%s provider_calls=%s\n' "$1" "$4" "$5" "$2" "$3"
 }
