@@ -43,6 +43,18 @@ fixture_results "$JT/kasan" kasan-uaf oracle-kasan 1 died pass
 judge_is "a KASAN report where none is expected" 1 finding "$JT/kasan"
 fixture_results "$JT/missed" warn oracle-warn 1 died caught "WARNING in something_else"
 judge_is "a control whose title did not come out" 1 missed "$JT/missed"
+# a driver's first mismatch, then a guest that hung before its KTAP result
+# (run-vm.sh stops a run at it): the finding is the check, not the hang
+fixture_results "$JT/sign" mismatch-then-hang mixed 1 hang pass
+judge_is "a mismatch and a hung guest: a finding titled by the driver's check" 1 finding "$JT/sign"
+sign_title() {
+	local nested
+	grep -q "KTAP: not ok migrate-verify.data-integrity" "$JT/sign/findings.tsv" || { echo "findings: $(cut -f2 "$JT/sign/findings.tsv")"; return 1; }
+	# control: the same line nested as a selftest's output is no sign
+	nested=$(sed 's/\] # mismatch/]     # mismatch/' "$JT/sign/console.log" | "$TRIAGE" /dev/stdin)
+	[ -z "$nested" ] || { echo "a nested '# mismatch' line is a finding: $nested"; return 1; }
+}
+t_run "judge: the mismatch's finding is KTAP: not ok migrate-verify.data-integrity; nested deeper it is none" sign_title
 # KCSAN and the series' scope (the run's scope file): a race none of whose
 # frames is the series' is listed, not a finding; without a scope (an old
 # run, the unpatched kernel) it is one; the control is caught in scope

@@ -5,6 +5,7 @@
  * the whole path of its subtests.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "triage.h"
@@ -35,15 +36,46 @@ struct ktap_state *ktap_for(struct ktap_callers *kc, const char *caller)
 	return &kc->state[i];
 }
 
+/* the task number of a caller ("T123"), 0 for a CPU ("C1") or none */
+static long caller_task(const char *caller)
+{
+	return caller[0] == 'T' ? strtol(caller + 1, NULL, 10) : 0;
+}
+
+/*
+ * The subtests a driver's early sign is in: its caller's, or, for a
+ * worker thread that never printed a "# Subtest:", those of the task with
+ * open subtests whose number is the highest below the worker's: the
+ * thread that created it (a process's threads are numbered after it)
+ */
+struct ktap_state *ktap_sign_state(struct ktap_callers *kc, const char *caller)
+{
+	long task = caller_task(caller), best = 0;
+	struct ktap_state *k = ktap_for(kc, caller), *found = k;
+
+	if (k->depth > 0 || !task)
+		return k;
+	for (int i = 0; i < kc->nr; i++) {
+		long t = caller_task(kc->caller[i]);
+
+		if (kc->state[i].depth > 0 && t < task && t > best) {
+			best = t;
+			found = &kc->state[i];
+		}
+	}
+	return found;
+}
+
 void ktap_title(struct ktap_state *k, int indent, const char *name, char *title)
 {
 	size_t off;
 
 	/*
 	 * A subtest's results are at the indentation of its "# Subtest:" line;
-	 * subtests opened deeper than this result are finished.
+	 * subtests opened deeper than this result are finished. An early sign
+	 * (indent -1) is in every subtest still open.
 	 */
-	while (k->depth > 0 && k->indent[k->depth - 1] > indent)
+	while (indent >= 0 && k->depth > 0 && k->indent[k->depth - 1] > indent)
 		k->depth--;
 	off = (size_t)snprintf(title, TRIAGE_TITLE_LEN, "KTAP: not ok ");
 	for (int d = 0; d < k->depth && off < TRIAGE_TITLE_LEN; d++)

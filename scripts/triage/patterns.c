@@ -102,7 +102,12 @@ const struct pattern triage_patterns[] = {
 	{ "Warning", "^WARNING: [^ ]+:[0-9]+ at ([A-Za-z0-9_]+)[A-Za-z0-9_.]*\\+",
 	  "WARNING in %s", TITLE_GROUP, 0 },
 
-	/* Results of our own tests and of KUnit */
+	/*
+	 * Results of our own tests and of KUnit. A driver's data check prints
+	 * "# mismatch" (at column 0: a selftest's lines are nested deeper) at
+	 * the first wrong word, before its "not ok N data-integrity"
+	 */
+	{ "Test", "^# mismatch[ :(]", "data-integrity", TITLE_KTAP_SIGN, 0 },
 	{ "Test", "^ *not ok [0-9]+ ", NULL, TITLE_KTAP, 0 },
 
 	/*

@@ -163,6 +163,9 @@ void title_for(const struct pattern *p, const struct line *lines, int nr,
 		}
 		break;
 	}
+	case TITLE_KTAP_SIGN:
+		ktap_title(ktap, -1, p->title, title);
+		break;
 	case TITLE_KTAP:
 		if (!regexec(&ktap_re, msg, 4, mm, 0)) {
 			group(msg, mm, 2, g, sizeof(g));

@@ -44,6 +44,7 @@ struct ktap_callers {
 void ktap_subtest(struct ktap_state *k, int indent, const char *name);
 struct ktap_state *ktap_for(struct ktap_callers *kc, const char *caller);
 void ktap_title(struct ktap_state *k, int indent, const char *name, char *title);
+struct ktap_state *ktap_sign_state(struct ktap_callers *kc, const char *caller);
 
 /* titles.c */
 void title_for(const struct pattern *p, const struct line *lines, int nr,

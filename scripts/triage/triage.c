@@ -169,6 +169,8 @@ int triage_buffer(const char *buf, size_t len, struct findings *out)
 			    !cond_holds(&triage_patterns[p], lines, nr, i))
 				continue;
 			title_for(&triage_patterns[p], lines, nr, i, msg, m, title,
+				  triage_patterns[p].kind == TITLE_KTAP_SIGN ?
+				  ktap_sign_state(ktap, lines[i].caller) :
 				  ktap_for(ktap, lines[i].caller));
 			if (triage_patterns[p].scoped && !in_scope(lines, nr, i))
 				/* beyond TRIAGE_MAX_FINDINGS titles, the rest is not listed */

@@ -22,6 +22,13 @@ enum title_kind {
 	TITLE_AT,	/* title + " in " + the function after the first "at: " */
 	TITLE_KASAN,	/* "KASAN: <kind> <Read|Write> in <function>" */
 	TITLE_KTAP,	/* "KTAP: not ok <path of subtests>" */
+	/*
+	 * "KTAP: not ok <path>.<title>": a driver's first sign that its check
+	 * <title> will fail, before it prints the result (which a hung guest
+	 * never does); the path is the caller's open subtests, or those of
+	 * the task that started it (ktap_sign_state())
+	 */
+	TITLE_KTAP_SIGN,
 	TITLE_KCSAN,	/* "KCSAN: <kind> in <A> / <B>", module tags dropped */
 };
 
