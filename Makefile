@@ -41,6 +41,7 @@ help:
 	@echo "                 QEMU=system|backports|unstable TCG_THREAD=single|multi: the emulator"
 	@echo "                 (default backports, multi; make check uses system, single)"
 	@echo "                 KERNEL_SRC=DIR SERIES=none: a tree that carries the series (docs/own-tree.md)"
+	@echo "                 SELFTESTS='migration ...': a selftests-MODE scenario runs these entries of stress/selftests/mm.list"
 	@echo "make fixtures    our series shaped like the posted one (patches/BASE/fixtures/: a hidden"
 	@echo "                 option, an unexported batch copy): smoke, clean, reg-race on it"
 	@echo "make check       what CI runs: host tests, the kernel, the check group, the check-tier mutants,"

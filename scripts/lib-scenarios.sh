@@ -74,6 +74,20 @@ scenario_on_flavour() {
 	[[ $fl == *" $FLAVOUR "* ]]
 }
 
+# selftests_override_check SCENARIO NAMES: dies unless SCENARIO is of
+# the mm selftests family and each of NAMES an "in" entry of its list
+selftests_override_check() {
+	local n ins
+	[ -n "$(scenario_field "$1" selftests)" ] || die "SELFTESTS: scenario $1 runs no mm selftests (the selftests-MODE scenarios do)"
+	ins=" $(. "$TOP/stress/guest/lib-selftests.sh" && selftest_names in "$TOP/stress/selftests/mm.list" | tr '\n' ' ')"
+	for n in $2; do
+		case $ins in
+		*" $n "*) ;;
+		*) die "SELFTESTS: '$n' is not an \"in\" entry of stress/selftests/mm.list" ;;
+		esac
+	done
+}
+
 scenario_exists() {
 	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$SCENARIOS_DIR/$1.scn" ]
 }

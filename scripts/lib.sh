@@ -211,6 +211,7 @@ reproduce_line() {
 	[ -z "$rev" ] || line+=" KERNEL_REV=$rev"
 	[ "${SERIES_UPTO:-all}" = all ] || line+=" SERIES_UPTO=$SERIES_UPTO"
 	[ "${FLAVOUR:-default}" = default ] || line+=" FLAVOUR=$FLAVOUR"
+	[ -z "${SELFTESTS:-}" ] || line+=" SELFTESTS='$(echo $SELFTESTS)'"
 	# a forced CPU copy decides which modules are built, so which tests skip
 	[ "${OFFLOAD_CPU_COPY:-auto}" = auto ] || line+=" OFFLOAD_CPU_COPY=$OFFLOAD_CPU_COPY"
 	# the emulator too, always: a race seen with the vCPUs really parallel

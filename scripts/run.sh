@@ -33,6 +33,9 @@ duration=${duration:-$(scenario_field "$scenario" duration)}
 duration=${duration:-60}
 [[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -gt 0 ] ||
 	die "bad duration '$duration': whole seconds"
+# SELFTESTS: some entries of stress/selftests/mm.list in place of the
+# selftests family scenario's own (one finding's entry, for make reproduce)
+[ -z "${SELFTESTS:-}" ] || selftests_override_check "$scenario" "$SELFTESTS"
 
 # a scenario of another flavour: refused before anything is built (with
 # KERNEL_ART, the artifact's flavour decides, below)
@@ -57,6 +60,7 @@ flavour_file boot >/dev/null
 # guest's init reads), the flavour's and the scenario's own
 args="$(common_boot_args)"
 args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
+[ -z "${SELFTESTS:-}" ] || args+=" suite.selftests=$(echo $SELFTESTS | tr ' ' ,)"
 # which API the tree has and which of the suite's own patches: what the
 # guest checks, and what it skips on a tree without them
 read -r api _ extras <"$mods/api" || die "$mods has no api file (rebuild the modules)"

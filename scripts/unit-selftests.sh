@@ -361,4 +361,22 @@ differential() {
 }
 t_run "selftests: differential: fails only under the provider is its finding; with none too, or on the base: XFAIL" differential
 
+# make stress SELFTESTS=...: checked on the host (one line, exit 2) before
+# anything is built; kept in the run's reproduce line
+override_checked() {
+	local err rc
+	(selftests_override_check selftests-pass "migration memory-failure") || { echo "good names refused"; return 1; }
+	for bad in "selftests-pass|migration nosuch|'nosuch' is not an \"in\" entry" "selftests-pass|hmm-tests|'hmm-tests' is not an \"in\" entry" \
+		"smoke|migration|scenario smoke runs no mm selftests"; do
+		IFS='|' read -r sc names want <<<"$bad"
+		rc=0
+		err=$( (selftests_override_check "$sc" "$names") 2>&1) || rc=$?
+		[ "$rc" = 2 ] && [ "$(grep -c . <<<"$err")" = 1 ] && [[ $err == *"$want"* ]] ||
+			{ echo "$sc '$names': exit $rc, '$err'"; return 1; }
+	done
+	[[ $(SELFTESTS='migration  rmap' reproduce_line /nonexistent selftests-pass 1 30) == *" SELFTESTS='migration rmap' "* ]] ||
+		{ echo "reproduce line: $(SELFTESTS='migration rmap' reproduce_line /nonexistent selftests-pass 1 30)"; return 1; }
+}
+t_run "selftests: SELFTESTS= is checked against the list (exit 2, one line) and kept in the reproduce line" override_checked
+
 t_summary
