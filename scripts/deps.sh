@@ -23,6 +23,9 @@ PKGS=(
 	clang
 	# make bench's plots (the png terminal)
 	gnuplot-nox
+	# make bench's instruction counts: QEMU's plugin header includes glib.h
+	# (scripts/build-plugin.sh)
+	libglib2.0-dev
 	# the mutants as semantic patches (patches/cocci/, spatch)
 	coccinelle
 )

@@ -150,6 +150,8 @@ qemu_command() {
 	# a second serial port (ttyS1) into a file, for bulk data the guest sends
 	# out of band (the gcov counters of a COVERAGE=1 kernel)
 	[ -n "${SERIAL2:-}" ] && cmd+=(-serial "file:$out/$SERIAL2")
+	# the instruction counter (run.sh's INSN_COUNT=1)
+	[ -n "${INSN_PLUGIN:-}" ] && cmd+=(-plugin "$INSN_PLUGIN")
 	printf '%q ' "${cmd[@]}" >"$out/qemu-cmdline"
 	echo >>"$out/qemu-cmdline"
 	# which QEMU and accelerator ran this boot: a finding under one may be the

@@ -78,6 +78,17 @@ boot_args=$(scenario_field "$scenario" boot_args)
 setup_s=$(scenario_field "$scenario" setup_seconds)
 [[ ${setup_s:-0} =~ ^[0-9]+$ ]] || die "scenario $scenario: bad setup_seconds '$setup_s'"
 timeout_s=${TIMEOUT:-$((duration * 3 + 240 + ${setup_s:-0}))}
+# INSN_COUNT=1: guest instructions counted by a QEMU plugin of ours, in
+# the kernel functions of scripts/qemu-plugin/ranges.list and between the
+# marks guest programs set (stress/insn-mark.h). Multi-threaded TCG only:
+# QEMU 10.0.2 with the plugin under single-threaded TCG (or -icount)
+# corrupted the guest (NULL dereferences at random places during boot)
+insn_plugin=""
+if [ "${INSN_COUNT:-0}" = 1 ]; then
+	[ "$QEMU" != system ] || die "INSN_COUNT=1 needs QEMU=backports or unstable (bookworm's 7.2 has an older plugin API)"
+	[ "$TCG_THREAD" = multi ] || die "INSN_COUNT=1 needs TCG_THREAD=multi (the plugin under single-threaded TCG breaks the guest)"
+	insn_plugin=$("$TOP/scripts/build-plugin.sh" "$QEMU" | tail -1) || exit "$EXIT_INFRA"
+fi
 # a negative control stops at its own title; any other run at its first finding
 stop_on=${STOP_ON:-first}
 [ "$expect" = pass ] || stop_on=title:$expect_title
@@ -144,6 +155,9 @@ new_run_dir() {
 	if [ -s "$art/scope" ]; then
 		{ cat "$art/scope"; for ko in "$mods"/*.ko; do if [ -e "$ko" ]; then echo "[$(basename "$ko" .ko)]"; fi; done; } >"$out/scope"
 	fi
+	# INSN_COUNT=1: the instruction counter's functions, at this kernel's
+	# addresses (its counts: insn-counts.tsv)
+	[ -z "$insn_plugin" ] || "$TOP/scripts/insn-ranges.sh" "$art" >"$out/insn-ranges.txt"
 }
 
 # boot_and_judge [PREV]: one boot in a new results directory (OUT), judged;
@@ -154,6 +168,7 @@ boot_and_judge() {
 	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
 	start=$(date +%s)
 	vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=$vcpus \
+		INSN_PLUGIN=${insn_plugin:+$insn_plugin,ranges=$out/insn-ranges.txt,out=$out/insn-counts.tsv} \
 		"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
 	echo $(($(date +%s) - start)) >"$out/wall"
 	if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then

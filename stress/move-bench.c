@@ -2,7 +2,7 @@
 /*
  * move-bench: migration throughput of one fixed buffer, for make bench.
  *
- *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR]
+ *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR] [-w PASSES]
  *
  * Maps MB of anonymous memory (4K pages, or 2M THPs with -H), touches it,
  * then moves the whole buffer between node 0 and node 1 with move_pages()
@@ -15,13 +15,23 @@
  * -g, cg_cpu_ms is that of its cgroup v2 (cpu.stat usage_usec), which
  * the caller has put it in: what the migrating side is charged, against
  * which a provider's copy threads' time can be set (-1: not measured).
+ *
+ * -w PASSES: first PASSES whole-buffer moves between the instruction
+ * counter's marks of window 0 (stress/insn-mark.h), a fixed amount of
+ * work whatever the clock, and one line for the host to divide by:
+ *   INSN-WINDOW: 0 move kind=4k|thp pages=.. calls=..
+ * The program then stays on CPU 0 (node 0) from the start: its buffer is
+ * first touched there, so that every pass moves every page, and the
+ * marking vCPU's own count is the whole window's work.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include "guest.h"
+#include "insn-mark.h"
 
 #define THP_SIZE	(2UL << 20)
 #define MPOL_MF_MOVE	(1 << 1)
@@ -77,32 +87,70 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* the buffer's pages, CHUNK a move_pages() call */
+static unsigned long nslots, chunk = 64, step;
+static void **addr;
+static int *nodes, *status;
+
+/* the whole buffer to node @to: pages moved there, or -1 */
+static long one_pass(int to, unsigned long *calls)
+{
+	long moved = 0;
+
+	for (unsigned long i = 0; i < nslots; i += chunk) {
+		unsigned long n = nslots - i < chunk ? nslots - i : chunk;
+
+		for (unsigned long j = 0; j < n; j++)
+			nodes[i + j] = to;
+		if (syscall(SYS_move_pages, 0, n, addr + i, nodes + i, status + i,
+			    MPOL_MF_MOVE) < 0) {
+			say("# move-bench: move_pages: %s", strerror(errno));
+			return -1;
+		}
+		(*calls)++;
+		for (unsigned long j = 0; j < n; j++)
+			moved += status[i + j] == to ? step : 0;
+	}
+	return moved;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long mb = 16, chunk = 64, thp = 0, secs = 10;
-	unsigned long npages, step, nslots, moved = 0, calls = 0;
+	unsigned long mb = 16, thp = 0, secs = 10, passes = 0;
+	unsigned long npages, moved = 0, calls = 0;
 	unsigned long huge_kb;
 	const char *cg = NULL;
 	long long cg0, cg1;
 	double t0, t1, cpu0, cpu1;
-	void **addr;
 	char *buf;
-	int *nodes, *status, to = 1, opt;
+	int to = 1, opt;
+	long got;
 
-	while ((opt = getopt(argc, argv, "m:t:Hc:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:t:Hc:g:w:")) != -1) {
 		switch (opt) {
 		case 'm': mb = strtoul(optarg, NULL, 0); break;
 		case 't': secs = strtoul(optarg, NULL, 0); break;
 		case 'H': thp = 1; break;
 		case 'c': chunk = strtoul(optarg, NULL, 0); break;
 		case 'g': cg = optarg; break;
+		case 'w': passes = strtoul(optarg, NULL, 0); break;
 		default:
-			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR]\n");
+			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR] [-w PASSES]\n");
 			return 2;
 		}
 	}
 	if (!mb || !chunk || !secs)
 		return 2;
+	if (passes) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		if (sched_setaffinity(0, sizeof(one), &one)) {
+			say("# move-bench: sched_setaffinity: %s", strerror(errno));
+			return 1;
+		}
+	}
 	npages = (mb << 20) / PAGE;
 	/* with THPs, one address per huge page moves the whole of it */
 	step = thp ? THP_SIZE / PAGE : 1;
@@ -129,25 +177,29 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < nslots; i++)
 		addr[i] = buf + i * step * PAGE;
 
+	if (passes) {
+		unsigned long w_calls = 0, w_moved = 0;
+
+		INSN_MARK(0);
+		for (unsigned long p = 0; p < passes; p++, to = !to) {
+			got = one_pass(to, &w_calls);
+			if (got < 0)
+				return 1;
+			w_moved += got;
+		}
+		INSN_MARK(1);
+		say("INSN-WINDOW: 0 move kind=%s pages=%lu calls=%lu", thp ? "thp" : "4k",
+		    w_moved, w_calls);
+	}
 	cpu0 = task_cpu_ms();
 	cg0 = cg_usage_us(cg);
 	t0 = now();
 	t1 = t0;
 	while (t1 - t0 < secs) {
-		for (unsigned long i = 0; i < nslots; i += chunk) {
-			unsigned long n = nslots - i < chunk ? nslots - i : chunk;
-
-			for (unsigned long j = 0; j < n; j++)
-				nodes[i + j] = to;
-			if (syscall(SYS_move_pages, 0, n, addr + i, nodes + i, status + i,
-				    MPOL_MF_MOVE) < 0) {
-				say("# move-bench: move_pages: %s", strerror(errno));
-				return 1;
-			}
-			calls++;
-			for (unsigned long j = 0; j < n; j++)
-				moved += status[i + j] == to ? step : 0;
-		}
+		got = one_pass(to, &calls);
+		if (got < 0)
+			return 1;
+		moved += got;
 		to = !to;
 		t1 = now();
 	}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The instruction counts of one run (INSN_COUNT=1): its windows, each
+# between a guest program's marks 2k and 2k+1 (stress/insn-mark.h), next
+# to what the program said it did there (its "INSN-WINDOW: k WHAT
+# key=value ..." console line, in the same order).
+#
+#   scripts/insn-table.sh RUN_DIR
+#
+# One line a window, tab-separated: k, WHAT and its key=value words, then
+# insns=N (every vCPU's instructions in the window), self=N (the marking
+# vCPU's), and per function of insn-ranges.txt the kernel has NAME=N (its
+# own instructions), NAME_calls= (entries) and NAME_per_call=; with pages=P among the program's words, each
+# count also per page: insns_per_page= and NAME_per_page=. Exit 2 with one
+# line when the run has no counts.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+run=${1:-}
+[ -f "$run/insn-counts.tsv" ] || die "usage: insn-table.sh RUN_DIR (no insn-counts.tsv in '$run': run with INSN_COUNT=1)"
+tr -d '\r' <"$run/console.log" | sed -n 's/^\[[^]]*\]\(\[[^]]*\]\)* *INSN-WINDOW: //p' >"$run/insn-windows.txt"
+awk -F'\t' -v wins="$run/insn-windows.txt" '
+	BEGIN { while ((getline l <wins) > 0) said[++nsaid] = l }
+	$1 == "ranges" { for (i = 2; i <= NF; i++) name[i - 1] = $i; nr = NF - 1; next }
+	$1 == "mark" {
+		id = $2 + 0
+		if (id % 2 == 0) { open[id / 2] = 1; s0[id / 2] = $4; t0[id / 2] = $5; for (i = 1; i <= 2 * nr; i++) r0[id / 2, i] = $(5 + i); next }
+		k = (id - 1) / 2
+		if (!(k in open)) next
+		delete open[k]
+		line = said[++used]
+		if (line == "") line = k " ?"
+		n = split(line, w, " "); pages = 0
+		for (i = 1; i <= n; i++) if (w[i] ~ /^pages=[0-9]+$/) pages = substr(w[i], 7) + 0
+		out = line; gsub(/ /, "\t", out)
+		d = $5 - t0[k]
+		out = out "\tinsns=" d "\tself=" ($4 - s0[k])
+		if (pages) out = out sprintf("\tinsns_per_page=%.1f", d / pages)
+		for (i = 1; i <= nr; i++) {
+			c = $(5 + i) - r0[k, i]; n = $(5 + nr + i) - r0[k, nr + i]
+			out = out "\t" name[i] "=" c "\t" name[i] "_calls=" n
+			if (n) out = out sprintf("\t%s_per_call=%.2f", name[i], c / n)
+			if (pages) out = out sprintf("\t%s_per_page=%.2f", name[i], c / pages)
+		}
+		print out
+	}' "$run/insn-counts.tsv"

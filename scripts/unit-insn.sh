@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Host tests of the instruction counter's host side: the ranges of a
+# System.map (scripts/insn-ranges.sh), a run's windows from the plugin's
+# counts and the console (scripts/insn-table.sh), the plugin compiled
+# against QEMU's header when one was fetched. Called by unit.sh; runs
+# alone too.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testlib.sh"
+
+TEST_GROUP="unit: instruction counter"
+T=$(tmp_dir)
+mkdir -p "$T/art" "$T/run"
+# two functions of the list, one the kernel lacks, aliases at one address,
+# and a data symbol between text ones (not an end)
+printf '%s\n' 'ffffffff81000000 T _stext' 'ffffffff81000100 T migrate_pages_batch' \
+	'ffffffff81000100 t migrate_pages_batch_alias' 'ffffffff81000400 d some_data' \
+	'ffffffff81000500 t folio_mc_copy' 'ffffffff81000580 T next_fn' >"$T/art/System.map"
+printf '# the list\nmigrate_pages_batch\tbatch\nfolio_mc_copy\tcopy\nmigrate_offload_account\tcounters\n' >"$T/list"
+
+ranges() {
+	local got want
+	got=$("$TOP/scripts/insn-ranges.sh" "$T/art" "$T/list") || return 1
+	want=$(printf '%s\n' 'migrate_pages_batch ffffffff81000100 ffffffff81000500' 'folio_mc_copy ffffffff81000500 ffffffff81000580' \
+		'# migrate_offload_account: not in this kernel')
+	[ "$got" = "$want" ] || { echo "got: $got"; return 1; }
+	# control: no System.map is one line, exit 2
+	got=$("$TOP/scripts/insn-ranges.sh" "$T" "$T/list" 2>&1) && return 1
+	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no System.map: '$got'"; return 1; }
+}
+t_run "insn: a function's range ends at the next text symbol; absent ones are a comment" ranges
+
+# the plugin's file: two windows of mark 0/1 (a second program reuses
+# window 0), an unpaired end mark, then exit; and the console's lines
+table() {
+	local got
+	printf 'ranges\tmigrate_pages_batch\tfolio_mc_copy\n' >"$T/run/insn-counts.tsv"
+	printf 'mark\t1\t0\t5\t10\t0\t0\t0\t0\n' >>"$T/run/insn-counts.tsv"
+	printf 'mark\t0\t0\t100\t1000\t10\t20\t1\t2\n' >>"$T/run/insn-counts.tsv"
+	printf 'mark\t1\t0\t600\t3000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
+	printf 'mark\t0\t1\t700\t4000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
+	printf 'mark\t1\t1\t900\t4400\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
+	printf 'exit\t-\t-\t-\t5000\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
+	printf '%s\n' '[    1.000000][  T70] INSN-WINDOW: 0 move kind=4k pages=8 calls=2' 'noise' \
+		'[    2.000000][  T71] INSN-WINDOW: 0 move kind=thp pages=4 calls=1' >"$T/run/console.log"
+	got=$("$TOP/scripts/insn-table.sh" "$T/run") || return 1
+	[ "$(grep -c . <<<"$got")" = 2 ] || { echo "not two windows: $got"; return 1; }
+	[ "$(sed -n 1p <<<"$got")" = "$(printf '0\tmove\tkind=4k\tpages=8\tcalls=2\tinsns=2000\tself=500\tinsns_per_page=250.0\tmigrate_pages_batch=100\tmigrate_pages_batch_calls=4\tmigrate_pages_batch_per_call=25.00\tmigrate_pages_batch_per_page=12.50\tfolio_mc_copy=400\tfolio_mc_copy_calls=8\tfolio_mc_copy_per_call=50.00\tfolio_mc_copy_per_page=50.00')" ] ||
+		{ echo "first window: $(sed -n 1p <<<"$got")"; return 1; }
+	[[ $(sed -n 2p <<<"$got") == *"kind=thp"*"insns=400"*"folio_mc_copy=400"*"folio_mc_copy_calls=1"* ]] ||
+		{ echo "second window: $(sed -n 2p <<<"$got")"; return 1; }
+	# control: a run without counts is one line, exit 2
+	got=$("$TOP/scripts/insn-table.sh" "$T/art" 2>&1) && return 1
+	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no counts: '$got'"; return 1; }
+}
+t_run "insn: a window is marks 2k to 2k+1, paired in order with the program's INSN-WINDOW lines" table
+
+# the plugin builds against the header of a QEMU fetched before (make
+# bench fetches it; nothing is fetched here, and without it there is no test)
+hdr=$(ls "$BUILD"/qemu-plugin/*/qemu-plugin.h 2>/dev/null | head -1)
+plugin_builds() {
+	# shellcheck disable=SC2046 # pkg-config's flags
+	gcc -O2 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden $(pkg-config --cflags glib-2.0) \
+		-I "$(dirname "$hdr")" -o "$T/insn-count.so" "$TOP/scripts/qemu-plugin/insn-count.c" &&
+		nm -D "$T/insn-count.so" | grep -q ' T qemu_plugin_install$'
+}
+if [ -n "$hdr" ]; then
+	t_run "insn: the plugin compiles warning-free and exports qemu_plugin_install" plugin_builds
+else
+	echo "note: no qemu-plugin.h under $BUILD/qemu-plugin (scripts/build-plugin.sh): the plugin's build is not tested"
+fi
+
+t_summary
