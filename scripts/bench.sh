@@ -24,8 +24,12 @@
 #     and the copy workers per MB moved (bench-latency; the questions the
 #     reviewers left open), with plots (gnuplot).
 #
+#  6. insn: the series' cost with no provider in guest instructions per
+#     migrated folio, unpatched against patched, two boots each
+#     (scripts/lib-bench-insn.sh; a QEMU plugin of ours counts them).
+#
 # BENCH_SECTIONS (default "overhead intensity accel pipeline detection
-# latency") picks sections; the rows of one left out stay empty.
+# latency insn") picks sections; the rows of one left out stay empty.
 #
 # Writes results/bench-<utc>/ (bench.json, table.txt, latency.tsv,
 # latency.png, throughput.png, the runs' dirs listed in runs.txt) and
@@ -34,15 +38,17 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 # derive, derive_latency, plot_latency, report: the figures, the table, the JSON
 . "$(dirname "$0")/lib-bench.sh"
+# measure_insn, derive_insn, report_insn: the instruction counts
+. "$(dirname "$0")/lib-bench-insn.sh"
 
 seed=${BENCH_SEED:-1}
 valid_seed "$seed" || die "bad BENCH_SEED '$seed'"
 rounds=${BENCH_ROUNDS:-2}
-sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency} "
+sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency insn} "
 for sec in $sections; do
 	case $sec in
-	overhead | intensity | accel | pipeline | detection | latency) ;;
-	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency)" ;;
+	overhead | intensity | accel | pipeline | detection | latency | insn) ;;
+	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency insn)" ;;
 	esac
 done
 want() { [[ $sections == *" $1 "* ]]; }
@@ -100,6 +106,7 @@ measure() {
 	want pipeline && measure_pipeline
 	want detection && measure_detection
 	want latency && measure_latency
+	want insn && measure_insn
 	return 0
 }
 
@@ -234,5 +241,7 @@ measure_latency() {
 [ -n "$report_only" ] || measure
 derive
 derive_latency
+derive_insn
 report
+report_insn | tee -a "$bdir/table.txt"
 echo "$bdir"

@@ -9,7 +9,8 @@
 # One line a window, tab-separated: k, WHAT and its key=value words, then
 # insns=N (every vCPU's instructions in the window), self=N (the marking
 # vCPU's), and per function of insn-ranges.txt the kernel has NAME=N (its
-# own instructions), NAME_calls= (entries) and NAME_per_call=; with pages=P among the program's words, each
+# own instructions), NAME_calls= (entries) and NAME_per_call=, and path=
+# (the sum over the functions of kind "path"); with pages=P among the program's words, each
 # count also per page: insns_per_page= and NAME_per_page=. Exit 2 with one
 # line when the run has no counts.
 set -euo pipefail
@@ -18,8 +19,11 @@ set -euo pipefail
 run=${1:-}
 [ -f "$run/insn-counts.tsv" ] || die "usage: insn-table.sh RUN_DIR (no insn-counts.tsv in '$run': run with INSN_COUNT=1)"
 tr -d '\r' <"$run/console.log" | sed -n 's/^\[[^]]*\]\(\[[^]]*\]\)* *INSN-WINDOW: //p' >"$run/insn-windows.txt"
-awk -F'\t' -v wins="$run/insn-windows.txt" '
-	BEGIN { while ((getline l <wins) > 0) said[++nsaid] = l }
+awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
+	BEGIN {
+		while ((getline l <wins) > 0) said[++nsaid] = l
+		while ((getline l <rfile) > 0) { split(l, a, " "); if (a[4] == "path") onpath[a[1]] = 1 }
+	}
 	$1 == "ranges" { for (i = 2; i <= NF; i++) name[i - 1] = $i; nr = NF - 1; next }
 	$1 == "mark" {
 		id = $2 + 0
@@ -35,6 +39,10 @@ awk -F'\t' -v wins="$run/insn-windows.txt" '
 		d = $5 - t0[k]
 		out = out "\tinsns=" d "\tself=" ($4 - s0[k])
 		if (pages) out = out sprintf("\tinsns_per_page=%.1f", d / pages)
+		path = 0
+		for (i = 1; i <= nr; i++) if (name[i] in onpath) path += $(5 + i) - r0[k, i]
+		out = out "\tpath=" path
+		if (pages) out = out sprintf("\tpath_per_page=%.2f", path / pages)
 		for (i = 1; i <= nr; i++) {
 			c = $(5 + i) - r0[k, i]; n = $(5 + nr + i) - r0[k, nr + i]
 			out = out "\t" name[i] "=" c "\t" name[i] "_calls=" n

@@ -83,11 +83,18 @@ timeout_s=${TIMEOUT:-$((duration * 3 + 240 + ${setup_s:-0}))}
 # marks guest programs set (stress/insn-mark.h). Multi-threaded TCG only:
 # QEMU 10.0.2 with the plugin under single-threaded TCG (or -icount)
 # corrupted the guest (NULL dereferences at random places during boot)
+# (INSN_COUNT=profile: and where a window's instructions went, slowly:
+# scripts/insn-profile.sh)
 insn_plugin=""
-if [ "${INSN_COUNT:-0}" = 1 ]; then
+case ${INSN_COUNT:-0} in
+0 | 1 | profile) ;;
+*) die "INSN_COUNT must be 0, 1 or profile, not '$INSN_COUNT'" ;;
+esac
+if [ "${INSN_COUNT:-0}" != 0 ]; then
 	[ "$QEMU" != system ] || die "INSN_COUNT=1 needs QEMU=backports or unstable (bookworm's 7.2 has an older plugin API)"
 	[ "$TCG_THREAD" = multi ] || die "INSN_COUNT=1 needs TCG_THREAD=multi (the plugin under single-threaded TCG breaks the guest)"
 	insn_plugin=$("$TOP/scripts/build-plugin.sh" "$QEMU" | tail -1) || exit "$EXIT_INFRA"
+	[ "$INSN_COUNT" != profile ] || insn_plugin+=",profile=on"
 fi
 # a negative control stops at its own title; any other run at its first finding
 stop_on=${STOP_ON:-first}

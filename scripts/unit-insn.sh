@@ -16,17 +16,21 @@ mkdir -p "$T/art" "$T/run"
 printf '%s\n' 'ffffffff81000000 T _stext' 'ffffffff81000100 T migrate_pages_batch' \
 	'ffffffff81000100 t migrate_pages_batch_alias' 'ffffffff81000400 d some_data' \
 	'ffffffff81000500 t folio_mc_copy' 'ffffffff81000580 T next_fn' >"$T/art/System.map"
-printf '# the list\nmigrate_pages_batch\tbatch\nfolio_mc_copy\tcopy\nmigrate_offload_account\tcounters\n' >"$T/list"
+printf '# the list\nmigrate_pages_batch\tpath\tbatch\nfolio_mc_copy\twait\tcopy\nmigrate_offload_account\tpath\tcounters\n' >"$T/list"
 
 ranges() {
 	local got want
 	got=$("$TOP/scripts/insn-ranges.sh" "$T/art" "$T/list") || return 1
-	want=$(printf '%s\n' 'migrate_pages_batch ffffffff81000100 ffffffff81000500' 'folio_mc_copy ffffffff81000500 ffffffff81000580' \
+	want=$(printf '%s\n' 'migrate_pages_batch ffffffff81000100 ffffffff81000500 path' 'folio_mc_copy ffffffff81000500 ffffffff81000580 wait' \
 		'# migrate_offload_account: not in this kernel')
 	[ "$got" = "$want" ] || { echo "got: $got"; return 1; }
 	# control: no System.map is one line, exit 2
 	got=$("$TOP/scripts/insn-ranges.sh" "$T" "$T/list" 2>&1) && return 1
 	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no System.map: '$got'"; return 1; }
+	# control: a kind that is neither path nor wait
+	printf 'folio_mc_copy\tcopy\twhy\n' >"$T/badlist"
+	got=$("$TOP/scripts/insn-ranges.sh" "$T/art" "$T/badlist" 2>&1) && { echo "a bad kind taken"; return 1; }
+	[[ $got == *'kind is path or wait, not "copy"'* ]] || { echo "bad kind: '$got'"; return 1; }
 }
 t_run "insn: a function's range ends at the next text symbol; absent ones are a comment" ranges
 
@@ -41,11 +45,12 @@ table() {
 	printf 'mark\t0\t1\t700\t4000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t1\t1\t900\t4400\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf 'exit\t-\t-\t-\t5000\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
+	printf '%s\n' 'migrate_pages_batch 1 2 path' 'folio_mc_copy 2 3 wait' >"$T/run/insn-ranges.txt"
 	printf '%s\n' '[    1.000000][  T70] INSN-WINDOW: 0 move kind=4k pages=8 calls=2' 'noise' \
 		'[    2.000000][  T71] INSN-WINDOW: 0 move kind=thp pages=4 calls=1' >"$T/run/console.log"
 	got=$("$TOP/scripts/insn-table.sh" "$T/run") || return 1
 	[ "$(grep -c . <<<"$got")" = 2 ] || { echo "not two windows: $got"; return 1; }
-	[ "$(sed -n 1p <<<"$got")" = "$(printf '0\tmove\tkind=4k\tpages=8\tcalls=2\tinsns=2000\tself=500\tinsns_per_page=250.0\tmigrate_pages_batch=100\tmigrate_pages_batch_calls=4\tmigrate_pages_batch_per_call=25.00\tmigrate_pages_batch_per_page=12.50\tfolio_mc_copy=400\tfolio_mc_copy_calls=8\tfolio_mc_copy_per_call=50.00\tfolio_mc_copy_per_page=50.00')" ] ||
+	[ "$(sed -n 1p <<<"$got")" = "$(printf '0\tmove\tkind=4k\tpages=8\tcalls=2\tinsns=2000\tself=500\tinsns_per_page=250.0\tpath=100\tpath_per_page=12.50\tmigrate_pages_batch=100\tmigrate_pages_batch_calls=4\tmigrate_pages_batch_per_call=25.00\tmigrate_pages_batch_per_page=12.50\tfolio_mc_copy=400\tfolio_mc_copy_calls=8\tfolio_mc_copy_per_call=50.00\tfolio_mc_copy_per_page=50.00')" ] ||
 		{ echo "first window: $(sed -n 1p <<<"$got")"; return 1; }
 	[[ $(sed -n 2p <<<"$got") == *"kind=thp"*"insns=400"*"folio_mc_copy=400"*"folio_mc_copy_calls=1"* ]] ||
 		{ echo "second window: $(sed -n 2p <<<"$got")"; return 1; }
@@ -54,6 +59,28 @@ table() {
 	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no counts: '$got'"; return 1; }
 }
 t_run "insn: a window is marks 2k to 2k+1, paired in order with the program's INSN-WINDOW lines" table
+
+# make bench's figures: a ratio from boots that agree within 0.5 %, and
+# "varies" (no ratio) from boots that do not
+bench_ratio() {
+	local got
+	got=$(
+		bdir=$T/bench && mkdir -p "$bdir" && : >"$bdir/values.tsv"
+		put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
+		get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
+		. "$TOP/scripts/lib-bench-insn.sh"
+		for kind in 4k thp; do
+			put "insn_${kind}_unpatched_r1_path" 1000; put "insn_${kind}_unpatched_r2_path" 1000
+			put "insn_${kind}_none_r1_path" 1010; put "insn_${kind}_none_r2_path" 1012
+			put "insn_${kind}_unpatched_r1_vcpu" 70000; put "insn_${kind}_unpatched_r2_vcpu" 73000
+			put "insn_${kind}_none_r1_vcpu" 71000; put "insn_${kind}_none_r2_vcpu" 71100
+		done
+		derive_insn
+		echo "$(get insn_4k_ratio_path)|$(get insn_thp_ratio_vcpu)|$(get insn_4k_none_path_spread)"
+	)
+	[ "$got" = "1.0110|varies (spread 4.2%)|0.0020" ] || { echo "got '$got'"; return 1; }
+}
+t_run "insn: bench's ratio when two boots agree within 0.5 %, 'varies' when they do not" bench_ratio
 
 # the plugin builds against the header of a QEMU fetched before (make
 # bench fetches it; nothing is fetched here, and without it there is no test)

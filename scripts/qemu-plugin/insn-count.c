@@ -4,7 +4,7 @@
  * executed, per vCPU, in all and within kernel address ranges, and writes
  * them out each time the guest executes a mark.
  *
- *   -plugin insn-count.so,ranges=FILE,out=FILE
+ *   -plugin insn-count.so,ranges=FILE,out=FILE[,profile=on]
  *
  * ranges: "NAME START END" lines (hex, END excluded): the test kernel's
  * functions, from its System.map (scripts/insn-ranges.sh). out: one line
@@ -21,6 +21,12 @@
  * displacement, little endian), ID being NNNN: any program, user or
  * kernel, marks with it, and on a CPU without this plugin it does nothing
  * (stress/insn-mark.h).
+ *
+ * profile=on: where a window's instructions went, to find what makes a
+ * count vary: between a mark 2k and 2k+1, the marking vCPU's
+ * instructions per translated block, written at the closing mark as
+ *   prof<TAB>ID<TAB>PC<TAB>COUNT
+ * (a callback per block executed: slow, for diagnosis only).
  *
  * Instructions in a range are counted one by one; the totals a whole
  * block at a time, at its start (a block left early by a fault still
@@ -52,6 +58,18 @@ static struct qemu_plugin_scoreboard *counts;
 static FILE *out;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* profile=on: every block translated, and the vCPU whose window is open */
+struct block {
+	uint64_t pc;
+	uint64_t n;
+	uint64_t count;
+};
+static int profile;
+static struct block **blocks;
+static size_t nr_blocks, max_blocks;
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile int profiled_vcpu = -1;
+
 static qemu_plugin_u64 counter(int i)
 {
 	return (qemu_plugin_u64){ counts, (size_t)(i + 1) * sizeof(uint64_t) };
@@ -78,8 +96,40 @@ static void put_counts(void)
 	fputc('\n', out);
 }
 
+static void on_block(unsigned int vcpu, void *udata)
+{
+	struct block *b = udata;
+
+	if ((int)vcpu == profiled_vcpu)
+		b->count += b->n;
+}
+
+/* at a window's end: its blocks' counts, each then put back to 0 */
+static void put_profile(unsigned int id)
+{
+	pthread_mutex_lock(&blocks_lock);
+	for (size_t i = 0; i < nr_blocks; i++) {
+		if (!blocks[i]->count)
+			continue;
+		fprintf(out, "prof\t%u\t%" PRIx64 "\t%" PRIu64 "\n", id, blocks[i]->pc,
+			blocks[i]->count);
+		blocks[i]->count = 0;
+	}
+	pthread_mutex_unlock(&blocks_lock);
+}
+
 static void on_mark(unsigned int vcpu, void *udata)
 {
+	unsigned int id = (unsigned int)(uintptr_t)udata;
+
+	if (profile && id % 2 == 0)
+		profiled_vcpu = (int)vcpu;
+	if (profile && id % 2 == 1 && profiled_vcpu == (int)vcpu) {
+		profiled_vcpu = -1;
+		pthread_mutex_lock(&out_lock);
+		put_profile(id);
+		pthread_mutex_unlock(&out_lock);
+	}
 	pthread_mutex_lock(&out_lock);
 	fprintf(out, "mark\t%u\t%u\t%" PRIu64, (unsigned int)(uintptr_t)udata, vcpu,
 		qemu_plugin_u64_get(total(), vcpu));
@@ -122,6 +172,28 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	(void)id;
 	qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(tb, QEMU_PLUGIN_INLINE_ADD_U64,
 							  total(), n);
+	if (profile) {
+		struct block *b = calloc(1, sizeof(*b));
+
+		pthread_mutex_lock(&blocks_lock);
+		if (b && nr_blocks == max_blocks) {
+			struct block **more = realloc(blocks, (max_blocks * 2 + 1024) * sizeof(*blocks));
+
+			if (more) {
+				blocks = more;
+				max_blocks = max_blocks * 2 + 1024;
+			}
+		}
+		if (b && nr_blocks < max_blocks) {
+			b->pc = qemu_plugin_tb_vaddr(tb);
+			b->n = n;
+			blocks[nr_blocks++] = b;
+			qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, QEMU_PLUGIN_CB_NO_REGS, b);
+		} else {
+			free(b);
+		}
+		pthread_mutex_unlock(&blocks_lock);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint64_t pc = qemu_plugin_insn_vaddr(insn);
@@ -178,6 +250,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			ranges_path = argv[i] + 7;
 		else if (!strncmp(argv[i], "out=", 4))
 			out_path = argv[i] + 4;
+		else if (!strcmp(argv[i], "profile=on"))
+			profile = 1;
 	}
 	if (!out_path || (ranges_path && read_ranges(ranges_path))) {
 		snprintf(msg, sizeof(msg), "insn-count: needs out=FILE, ranges=FILE of 'NAME START END' lines (%s)\n",
