@@ -127,7 +127,7 @@ run_one() {
 	local k=$1 s=$2 seed=$3 rc=0 dirf t0 dir verdict first emu emu_note
 	dirf=$(tmp_file) t0=$(date +%s)
 	progress_live "run $((done_runs + 1))/$total_label: $s, seed $seed: running"
-	RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "$duration" >/dev/null || rc=$?
+	RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "${run_duration:-$duration}" >/dev/null || rc=$?
 	progress_live_end
 	dir=$(cat "$dirf")
 	[ "$rc" = 130 ] && { echo "error: interrupted at run $k ($s, seed $seed); campaign stopped ($cdir)" >&2; exit 130; }
@@ -154,9 +154,12 @@ run_all() {
 	while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 		if [ $((k % sn)) != "$si" ]; then k=$((k + 1)); continue; fi
 		s=${scenarios[$((k % L))]}
+		# "name@S" (a campaign list's line): S seconds, unless --duration
+		run_duration=""
+		[[ $s != *@* ]] || run_duration=${duration:-${s#*@}} s=${s%@*}
 		seed=$(((master + k) & 0x7fffffffffffffff))
 		if [ -n "$budget" ]; then
-			d=${duration:-$(scenario_field "$s" duration)}
+			d=${run_duration:-${duration:-$(scenario_field "$s" duration)}}
 			est=${last_wall[$s]:-$((${d:-60} * 2 + 40))}
 			if [ $(($(date +%s) - start + est)) -gt $((budget * 60)) ]; then
 				progress "budget of $budget min reached after $done_runs runs"

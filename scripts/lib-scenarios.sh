@@ -118,7 +118,8 @@ campaign_names() {
 # campaign_list NAME: the scenarios of a campaign, in order: "all" (every
 # scenario but the benchmarks and the selftests family), a group (its scenarios by name), or an
 # ordered list in stress/campaigns/NAME, one scenario a line, "N*name"
-# for N runs of it (the nightly; rcutorture's CFLIST). A scenario of another flavour is left out, not run to fail;
+# for N runs of it (the nightly; rcutorture's CFLIST), "name@S" (printed
+# so) for a run of S seconds instead of the record's duration. A scenario of another flavour is left out, not run to fail;
 # an unknown campaign or scenario is a usage error
 campaign_list() {
 	local list=$CAMPAIGNS_DIR/$1 s n i
@@ -131,10 +132,12 @@ campaign_list() {
 	[[ $1 =~ ^[a-z0-9-]+$ ]] && [ -f "$list" ] ||
 		die "unknown campaign '$1' (known: $(campaign_names))"
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' "$list" | while read -r s; do
-		n=1
+		n=1 d=""
 		[[ ! $s =~ ^([0-9]+)\*(.+)$ ]] || n=${BASH_REMATCH[1]} s=${BASH_REMATCH[2]}
+		[[ ! $s =~ ^(.+)@(.*)$ ]] || s=${BASH_REMATCH[1]} d=${BASH_REMATCH[2]}
 		scenario_exists "$s" || die "campaign '$1' names unknown scenario '$s'"
+		[ -z "$d" ] || [[ $d =~ ^[1-9][0-9]*$ ]] || die "campaign '$1': '$s@$d': a duration is whole seconds"
 		scenario_on_flavour "$s" || continue
-		for ((i = 0; i < n; i++)); do echo "$s"; done
+		for ((i = 0; i < n; i++)); do echo "$s${d:+@$d}"; done
 	done
 }

@@ -131,15 +131,17 @@ campaign_lists() {
 	done
 	all=$({ campaign_list all; campaign_list selftests; } | sort -u)
 	grep -q 'SCENARIO="selftests-${{ matrix.scenario }}"' "$TOP/ci/workflows/nightly.yml" || { echo "the nightly workflow runs no selftests job"; return 1; }
-	nightly=$({ campaign_list nightly; campaign_list selftests; } | sort -u)
+	nightly=$({ campaign_list nightly | sed 's/@.*//'; campaign_list selftests; } | sort -u)
 	missing=$(comm -23 <(echo "$all") <(echo "$nightly"))
 	[ -z "$missing" ] || { echo "not in the nightly campaign: $missing"; return 1; }
 	missing=$(comm -23 <(campaign_list check | sort -u) <(echo "$nightly"))
 	[ -z "$missing" ] || { echo "in make check but not nightly: $missing"; return 1; }
 	# an ordered list: "N*name" is N runs, an unknown name is refused
 	c=$(tmp_dir)
-	printf '# x\nsmoke\n2*clean\n' >"$c/two"
-	[ "$(CAMPAIGNS_DIR=$c campaign_list two | tr '\n' ' ')" = "smoke clean clean " ] || { echo "2*clean not read"; return 1; }
+	printf '# x\nsmoke\n2*clean\nsmoke@20\n' >"$c/two"
+	[ "$(CAMPAIGNS_DIR=$c campaign_list two | tr '\n' ' ')" = "smoke clean clean smoke@20 " ] || { echo "2*clean, smoke@20 not read"; return 1; }
+	printf 'smoke@2x\n' >"$c/baddur"
+	! (CAMPAIGNS_DIR=$c campaign_list baddur) >/dev/null 2>&1 || { echo "a bad duration in a list passed"; return 1; }
 	echo nosuch >"$c/bad"
 	! (CAMPAIGNS_DIR=$c campaign_list bad) >/dev/null 2>&1 || { echo "an unknown scenario in a list passed"; return 1; }
 }
