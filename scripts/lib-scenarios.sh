@@ -16,7 +16,7 @@
 # Every key is described in docs/scenarios.md.
 
 SCENARIOS_DIR=$TOP/stress/scenarios
-CAMPAIGNS_DIR=$TOP/stress/campaigns
+CAMPAIGNS_DIR=${CAMPAIGNS_DIR:-$TOP/stress/campaigns}
 # the keys a record may hold; anything else is a typo to refuse
 SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args selftests vcpus"
 # the groups a scenario may be tagged with (a campaign of that name runs them)
