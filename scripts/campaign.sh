@@ -127,7 +127,11 @@ run_one() {
 	local k=$1 s=$2 seed=$3 rc=0 dirf t0 dir verdict first emu emu_note
 	dirf=$(tmp_file) t0=$(date +%s)
 	progress_live "run $((done_runs + 1))/$total_label: $s, seed $seed: running"
-	RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "${run_duration:-$duration}" >/dev/null || rc=$?
+	# SNAPSHOT=1: the first run of the campaign (of this shard) and one in
+	# ten boot cold all the same, so that a bug of the boot is not lost
+	local cold=0
+	[ "$done_runs" != 0 ] && [ $((k % 10)) != 0 ] || cold=1
+	COLD=$cold RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "${run_duration:-$duration}" >/dev/null || rc=$?
 	progress_live_end
 	dir=$(cat "$dirf")
 	[ "$rc" = 130 ] && { echo "error: interrupted at run $k ($s, seed $seed); campaign stopped ($cdir)" >&2; exit 130; }
@@ -142,7 +146,7 @@ run_one() {
 	# the boots it replaced, each ended by an emulator event
 	emu=$(emulator_boots "$dir" | grep -c . || true) emu_note=""
 	[ "$emu" = 0 ] || emu_note=", after $emu emulator events"
-	progress "run $((done_runs + 1))/$total_label: $s, seed $seed, $verdict${first:+ ($first)}, ${last_wall[$s]} s$emu_note (total $(($(date +%s) - start)) s)"
+	progress "run $((done_runs + 1))/$total_label: $s, seed $seed, $verdict${first:+ ($first)}, ${last_wall[$s]} s $(cat "$dir/boot" 2>/dev/null)$emu_note (total $(($(date +%s) - start)) s)"
 }
 
 # run_all: run k = scenario k mod L, seed master + k, for this shard,

@@ -15,6 +15,15 @@
 # stopped ("stopped"), instead of running on to the guest's own end or the
 # timeout: a lockdep splat or a KTAP failure does not panic the guest.
 #
+# Snapshots (a campaign's "boot once, run many", run.sh's SNAPSHOT=1):
+# SNAPSHOT_SAVE=DIR boots a guest told to wait (suite.hold=1) and, once it
+# says SUITE-READY, saves the running machine to DIR/state (QEMU's
+# migration to a file) with the console so far, and stops it (vm-verdict
+# "saved"). SNAPSHOT_RESTORE=DIR starts from DIR/state instead of booting,
+# the console carrying on from DIR's, and gives the waiting guest
+# SNAPSHOT_LINE (the run's suite.* words) on its second serial port. The
+# command line must be the saved one's: the same devices and memory.
+#
 # QEMU never outlives this script (SIGKILL included: its parent-death
 # signal), nor this script the suite scripts that called it (SUITE_PIDS):
 # a Ctrl-C or a kill of the make target ends the boot within seconds,
@@ -141,10 +150,14 @@ hmat() { # initiator target latency bandwidth
 # qemu_command: cmd, the whole command line, written to OUTDIR/qemu-cmdline
 # with which QEMU and accelerator ran (OUTDIR/qemu-version)
 qemu_command() {
+	# the console: a file; a restored guest's goes on after its snapshot's
+	local console=(-serial "file:$out/console.log")
+	[ -z "${SNAPSHOT_RESTORE:-}" ] ||
+		console=(-chardev "file,id=con,path=$out/console.log,append=on" -serial chardev:con)
 	cmd=("$qemu" "${accel[@]}" "${topo[@]}"
 		-kernel "$bzimage" -initrd "$initrd" -append "$args"
 		-display none -no-reboot -nodefaults
-		-serial "file:$out/console.log"
+		"${console[@]}"
 		-monitor "unix:$out/monitor.sock,server=on,wait=off"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	# a second serial port (ttyS1) into a file, for bulk data the guest sends
@@ -152,6 +165,17 @@ qemu_command() {
 	[ -n "${SERIAL2:-}" ] && cmd+=(-serial "file:$out/$SERIAL2")
 	# the instruction counter (run.sh's INSN_COUNT=1)
 	[ -n "${INSN_PLUGIN:-}" ] && cmd+=(-plugin "$INSN_PLUGIN")
+	# suite.hold=1's channel, ttyS1: nothing to read in the boot that is
+	# saved, the run's line in a restored one
+	if [ -n "${SNAPSHOT_SAVE:-}" ]; then
+		cmd+=(-serial null)
+	elif [ -n "${SNAPSHOT_RESTORE:-}" ]; then
+		# a first word of its own: what the UART may lose before the
+		# guest reads is a word the guest ignores
+		printf 'suite-line %s\n' "$SNAPSHOT_LINE" >"$out/suite-line"
+		cmd+=(-chardev "file,id=hold,path=/dev/null,input-path=$out/suite-line" -serial chardev:hold
+			-incoming "exec:cat $SNAPSHOT_RESTORE/state")
+	fi
 	printf '%q ' "${cmd[@]}" >"$out/qemu-cmdline"
 	echo >>"$out/qemu-cmdline"
 	# which QEMU and accelerator ran this boot: a finding under one may be the
@@ -189,6 +213,7 @@ PY
 # start_qemu: QEMU in the background (qpid), with a fresh console
 start_qemu() {
 	: >"$out/console.log"
+	[ -z "${SNAPSHOT_RESTORE:-}" ] || cp "$SNAPSHOT_RESTORE/console.log" "$out/console.log"
 	rm -f "$out/vm-verdict"
 	# the parent-death signal stops QEMU even when this script is SIGKILLed.
 	# SUITE_TEST_NO_REAPER=1 turns the reaping off: the negative control of
@@ -245,6 +270,24 @@ save_registers() {
 	monitor "info registers -a" | sed -n "/^CPU#/,\$p" >"$1"
 }
 
+# save_snapshot: the running guest (waiting on ttyS1) into
+# SNAPSHOT_SAVE/state, with its console; QEMU is left stopped. A failed
+# save leaves no state.
+save_snapshot() {
+	local i st=""
+	rm -f "$SNAPSHOT_SAVE/state.tmp"
+	monitor "migrate \"exec:cat > $SNAPSHOT_SAVE/state.tmp\"" >/dev/null
+	for i in $(seq 1 120); do
+		st=$(monitor "info migrate" | sed -n 's/^Migration status: *\([a-z-]*\).*/\1/p' | tail -1)
+		case $st in completed | failed | cancelled) break ;; esac
+		sleep 1
+	done
+	[ "$st" = completed ] || { rm -f "$SNAPSHOT_SAVE/state.tmp"; die "saving the guest to $SNAPSHOT_SAVE failed (migration: ${st:-no answer})"; }
+	mv "$SNAPSHOT_SAVE/state.tmp" "$SNAPSHOT_SAVE/state"
+	cp "$out/console.log" "$SNAPSHOT_SAVE/console.log"
+	monitor "quit" >/dev/null
+}
+
 # watch_guest: until QEMU ends, or the wall clock (timeout), the silence
 # (hang) or the finding STOP_ON waits for (stopped) ends it; sets verdict
 # ("" when QEMU ended by itself) and last_size
@@ -269,6 +312,9 @@ watch_guest() {
 			verdict=timeout
 		elif [ $((now - last_change)) -ge "$SILENCE" ]; then
 			verdict=hang
+		elif [ -n "${SNAPSHOT_SAVE:-}" ] && [ $grew = 1 ] && grep -aq '^\[[^]]*\]\(\[[^]]*\]\)* *SUITE-READY:' "$out/console.log"; then
+			save_snapshot
+			verdict=saved
 		elif [ -z "$found_at" ] && [ "$STOP_ON" != never ] && [ $grew = 1 ] && wanted_finding; then
 			found_at=$now
 		elif [ -n "$found_at" ]; then

@@ -14,6 +14,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/emulator.sh"
+# snapshot_ready, snapshot_wanted: SNAPSHOT=1, boot once, run many
+. "$(dirname "$0")/lib-snapshot.sh"
 
 scenario=${1:-}
 seed=${2:-}
@@ -59,8 +61,9 @@ flavour_file boot >/dev/null
 # configs/common.boot, then what this run is (the suite.* parameters the
 # guest's init reads), the flavour's and the scenario's own
 args="$(common_boot_args)"
-args+=" suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
-[ -z "${SELFTESTS:-}" ] || args+=" suite.selftests=$(echo $SELFTESTS | tr ' ' ,)"
+# the run's own words: a guest restored from a snapshot gets them on ttyS1
+run_words="suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
+[ -z "${SELFTESTS:-}" ] || run_words+=" suite.selftests=$(echo $SELFTESTS | tr ' ' ,)"
 # which API the tree has and which of the suite's own patches: what the
 # guest checks, and what it skips on a tree without them
 read -r api _ extras <"$mods/api" || die "$mods has no api file (rebuild the modules)"
@@ -72,6 +75,10 @@ fl_args=$(flavour_boot_args)
 # a scenario's own boot parameters (kmemleak=on for the leak oracle)
 boot_args=$(scenario_field "$scenario" boot_args)
 [ -z "$boot_args" ] || args+=" $boot_args"
+# a cold boot has the run's words on its command line; the boot a
+# snapshot is saved from waits for them instead (suite.hold=1)
+hold_args="$args suite.hold=1"
+args+=" $run_words"
 # generous: TCG runs the guest an order of magnitude slower than native.
 # setup_seconds in a scenario's record: the guest time it needs whatever
 # its DURATION (pagekinds: 120 windows, each with its own setup)
@@ -170,13 +177,18 @@ new_run_dir() {
 # boot_and_judge [PREV]: one boot in a new results directory (OUT), judged;
 # JUDGE_RC is judge.sh's status
 boot_and_judge() {
-	local rc=0 start miss
+	local rc=0 start miss snap="" how cmdline=$args
 	new_run_dir "${1:-}"
-	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
 	start=$(date +%s)
-	vm=$(STOP_ON=$stop_on SERIAL2=$serial2 TIMEOUT=$timeout_s SILENCE=$silence VCPUS=$vcpus \
-		INSN_PLUGIN=${insn_plugin:+$insn_plugin,ranges=$out/insn-ranges.txt,out=$out/insn-counts.tsv} \
-		"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$args" | tail -1) || rc=$?
+	! snapshot_wanted "${1:-}" || snap=$(snapshot_ready "$hold_args")
+	how=${snap:+from snapshot $(basename "$snap")}
+	[ -z "$snap" ] || cmdline=$hold_args
+	echo "${how:-cold}" >"$out/boot"
+	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting ${how:-cold} (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
+	vm=$(env STOP_ON="$stop_on" SERIAL2="$serial2" TIMEOUT="$timeout_s" SILENCE="$silence" VCPUS="$vcpus" \
+		INSN_PLUGIN="${insn_plugin:+$insn_plugin,ranges=$out/insn-ranges.txt,out=$out/insn-counts.tsv}" \
+		SNAPSHOT_RESTORE="$snap" SNAPSHOT_LINE="$run_words" \
+		"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$cmdline" | tail -1) || rc=$?
 	echo $(($(date +%s) - start)) >"$out/wall"
 	if [ "$rc" = 130 ] || [ "$(cat "$out/vm-verdict" 2>/dev/null)" = interrupted ]; then
 		"$TOP/scripts/judge.sh" "$out" >/dev/null 2>&1 || true

@@ -109,4 +109,22 @@ t_run "aggregate: a run with only known kernel bugs passes, listed apart; as a f
 
 # what the modules may call, and the guest's skip of a module left out
 
+# SNAPSHOT=1: which boots may start from a saved guest (run.sh), and the
+# campaign's cold ones (the first, one in ten)
+snapshot_choice() {
+	local got="" c
+	. "$TOP/scripts/lib-snapshot.sh"
+	for c in "1 0 - -" "1 1 - -" "1 0 prev -" "1 0 - gcov.b64" "0 0 - -"; do
+		read -r snap cold prev ser <<<"$c"
+		[ "$prev" != - ] || prev=""
+		[ "$ser" != - ] || ser=""
+		serial2=$ser
+		if SNAPSHOT=$snap COLD=$cold snapshot_wanted "$prev"; then got+="y"; else got+="n"; fi
+	done
+	[ "$got" = ynnnn ] || { echo "snapshot_wanted: $got, want ynnnn"; return 1; }
+	grep -q 'done_runs" != 0 \] && \[ \$((k % 10)) != 0 \] || cold=1' "$TOP/scripts/campaign.sh" ||
+		{ echo "campaign.sh no longer boots its first run and one in ten cold"; return 1; }
+}
+t_run "snapshots: only SNAPSHOT=1, not COLD, not an emulator re-run, not with a second serial port" snapshot_choice
+
 t_summary
