@@ -330,14 +330,16 @@ differential() {
 		provider_load() { touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
 		provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }
 		check() { shift; \"\$@\" && ok x || not_ok x; }
-		SELFTESTS='diff bails' PROVIDER=weights=pass:100 selftest_scenario")
+		SELFTESTS='diff bails skipall' PROVIDER=weights=pass:100 selftest_scenario")
 	rm -f "$G/mm/base.xfail" "$G/provider-on"
 	has "$got" '    # Subtest: selftest-diff' '    not ok 3 broken' '    ok 4 base broken # XFAIL fails on the unpatched base' \
 		'SELFTEST: diff	base broken	xfail' 'not ok 1 selftest-diff' \
 		'    # Subtest: selftest-diff-provider' '    not ok 2 moved' 'SELFTEST: diff-provider	moved	fail' 'SELFTEST-END: diff-provider	fail	exit=1 seconds=S cases=4 ok=1 fail=1 skip=0 xfail=2 migrations=3' \
 		'    ok 3 broken # XFAIL fails with no provider too' 'not ok 2 selftest-diff-provider' \
 		'not ok 3 selftest-bails' 'ok 4 selftest-bails-provider # XFAIL fails with no provider too (exit 1: Bail out! no huge page)' \
-		'SELFTEST-END: bails-provider	xfail	exit=1 seconds=S cases=1 ok=1 fail=0 skip=0 migrations=0' || return 1
+		'SELFTEST-END: bails-provider	xfail	exit=1 seconds=S cases=1 ok=1 fail=0 skip=0 migrations=0' \
+		'ok 6 selftest-skipall-provider # SKIP skipped with no provider' 'SELFTEST-END: skipall-provider	skip	skipped with no provider' || return 1
+	[ "$(grep -c '^    # Subtest: selftest-skipall-provider' <<<"$got")" = 0 ] || { echo "a provider run of an entry that skipped with none"; return 1; }
 	[ "$(cat "$G/vm/drop_caches")$(cat "$G/vm/compact_memory")" = 31 ] || { echo "caches not dropped, memory not compacted"; return 1; }
 	grep -qE '^SELFTEST-PHASE: none	seconds=S pgmigrate_success=3 offloaded=na provider_calls=0$' <<<"$got" &&
 		grep -qE '^SELFTEST-PHASE: provider	seconds=S pgmigrate_success=3 offloaded=na provider_calls=10$' <<<"$got" ||
