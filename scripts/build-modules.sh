@@ -44,9 +44,11 @@ point_trees() {
 		git -C "$src" checkout -q -f --detach "$(cat "$art/commit")"
 	fi
 	# The object tree's configuration is the last build's too (a bisect's
-	# older commit, a report's unpatched base): this artifact's comes back
-	# before modules_prepare, or the modules see another kernel's options
-	if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ]; then
+	# older commit, a report's unpatched base), or the last one merged to
+	# find an artifact's id (build-kernel.sh --dir writes .config and not
+	# .artifact-id): this artifact's comes back before modules_prepare, or
+	# the modules see another kernel's options
+	if [ "$(cat "$obj/.artifact-id" 2>/dev/null)" != "$id" ] || ! cmp -s "$art/config" "$obj/.config"; then
 		cp "$art/config" "$obj/.config"
 		make -s -C "$src" O="$obj" modules_prepare >/dev/null ||
 			die "modules_prepare failed for $art"
