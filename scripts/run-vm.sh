@@ -5,7 +5,8 @@
 #
 #   scripts/run-vm.sh OUTDIR BZIMAGE INITRAMFS 'KERNEL ARGS'
 #
-# Writes OUTDIR/console.log, OUTDIR/qemu-cmdline, OUTDIR/vm-verdict (one
+# Writes OUTDIR/console.log, OUTDIR/qemu-cmdline, OUTDIR/start-seconds (wall
+# seconds until the scenario started), OUTDIR/vm-verdict (one
 # word: pass, fail, died, hang, timeout, stopped, interrupted) and, for a
 # hang, what could be collected: a task dump through sysrq and the
 # registers of every vCPU.
@@ -307,6 +308,10 @@ watch_guest() {
 			last_size=$size
 			last_change=$now
 			grew=1
+			# wall seconds from QEMU's start to the scenario's (the guest's
+			# "SUITE: seed=" line): what a boot, or a restore, costs a run
+			[ -s "$out/start-seconds" ] || ! grep -aq '^\[[^]]*\]\(\[[^]]*\]\)* *SUITE: seed=' "$out/console.log" ||
+				echo $((now - start)) >"$out/start-seconds"
 		fi
 		if [ $((now - start)) -ge "$TIMEOUT" ]; then
 			verdict=timeout

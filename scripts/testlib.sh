@@ -82,3 +82,11 @@ t_summary() {
 	fi
 	[ "$f" = 0 ]
 }
+
+# has TEXT LINE...: each LINE is a whole line of TEXT
+has() {
+	local l
+	for l in "${@:2}"; do
+		grep -qxF -- "$l" <<<"$1" || { echo "no line '$l' in:"; echo "$1"; return 1; }
+	done
+}

@@ -244,13 +244,6 @@ nests_ktap() {
 }
 t_run "selftests: runner: the program's KTAP is a subtest, a SELFTEST line per case" nests_ktap
 
-# has TEXT LINE...: each LINE is a whole line of TEXT
-has() {
-	local l
-	for l in "${@:2}"; do
-		grep -qxF -- "$l" <<<"$1" || { echo "no line '$l' in:"; echo "$1"; return 1; }
-	done
-}
 # the verdicts: every case ok, none of its own (from the exit status: 0,
 # 4 and 1), all skipped by its plan, killed past its timeout with what it
 # left running, killed by a signal

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# How fast a campaign went, from its directory: runs per hour; per kind
+# of boot (cold, or from a snapshot: each run's "boot" file) the runs,
+# their mean wall seconds and mean seconds from QEMU's start to the
+# scenario's ("start-seconds"); and the campaign time at which the first
+# finding came out (the walls of the runs up to it), for the time to
+# detect a variant in campaign order.
+#
+#   scripts/campaign-speed.sh CAMPAIGN_DIR...
+#
+# One block per campaign. Exit 2 with one line for a directory that is
+# not a campaign's.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -gt 0 ] || die "usage: campaign-speed.sh CAMPAIGN_DIR..."
+for c in "$@"; do
+	[ -f "$c/runs.tsv" ] || die "$c is not a campaign directory (no runs.tsv)"
+	results=$(dirname "$c")
+	# k scenario seed expect verdict wall run, then the run's boot and start
+	tail -n +2 "$c/runs.tsv" | while IFS=$'\t' read -r k s seed expect verdict wall run; do
+		boot=$(sed 's/ .*//' "$results/$run/boot" 2>/dev/null || echo cold)
+		first=$(cut -f2 "$results/$run/findings.tsv" 2>/dev/null | head -1 || true)
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$verdict" "$wall" "$boot" \
+			"$(cat "$results/$run/start-seconds" 2>/dev/null || echo -)" "${first:--}"
+	done | awk -F'\t' -v name="$(basename "$c")" '
+		{
+			n++; total += $4; b = $5 == "from" ? "snapshot" : $5
+			cnt[b]++; w[b] += $4
+			if ($6 != "-") { st[b] += $6; nst[b]++ }
+			if (found == "" && ($3 == "finding" || $3 == "caught")) { found = $7; at = total; fk = $1; fs = $2 }
+		}
+		END {
+			printf "%s: %d runs in %d s, %.1f runs per hour\n", name, n, total, (total > 0 ? n * 3600 / total : 0)
+			for (b in cnt)
+				printf "  %-9s %3d runs, mean wall %5.1f s, mean %s s to the scenario start\n", b, cnt[b], w[b] / cnt[b],
+					nst[b] ? sprintf("%.1f", st[b] / nst[b]) : "-"
+			if (found != "") printf "  first finding after %d s of campaign (run %s, %s): %s\n", at, fk, fs, found
+			else print "  no finding"
+		}'
+done
