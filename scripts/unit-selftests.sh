@@ -216,13 +216,15 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 } >"$G/mm/mm.list"
 echo 7 >"$G/nr_hugepages"
 printf 'pgmigrate_fail 5\npgmigrate_success 100\n' >"$G/vmstat"
+# 7 huge pages, 2 of them held (in use, or poisoned by an earlier program)
+printf 'HugePages_Total:       7\nHugePages_Free:        5\n' >"$G/meminfo"
 # the guest's tools: busybox's applets only (its awk, sed, setsid, kill)
 mkdir -p "$G/bin"
 for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 # guest_run SHELL-COMMANDS: under busybox sh with the guest's KTAP helpers
 # and the runner, as a scenario's run() would; seconds written as S
 guest_run() {
-	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
+	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_MEMINFO=$G/meminfo SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
 		SELFTEST_SYSCTL_VM=$G/vm \
 		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftests.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
@@ -275,8 +277,8 @@ t_run "selftests: runner: pass, no KTAP of its own (exit 0/4/1), plan SKIP, time
 needs_and_args() {
 	local got
 	got=$(guest_run "selftest_run pool; selftest_run notbuilt; selftest_run bigguest; selftest_run gone; selftest_run nosuch")
-	has "$got" "# selftest pool: hugetlb pool of 3 pages (3 asked, 7 before)" \
-		"    ok 1 pool=3 dir=$G/work/selftest-pool cwd=$G/work/selftest-pool" 'ok 1 selftest-pool' \
+	has "$got" "# selftest pool: hugetlb pool of 5 pages (3 asked free, 2 held, 7 before)" \
+		"    ok 1 pool=5 dir=$G/work/selftest-pool cwd=$G/work/selftest-pool" 'ok 1 selftest-pool' \
 		'ok 2 selftest-notbuilt # SKIP not built for this tree: needs a newer tree' \
 		'SELFTEST-END: notbuilt	skip	not built for this tree: needs a newer tree' \
 		"ok 3 selftest-bigguest # SKIP needs 999 vCPUs, the guest has $(grep -c '^processor' /proc/cpuinfo)" \
@@ -285,7 +287,7 @@ needs_and_args() {
 	[ "$(cat "$G/nr_hugepages")" = 7 ] || { echo "pool left at $(cat "$G/nr_hugepages")"; return 1; }
 	[ ! -e "$G/work/selftest-pool" ] || { echo "its working directory is left"; return 1; }
 }
-t_run "selftests: runner: hugetlb pool set and put back, {dir}, not built / too small a guest SKIP, out or unknown fail" needs_and_args
+t_run "selftests: runner: hugetlb pool set (N free beyond the held) and put back, {dir}, not built / too small a guest SKIP, out or unknown fail" needs_and_args
 
 # a vm sysctl a program leaves changed is put back, with a comment; the
 # one-shot ones (drop_caches, compact_memory) are written before each
