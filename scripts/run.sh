@@ -123,6 +123,12 @@ if [ -z "$vcpus" ]; then
 fi
 # vcpus in a scenario's record: the fewest it needs (the migration selftest
 # wants more CPUs than NUMA nodes); more from the flavour or the host stay
+# node_mem in a scenario's record: MB a NUMA node (run-vm.sh's NODE_MEM,
+# 512), unless NODE_MEM is set (khugepaged's collapse_compound_extreme
+# takes 512 THPs, 1 GB, on one node)
+rec_mem=$(scenario_field "$scenario" node_mem)
+[[ ${rec_mem:-512} =~ ^[1-9][0-9]*$ ]] || die "scenario $scenario: node_mem must be MB, not '$rec_mem'"
+export NODE_MEM=${NODE_MEM:-${rec_mem:-512}}
 want_vcpus=$(scenario_field "$scenario" vcpus)
 [[ ${want_vcpus:-2} =~ ^[0-9]+$ ]] && [ $((${want_vcpus:-2} % 2)) = 0 ] ||
 	die "scenario $scenario: vcpus must be an even number, not '$want_vcpus'"
