@@ -360,11 +360,10 @@ selftest_run() {
 # tree without the counters, provider_calls 0 with none).
 SELFTEST_XFAIL_BASE=${SELFTEST_XFAIL_BASE:-$SELFTEST_DIR/base.xfail}
 selftest_scenario() {
-	local _names=$SELFTESTS _n _calls=0 _off0=0 _off=0
+	local _names=$SELFTESTS _n _calls=0 _off0=0 _off=0 _s0=0 _m0=0 _s=0 _m=0
 	[ "$_names" != all ] || _names=$(selftest_names in)
 	: >/tmp/selftest-fails-none
 	: >/tmp/selftest-fails-provider
-	SELFTEST_PHASE_none="0 0" SELFTEST_PHASE_provider="0 0"
 	# every reason the tests migrate for goes to the provider, not only the
 	# default set: soft offline (memory_failure), long-term pinning,
 	# hugetlb and the rest
@@ -373,6 +372,7 @@ selftest_scenario() {
 		_selftest_xfail ""
 		offload_snapshot
 		_selftest_phase_run none "$_n"
+		_s0=$((_s0 + SELFTEST_SECONDS)) _m0=$((_m0 + SELFTEST_MIGRATED))
 		_off0=$(_selftest_add "$_off0" "$(offload_delta offloaded)")
 		[ -n "$PROVIDER" ] || continue
 		# skipped as a whole with no provider (no userfaultfd, too few
@@ -387,13 +387,14 @@ selftest_scenario() {
 		# shellcheck disable=SC2086 # the module's parameters, one word each
 		provider_load $PROVIDER
 		_selftest_phase_run provider "$_n"
+		_s=$((_s + SELFTEST_SECONDS)) _m=$((_m + SELFTEST_MIGRATED))
 		_calls=$((_calls + $(provider_stat calls)))
 		_off=$(_selftest_add "$_off" "$(offload_delta offloaded)")
 		provider_unload
 	done
-	_selftest_phase_line none "$_off0" 0
+	_selftest_phase_line none "$_s0" "$_m0" "$_off0" 0
 	[ -n "$PROVIDER" ] || return 0
-	_selftest_phase_line provider "$_off" "$_calls"
+	_selftest_phase_line provider "$_s" "$_m" "$_off" "$_calls"
 	check "the provider was called" test "$_calls" -gt 0
 }
 
@@ -417,26 +418,19 @@ _selftest_migrations() {
 }
 
 # _selftest_phase_run none|provider NAME: the entry once, its failing
-# cases not expected into /tmp/selftest-fails-PHASE, its seconds and
-# migrations (the program's, not the runner's compaction before it) added
-# to SELFTEST_PHASE_PHASE ("SECONDS MIGRATIONS")
+# cases not expected into /tmp/selftest-fails-PHASE; SELFTEST_SECONDS its
+# seconds (selftest_run's SELFTEST_MIGRATED: its migrations, the
+# program's, not the runner's compaction before it)
 _selftest_phase_run() {
-	local _t0 _s _m
+	local _t0
 	_t0=$(cut -d. -f1 /proc/uptime)
 	SELFTEST_XFAIL=/tmp/selftest-xfail SELFTEST_FAILS=/tmp/selftest-fails-$1
 	selftest_run "$2" "$([ "$1" = none ] || echo "$1")"
 	SELFTEST_XFAIL="" SELFTEST_FAILS=""
-	eval "set -- \$1 \$SELFTEST_PHASE_$1"
-	_s=$(($2 + $(cut -d. -f1 /proc/uptime) - _t0))
-	_m=$(($3 + SELFTEST_MIGRATED))
-	eval "SELFTEST_PHASE_$1=\"$_s $_m\""
+	SELFTEST_SECONDS=$(($(cut -d. -f1 /proc/uptime) - _t0))
 }
 
-# _selftest_phase_line none|provider OFFLOADED CALLS
+# _selftest_phase_line none|provider SECONDS MIGRATIONS OFFLOADED CALLS
 _selftest_phase_line() {
-	local _v
-	eval "_v=\$SELFTEST_PHASE_$1"
-	# shellcheck disable=SC2086 # "SECONDS MIGRATIONS"
-	set -- "$1" "$2" "$3" $_v
-	printf 'SELFTEST-PHASE: %s\tseconds=%s pgmigrate_success=%s offloaded=%s provider_calls=%s\n' "$1" "$4" "$5" "$2" "$3"
+	printf 'SELFTEST-PHASE: %s\tseconds=%s pgmigrate_success=%s offloaded=%s provider_calls=%s\n' "$@"
 }
