@@ -110,9 +110,15 @@ measure() {
 	return 0
 }
 
+# baseline_art: the unpatched kernel (SERIES_UPTO=0), in an object tree
+# of its own so that switching to it does not rebuild the series'
+baseline_art() {
+	SERIES_UPTO=0 OBJ_TAG=baseline EXTRA_PATCHES="" "$TOP/scripts/build-kernel.sh" | tail -1
+}
+
 measure_overhead() {
 	log "overhead: the unpatched baseline kernel (SERIES_UPTO=0, own object tree)"
-	base_art=$(SERIES_UPTO=0 OBJ_TAG=baseline EXTRA_PATCHES="" "$TOP/scripts/build-kernel.sh" | tail -1)
+	base_art=$(baseline_art)
 	# rounds alternate the four configurations (A B C D A B C D ...), so
 	# that a drift of the host hits each alike; the spread between rounds
 	# is printed next to each ratio: a difference inside it is noise

@@ -26,7 +26,7 @@ _insn_kv() {
 
 measure_insn() {
 	local base_art r cfg name a s kind line folios
-	base_art=$(SERIES_UPTO=0 OBJ_TAG=baseline EXTRA_PATCHES="" "$TOP/scripts/build-kernel.sh" | tail -1)
+	base_art=$(baseline_art)
 	for r in 1 2; do
 		for cfg in unpatched:"$base_art" none:"$art"; do
 			IFS=: read -r name a <<<"$cfg"

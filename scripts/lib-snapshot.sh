@@ -19,7 +19,8 @@ snapshot_ready() {
 	local hold=$1 key dir rc=0
 	key=$({
 		cat "$art/id"
-		sha256sum <"$initrd" | cut -c1-64
+		# build-initramfs.sh names an image by the hash of its inputs
+		basename "$initrd"
 		echo "$hold"
 		echo "$vcpus ${NODE_MEM:-512} $QEMU $TCG_THREAD ${ACCEL:-auto}"
 	} | sha256sum | cut -c1-16)
@@ -47,9 +48,9 @@ snapshot_ready() {
 # snapshot_prune: the SNAPSHOT_KEEP (8) snapshots used last are kept; a
 # state is some 440 MB (7.2, 1.5 GB of guest memory)
 snapshot_prune() {
-	local old
-	old=$(ls -dt "$BUILD"/snapshots/*/ 2>/dev/null | tail -n +$((${SNAPSHOT_KEEP:-8} + 1)))
-	[ -z "$old" ] || rm -rf $old
+	local d
+	ls -dt "$BUILD"/snapshots/*/ 2>/dev/null | tail -n +$((${SNAPSHOT_KEEP:-8} + 1)) |
+		while read -r d; do rm -rf "$d" "${d%/}.lock"; done
 }
 
 # snapshot_wanted [PREV]: this boot may start from a snapshot: SNAPSHOT=1,
