@@ -18,7 +18,7 @@ set -euo pipefail
 
 run=${1:-}
 [ -f "$run/insn-counts.tsv" ] || die "usage: insn-table.sh RUN_DIR (no insn-counts.tsv in '$run': run with INSN_COUNT=1)"
-tr -d '\r' <"$run/console.log" | sed -n 's/^\[[^]]*\]\(\[[^]]*\]\)* *INSN-WINDOW: //p' >"$run/insn-windows.txt"
+console_said "$run/console.log" INSN-WINDOW | sed 's/^INSN-WINDOW: //' >"$run/insn-windows.txt"
 awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 	BEGIN {
 		while ((getline l <wins) > 0) said[++nsaid] = l

@@ -324,6 +324,13 @@ SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/suite-$(basename "$0" .sh).XXXXXX")
 tmp_file() { # [SUFFIX]
 	mktemp "$SUITE_TMP/f.XXXXXX${1:-}"
 }
+# console_said CONSOLE TAG: the guest's "TAG: ..." lines of a console log,
+# from the tag on, without the printk prefix and carriage returns (TAG a
+# sed basic regex: SELFTEST[A-Z-]* for all the selftests' lines)
+console_said() {
+	tr -d '\r' <"$1" | sed -n "s/^\[[^]]*\]\(\[[^]]*\]\)* *\($2: \)/\2/p"
+}
+
 tmp_dir() {
 	mktemp -d "$SUITE_TMP/d.XXXXXX"
 }

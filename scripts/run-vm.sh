@@ -271,6 +271,12 @@ save_registers() {
 	monitor "info registers -a" | sed -n "/^CPU#/,\$p" >"$1"
 }
 
+# guest_said TEXT: the console holds a line of the guest's starting TEXT
+# (after the printk prefix); one grep, on every second the console grows
+guest_said() {
+	grep -aq "^\[[^]]*\]\(\[[^]]*\]\)* *$1" "$out/console.log"
+}
+
 # save_snapshot: the running guest (waiting on ttyS1) into
 # SNAPSHOT_SAVE/state, with its console; QEMU is left stopped. A failed
 # save leaves no state.
@@ -310,14 +316,14 @@ watch_guest() {
 			grew=1
 			# wall seconds from QEMU's start to the scenario's (the guest's
 			# "SUITE: seed=" line): what a boot, or a restore, costs a run
-			[ -s "$out/start-seconds" ] || ! grep -aq '^\[[^]]*\]\(\[[^]]*\]\)* *SUITE: seed=' "$out/console.log" ||
+			[ -s "$out/start-seconds" ] || ! guest_said 'SUITE: seed=' ||
 				echo $((now - start)) >"$out/start-seconds"
 		fi
 		if [ $((now - start)) -ge "$TIMEOUT" ]; then
 			verdict=timeout
 		elif [ $((now - last_change)) -ge "$SILENCE" ]; then
 			verdict=hang
-		elif [ -n "${SNAPSHOT_SAVE:-}" ] && [ $grew = 1 ] && grep -aq '^\[[^]]*\]\(\[[^]]*\]\)* *SUITE-READY:' "$out/console.log"; then
+		elif [ -n "${SNAPSHOT_SAVE:-}" ] && [ $grew = 1 ] && guest_said 'SUITE-READY:'; then
 			save_snapshot
 			verdict=saved
 		elif [ -z "$found_at" ] && [ "$STOP_ON" != never ] && [ $grew = 1 ] && wanted_finding; then

@@ -26,7 +26,7 @@ run=${1:-}
 
 # the guest's lines, without the console's timestamps and carriage returns
 lines() {
-	tr -d '\r' <"$run/console.log" | sed -n 's/^\[[^]]*\]\(\[[^]]*\]\)* *\(SELFTEST[A-Z-]*: \)/\2/p'
+	console_said "$run/console.log" 'SELFTEST[A-Z-]*'
 }
 
 if [ "$xfail" = 1 ]; then
