@@ -207,6 +207,7 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	entry hang hang none 2
 	entry crash crash none 20
 	entry pool pool hugepages=3 20 '{dir} x'
+	entry swapper plain swap 20
 	entry notbuilt notbuilt none 20
 	entry bigguest allgood cpus=999 20
 	entry diff diff none 20
@@ -225,7 +226,7 @@ for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 # and the runner, as a scenario's run() would; seconds written as S
 guest_run() {
 	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_MEMINFO=$G/meminfo SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
-		SELFTEST_SYSCTL_VM=$G/vm \
+		SELFTEST_SYSCTL_VM=$G/vm SELFTEST_ZRAM_CONTROL=$G/zram-control SELFTEST_SYS_BLOCK=$G/block \
 		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftests.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
 }
@@ -288,6 +289,30 @@ needs_and_args() {
 	[ ! -e "$G/work/selftest-pool" ] || { echo "its working directory is left"; return 1; }
 }
 t_run "selftests: runner: hugetlb pool set (N free beyond the held) and put back, {dir}, not built / too small a guest SKIP, out or unknown fail" needs_and_args
+
+# swap: a zram device of its own made swap for the run, then off and
+# removed; with no zram the entry runs without and says so
+swap_need() {
+	local got fakes
+	mkdir -p "$G/zram-control" "$G/block/zram3"
+	echo 3 >"$G/zram-control/hot_add"
+	# busybox sh runs its own applets whatever PATH says: the swap
+	# commands are functions here
+	fakes="mkswap() { echo \"mkswap \$*\" >>'$G/swaplog'; }; swapon() { echo \"swapon \$*\" >>'$G/swaplog'; }
+		swapoff() { echo \"swapoff \$*\" >>'$G/swaplog'; }"
+	: >"$G/swaplog"
+	got=$(guest_run "$fakes; selftest_run swapper")
+	has "$got" '# selftest swapper: swap on /dev/zram3 (256M)' 'ok 1 selftest-swapper' || return 1
+	[ "$(cat "$G/swaplog")" = "$(printf '%s\n' 'mkswap /dev/zram3' 'swapon /dev/zram3' 'swapoff /dev/zram3')" ] ||
+		{ echo "swap commands: $(cat "$G/swaplog")"; return 1; }
+	[ "$(cat "$G/block/zram3/disksize")" = 256M ] && [ "$(cat "$G/zram-control/hot_remove")" = 3 ] ||
+		{ echo "device not sized or not removed"; return 1; }
+	# control: no zram in the guest
+	rm -rf "$G/zram-control"
+	got=$(guest_run "$fakes; selftest_run swapper")
+	has "$got" '# selftest swapper: swap none: no zram device could be made' 'ok 1 selftest-swapper'
+}
+t_run "selftests: runner: swap: a zram device made swap for the entry, then removed; none without zram" swap_need
 
 # a vm sysctl a program leaves changed is put back, with a comment; the
 # one-shot ones (drop_caches, compact_memory) are written before each

@@ -27,7 +27,11 @@ SELFTEST_MEMINFO=${SELFTEST_MEMINFO:-/proc/meminfo}
 SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
 # the keys of a record and the words of its needs
 SELFTEST_KEYS="name prog status why needs args timeout"
-SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring lib=numa"
+SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring swap lib=numa"
+# swap: the size of the zram swap an entry that needs it runs with
+SELFTEST_SWAP_SIZE=${SELFTEST_SWAP_SIZE:-256M}
+SELFTEST_ZRAM_CONTROL=${SELFTEST_ZRAM_CONTROL:-/sys/class/zram-control}
+SELFTEST_SYS_BLOCK=${SELFTEST_SYS_BLOCK:-/sys/block}
 
 # selftest_records [FILE]: every record as "name<TAB>key<TAB>value"
 # lines, prog filled in from the name. A line that is not "key: value",
@@ -258,6 +262,27 @@ _selftest_sysctls_restore() {
 	done
 }
 
+# _selftest_swap_on: a zram device of its own as swap, for an entry that
+# swaps out (MADV_PAGEOUT): without swap its cases fail or skip on every
+# kernel (khugepaged's swapin and max_ptes_swap). Prints the device's
+# number, nothing when the guest has no zram (the entry then runs
+# without, and says so).
+_selftest_swap_on() {
+	local _z
+	_z=$(cat "$SELFTEST_ZRAM_CONTROL/hot_add" 2>/dev/null) || return 0
+	if echo "$SELFTEST_SWAP_SIZE" >"$SELFTEST_SYS_BLOCK/zram$_z/disksize" &&
+		mkswap "/dev/zram$_z" >/dev/null && swapon "/dev/zram$_z"; then
+		echo "$_z"
+	else
+		echo "$_z" >"$SELFTEST_ZRAM_CONTROL/hot_remove" 2>/dev/null
+	fi
+}
+
+# _selftest_swap_off N: that swap off and its device gone
+_selftest_swap_off() {
+	swapoff "/dev/zram$1" && echo "$1" >"$SELFTEST_ZRAM_CONTROL/hot_remove"
+}
+
 # _selftest_get RECORDS NAME KEY: one value out of selftest_records' lines
 _selftest_get() {
 	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
@@ -272,7 +297,7 @@ _selftest_get() {
 # SELFTEST_MIGRATED: the pages migrated while it ran; SELFTEST_VERDICT:
 # pass, xfail, skip, fail or timeout.
 selftest_run() {
-	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0
+	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap=""
 	SELFTEST_MIGRATED=0 SELFTEST_VERDICT=fail
 	_rec=$(selftest_records) || { not_ok "selftest-$_p" "the list $SELFTEST_LIST cannot be read"; return 1; }
 	_st=$(_selftest_get "$_rec" "$_n" status)
@@ -300,7 +325,12 @@ selftest_run() {
 	fi
 	_sysctls=$(_selftest_sysctls)
 	for _w in $_needs; do
-		case $_w in hugepages=*) _hp=${_w#hugepages=} ;; esac
+		case $_w in
+		hugepages=*) _hp=${_w#hugepages=} ;;
+		swap)
+			_swap=$(_selftest_swap_on)
+			echo "# selftest $_n: swap ${_swap:+on /dev/zram$_swap ($SELFTEST_SWAP_SIZE)}${_swap:-none: no zram device could be made}" ;;
+		esac
 	done
 	if [ -n "$_hp" ]; then
 		_hp0=$(cat "$SELFTEST_HUGEPAGES")
@@ -328,6 +358,8 @@ selftest_run() {
 	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
 		SELFTEST_MIGRATED0=$_m0 selftest_ktap "$_n" "$_sum" "$_p"
 	[ -z "$_hp" ] || echo "$_hp0" >"$SELFTEST_HUGEPAGES"
+	[ -z "$_swap" ] || _selftest_swap_off "$_swap" ||
+		echo "# selftest $_n: swap on /dev/zram$_swap could not be taken off"
 	_selftest_sysctls_restore "$_n" "$_sysctls"
 	rm -rf "$_dir"
 	_vwhy="the filter of its output wrote no verdict"
