@@ -29,8 +29,10 @@ upstream=${debver#*:}
 upstream=${upstream%-*}
 out=$BUILD/qemu-plugin/$upstream
 so=$out/insn-count.so
-src=$TOP/scripts/qemu-plugin/insn-count.c
-if [ -f "$so" ] && [ "$so" -nt "$src" ]; then
+srcs=("$TOP"/scripts/qemu-plugin/insn-*.[ch])
+stale=0
+for f in "${srcs[@]}"; do [ "$so" -nt "$f" ] || stale=1; done
+if [ -f "$so" ] && [ "$stale" = 0 ]; then
 	echo "$so"
 	exit 0
 fi
@@ -65,7 +67,7 @@ if [ ! -f "$hdr" ]; then
 fi
 # shellcheck disable=SC2046 # pkg-config's flags, one word each
 ${CC:-gcc} -O2 -g -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden \
-	$(pkg-config --cflags glib-2.0) -I "$out" -o "$so.tmp" "$src" ||
+	$(pkg-config --cflags glib-2.0) -I "$out" -o "$so.tmp" "$TOP"/scripts/qemu-plugin/insn-*.c ||
 	die "the instruction counter did not build against QEMU $upstream's qemu-plugin.h"
 mv "$so.tmp" "$so"
 progress "built $so (QEMU $upstream)"

@@ -10,8 +10,12 @@
 # insns=N (every vCPU's instructions in the window), self=N (the marking
 # vCPU's), and per function of insn-ranges.txt the kernel has NAME=N (its
 # own instructions), NAME_calls= (entries) and NAME_per_call=, and path=
-# (the sum over the functions of kind "path"); with pages=P among the program's words, each
-# count also per page: insns_per_page= and NAME_per_page=. Exit 2 with one
+# (the sum over the functions of kind "path"); with the plugin's task
+# line (events=), the marking task's own: task= (its instructions, out of
+# interrupts and other tasks), task_spin= (those in cpu_relax() loops),
+# own= (task - task_spin: what repeats), task_irqs=, task_switches=, or
+# task=lost; with pages=P among the program's words, each count also per
+# page: insns_per_page=, own_per_page= and NAME_per_page=. Exit 2 with one
 # line when the run has no counts.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +29,7 @@ awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 		while ((getline l <rfile) > 0) { split(l, a, " "); if (a[4] == "path") onpath[a[1]] = 1 }
 	}
 	$1 == "ranges" { for (i = 2; i <= NF; i++) name[i - 1] = $i; nr = NF - 1; next }
+	$1 == "task" { task[$2] = $0; next }
 	$1 == "mark" {
 		id = $2 + 0
 		if (id % 2 == 0) { open[id / 2] = 1; s0[id / 2] = $4; t0[id / 2] = $5; for (i = 1; i <= 2 * nr; i++) r0[id / 2, i] = $(5 + i); next }
@@ -37,15 +42,25 @@ awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 		for (i = 1; i <= n; i++) if (w[i] ~ /^pages=[0-9]+$/) pages = substr(w[i], 7) + 0
 		out = line; gsub(/ /, "\t", out)
 		d = $5 - t0[k]
-		out = out "\tinsns=" d "\tself=" ($4 - s0[k])
+		# %.0f: mawk prints a number over 2^31 as 2.14748e+09
+		out = out sprintf("\tinsns=%.0f\tself=%.0f", d, $4 - s0[k])
 		if (pages) out = out sprintf("\tinsns_per_page=%.1f", d / pages)
+		if (id in task) {
+			split(task[id], t, "\t"); delete task[id]
+			if (t[3] == "-") out = out "\ttask=lost"
+			else {
+				out = out "\ttask=" t[3] "\ttask_spin=" t[4] sprintf("\town=%.0f", t[3] - t[4])
+				if (pages) out = out sprintf("\town_per_page=%.2f", (t[3] - t[4]) / pages)
+			}
+			out = out "\ttask_irqs=" t[5] "\ttask_switches=" t[6]
+		}
 		path = 0
 		for (i = 1; i <= nr; i++) if (name[i] in onpath) path += $(5 + i) - r0[k, i]
-		out = out "\tpath=" path
+		out = out sprintf("\tpath=%.0f", path)
 		if (pages) out = out sprintf("\tpath_per_page=%.2f", path / pages)
 		for (i = 1; i <= nr; i++) {
 			c = $(5 + i) - r0[k, i]; n = $(5 + nr + i) - r0[k, nr + i]
-			out = out "\t" name[i] "=" c "\t" name[i] "_calls=" n
+			out = out sprintf("\t%s=%.0f\t%s_calls=%.0f", name[i], c, name[i], n)
 			if (n) out = out sprintf("\t%s_per_call=%.2f", name[i], c / n)
 			if (pages) out = out sprintf("\t%s_per_page=%.2f", name[i], c / pages)
 		}

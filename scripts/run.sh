@@ -177,7 +177,10 @@ new_run_dir() {
 	fi
 	# INSN_COUNT=1: the instruction counter's functions, at this kernel's
 	# addresses (its counts: insn-counts.tsv)
+	# and the entry stubs and __switch_to that tell a window's own task
+	# from the interrupts and other tasks around it (insn-events.txt)
 	[ -z "$insn_plugin" ] || "$TOP/scripts/insn-ranges.sh" "$art" >"$out/insn-ranges.txt"
+	[ -z "$insn_plugin" ] || "$TOP/scripts/insn-events.sh" "$art" >"$out/insn-events.txt"
 }
 
 # boot_and_judge [PREV]: one boot in a new results directory (OUT), judged;
@@ -192,7 +195,7 @@ boot_and_judge() {
 	echo "${how:-cold}" >"$out/boot"
 	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting ${how:-cold} (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
 	vm=$(env STOP_ON="$stop_on" SERIAL2="$serial2" TIMEOUT="$timeout_s" SILENCE="$silence" VCPUS="$vcpus" \
-		INSN_PLUGIN="${insn_plugin:+$insn_plugin,ranges=$out/insn-ranges.txt,out=$out/insn-counts.tsv}" \
+		INSN_PLUGIN="${insn_plugin:+$insn_plugin,ranges=$out/insn-ranges.txt,events=$out/insn-events.txt,out=$out/insn-counts.tsv}" \
 		SNAPSHOT_RESTORE="$snap" SNAPSHOT_LINE="$run_words" \
 		"$TOP/scripts/run-vm.sh" "$out" "$art/bzImage" "$initrd" "$cmdline" | tail -1) || rc=$?
 	echo $(($(date +%s) - start)) >"$out/wall"

@@ -34,6 +34,26 @@ ranges() {
 }
 t_run "insn: a function's range ends at the next text symbol; absent ones are a comment" ranges
 
+# the entry stubs and __switch_to, each of its kind; data symbols and
+# other functions are not events
+events() {
+	local got want
+	mkdir -p "$T/ev"
+	printf '%s\n' 'ffffffff81a00000 T asm_exc_page_fault' 'ffffffff81a00040 T asm_exc_nmi' \
+		'ffffffff81a00080 T asm_sysvec_apic_timer_interrupt' 'ffffffff81a000c0 T asm_common_interrupt' \
+		'ffffffff81a00100 d asm_sysvec_data' 'ffffffff81000200 T __switch_to' \
+		'ffffffff81000300 T __switch_to_asm' >"$T/ev/System.map"
+	got=$("$TOP/scripts/insn-events.sh" "$T/ev") || return 1
+	want=$(printf '%s\n' 'exc ffffffff81a00000' 'irq ffffffff81a00040' 'irq ffffffff81a00080' \
+		'irq ffffffff81a000c0' 'switch ffffffff81000200')
+	[ "$got" = "$want" ] || { echo "got: $got"; return 1; }
+	# control: a kernel without __switch_to (another architecture) is one line, exit 2
+	mkdir -p "$T/ev2" && grep -v ' __switch_to$' "$T/ev/System.map" >"$T/ev2/System.map"
+	got=$("$TOP/scripts/insn-events.sh" "$T/ev2" 2>&1) && { echo "taken without __switch_to"; return 1; }
+	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no __switch_to: '$got'"; return 1; }
+}
+t_run "insn: events are the interrupt (irq) and exception (exc) stubs and __switch_to" events
+
 # the plugin's file: two windows of mark 0/1 (a second program reuses
 # window 0), an unpaired end mark, then exit; and the console's lines
 table() {
@@ -43,6 +63,7 @@ table() {
 	printf 'mark\t0\t0\t100\t1000\t10\t20\t1\t2\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t1\t0\t600\t3000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t0\t1\t700\t4000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
+	printf 'task\t1\t3000000000\t100\t7\t2\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t1\t1\t900\t4400\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf 'exit\t-\t-\t-\t5000\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf '%s\n' 'migrate_pages_batch 1 2 path' 'folio_mc_copy 2 3 wait' >"$T/run/insn-ranges.txt"
@@ -54,6 +75,11 @@ table() {
 		{ echo "first window: $(sed -n 1p <<<"$got")"; return 1; }
 	[[ $(sed -n 2p <<<"$got") == *"kind=thp"*"insns=400"*"folio_mc_copy=400"*"folio_mc_copy_calls=1"* ]] ||
 		{ echo "second window: $(sed -n 2p <<<"$got")"; return 1; }
+	# its task line: the task's own instructions without the spin, in
+	# full past 2^31 (mawk's default would print 3e+09)
+	[[ $(sed -n 2p <<<"$got") == *$'\ttask=3000000000\ttask_spin=100\town=2999999900\town_per_page=749999975.00\ttask_irqs=7\ttask_switches=2\t'* ]] ||
+		{ echo "second window's task: $(sed -n 2p <<<"$got")"; return 1; }
+	[[ $(sed -n 1p <<<"$got") != *task=* ]] || { echo "a task line in the first window"; return 1; }
 	# control: a run without counts is one line, exit 2
 	got=$("$TOP/scripts/insn-table.sh" "$T/art" 2>&1) && return 1
 	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no counts: '$got'"; return 1; }
@@ -74,14 +100,47 @@ bench_ratio() {
 			put "insn_${kind}_none_r1_path" 1010; put "insn_${kind}_none_r2_path" 1012
 			put "insn_${kind}_unpatched_r1_vcpu" 70000; put "insn_${kind}_unpatched_r2_vcpu" 73000
 			put "insn_${kind}_none_r1_vcpu" 71000; put "insn_${kind}_none_r2_vcpu" 71100
+			put "insn_${kind}_unpatched_r1_own" 5000; put "insn_${kind}_unpatched_r2_own" 5000
+			put "insn_${kind}_none_r1_own" 5015; put "insn_${kind}_none_r2_own" 5015
 		done
 		put insn_4k_unpatched_r2_vcpu 70000
 		derive_insn
-		echo "$(get insn_4k_ratio_vcpu)|$(get insn_thp_ratio_vcpu)|$(get insn_4k_none_path_spread)|$(get insn_4k_ratio_path)"
+		echo "$(get insn_4k_ratio_vcpu)|$(get insn_thp_ratio_vcpu)|$(get insn_4k_none_path_spread)|$(get insn_4k_ratio_path)|$(get insn_thp_ratio_own)"
 	)
-	[ "$got" = "1.0150|varies (spread 4.2%)|0.0020|" ] || { echo "got '$got'"; return 1; }
+	[ "$got" = "1.0150|varies (spread 4.2%)|0.0020||1.0030" ] || { echo "got '$got'"; return 1; }
 }
 t_run "insn: bench's ratio when two boots agree within 0.5 %, 'varies' when they do not; none for path" bench_ratio
+
+# the batch curve: from insn-table.sh's lines, own per folio by provider,
+# kind and batch; boots that agree give the mean, those that do not "varies"
+batch_curve() {
+	local got
+	got=$(
+		bdir=$T/bench2 && mkdir -p "$bdir" && : >"$bdir/values.tsv"
+		put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
+		get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
+		log() { :; }
+		. "$TOP/scripts/lib-bench-insn.sh"
+		nrun=0 art=x
+		bench_run() { nrun=$((nrun + 1)) LAST=$T/bench2/run$nrun; }
+		insn_line() { printf '0\tmove\tkind=%s\tpages=1024\tcalls=8\tchunk=%s\tprovider=%s\tinsns=1\town=%s\tmove_to_new_folio_calls=1024\n' "$@"; }
+		# the table of each boot, as insn-table.sh would write it
+		scripts_dir=$T/bench2/scripts && mkdir -p "$scripts_dir"
+		TOP=$T/bench2
+		printf '#!/bin/sh\ncat "$1/lines"\n' >"$scripts_dir/insn-table.sh" && chmod +x "$scripts_dir/insn-table.sh"
+		mkdir -p "$T/bench2/run1" "$T/bench2/run2"
+		{ insn_line 4k 1 none 10240; insn_line 4k 512 none 5120; insn_line 4k 1 mt 20480; } >"$T/bench2/run1/lines"
+		{ insn_line 4k 1 none 10240; insn_line 4k 512 none 5125; insn_line 4k 1 mt 30720; } >"$T/bench2/run2/lines"
+		measure_insn_batch
+		derive_insn_batch
+		echo "$(get insnb_none_4k_1)|$(get insnb_none_4k_512)|$(get insnb_mt_4k_1)"
+		report_insn_batch | grep -c '^  '
+	)
+	[ "$(sed -n 1p <<<"$got")" = "10.0|5.0|varies (40.0%)" ] || { echo "got '$got'"; return 1; }
+	# two headers and 10 + 4 batch rows
+	[ "$(sed -n 2p <<<"$got")" = 16 ] || { echo "report rows: $(sed -n 2p <<<"$got")"; return 1; }
+}
+t_run "insn: the batch curve is own per folio by provider, kind and batch; 'varies' past 0.5 %" batch_curve
 
 # the plugin builds against the header of a QEMU fetched before (make
 # bench fetches it; nothing is fetched here, and without it there is no test)
@@ -89,7 +148,7 @@ hdr=$(ls "$BUILD"/qemu-plugin/*/qemu-plugin.h 2>/dev/null | head -1)
 plugin_builds() {
 	# shellcheck disable=SC2046 # pkg-config's flags
 	gcc -O2 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden $(pkg-config --cflags glib-2.0) \
-		-I "$(dirname "$hdr")" -o "$T/insn-count.so" "$TOP/scripts/qemu-plugin/insn-count.c" &&
+		-I "$(dirname "$hdr")" -o "$T/insn-count.so" "$TOP"/scripts/qemu-plugin/insn-*.c &&
 		nm -D "$T/insn-count.so" | grep -q ' T qemu_plugin_install$'
 }
 if [ -n "$hdr" ]; then

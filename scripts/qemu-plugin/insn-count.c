@@ -4,7 +4,7 @@
  * executed, per vCPU, in all and within kernel address ranges, and writes
  * them out each time the guest executes a mark.
  *
- *   -plugin insn-count.so,ranges=FILE,out=FILE[,profile=on]
+ *   -plugin insn-count.so,ranges=FILE,out=FILE[,events=FILE][,profile=on]
  *
  * ranges: "NAME START END" lines (hex, END excluded): the test kernel's
  * functions, from its System.map (scripts/insn-ranges.sh). out: one line
@@ -22,9 +22,12 @@
  * kernel, marks with it, and on a CPU without this plugin it does nothing
  * (stress/insn-mark.h).
  *
+ * events=FILE: the window's own task counted apart (insn-task.c).
+ *
  * profile=on: where a window's instructions went, to find what makes a
  * count vary: between a mark 2k and 2k+1, the marking vCPU's
- * instructions per translated block, written at the closing mark as
+ * instructions per translated block (with events=, the task's own,
+ * wherever it runs), written at the closing mark as
  *   prof<TAB>ID<TAB>PC<TAB>COUNT
  * (a callback per block executed: slow, for diagnosis only).
  *
@@ -40,12 +43,13 @@
 
 #include <qemu-plugin.h>
 
+#include "insn-task.h"
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 #define MAX_RANGES	64
 #define MARK_LEN	8
 #define MARK_MAGIC	0x5eedU
-
 struct range {
 	char name[128];
 	uint64_t start, end;
@@ -53,7 +57,10 @@ struct range {
 
 static struct range ranges[MAX_RANGES];
 static int nr_ranges;
-/* per vCPU: the total, one counter per range, then one entry count per range */
+/*
+ * per vCPU: the total, one counter per range, one entry count per range,
+ * then the instructions of blocks holding a pause
+ */
 static struct qemu_plugin_scoreboard *counts;
 static FILE *out;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -85,6 +92,11 @@ static qemu_plugin_u64 total(void)
 	return (qemu_plugin_u64){ counts, 0 };
 }
 
+static qemu_plugin_u64 spin(void)
+{
+	return (qemu_plugin_u64){ counts, (size_t)(2 * nr_ranges + 1) * sizeof(uint64_t) };
+}
+
 /* the line's counts: every vCPU's total, then each range's */
 static void put_counts(void)
 {
@@ -96,11 +108,13 @@ static void put_counts(void)
 	fputc('\n', out);
 }
 
+/* with events=, the window's task's blocks, wherever it runs; else the marking vCPU's */
 static void on_block(unsigned int vcpu, void *udata)
 {
 	struct block *b = udata;
 
-	if ((int)vcpu == profiled_vcpu)
+	if (task_enabled() ? profiled_vcpu >= 0 && task_counting_on(vcpu) :
+			     (int)vcpu == profiled_vcpu)
 		b->count += b->n;
 }
 
@@ -131,6 +145,12 @@ static void on_mark(unsigned int vcpu, void *udata)
 		pthread_mutex_unlock(&out_lock);
 	}
 	pthread_mutex_lock(&out_lock);
+	if (task_enabled()) {
+		if (id % 2 == 0)
+			task_open(vcpu);
+		else
+			task_close(vcpu, id, out);
+	}
 	fprintf(out, "mark\t%u\t%u\t%" PRIu64, (unsigned int)(uintptr_t)udata, vcpu,
 		qemu_plugin_u64_get(total(), vcpu));
 	put_counts();
@@ -165,6 +185,15 @@ static int mark_id(const struct qemu_plugin_insn *insn)
 	return b[4] | b[5] << 8;
 }
 
+/* f3 90 (pause): the block is a spin loop's body */
+static int is_pause(const struct qemu_plugin_insn *insn)
+{
+	uint8_t b[2];
+
+	return qemu_plugin_insn_size(insn) == 2 &&
+	       qemu_plugin_insn_data(insn, b, 2) == 2 && b[0] == 0xf3 && b[1] == 0x90;
+}
+
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
@@ -195,10 +224,19 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		pthread_mutex_unlock(&blocks_lock);
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (is_pause(qemu_plugin_tb_get_insn(tb, i))) {
+			qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(
+				tb, QEMU_PLUGIN_INLINE_ADD_U64, spin(), n);
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint64_t pc = qemu_plugin_insn_vaddr(insn);
 		int m = mark_id(insn);
 
+		if (task_enabled())
+			task_hook(insn, pc);
 		if (m >= 0)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS,
 							       (void *)(uintptr_t)m);
@@ -241,7 +279,7 @@ static int read_ranges(const char *path)
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 					   int argc, char **argv)
 {
-	const char *ranges_path = NULL, *out_path = NULL;
+	const char *ranges_path = NULL, *out_path = NULL, *events_path = NULL;
 	char msg[256];
 
 	(void)info;
@@ -250,12 +288,20 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			ranges_path = argv[i] + 7;
 		else if (!strncmp(argv[i], "out=", 4))
 			out_path = argv[i] + 4;
+		else if (!strncmp(argv[i], "events=", 7))
+			events_path = argv[i] + 7;
 		else if (!strcmp(argv[i], "profile=on"))
 			profile = 1;
 	}
 	if (!out_path || (ranges_path && read_ranges(ranges_path))) {
 		snprintf(msg, sizeof(msg), "insn-count: needs out=FILE, ranges=FILE of 'NAME START END' lines (%s)\n",
 			 ranges_path ? ranges_path : "none");
+		qemu_plugin_outs(msg);
+		return -1;
+	}
+	if (events_path && task_read_events(events_path)) {
+		snprintf(msg, sizeof(msg), "insn-count: events=%s: needs 'irq|exc|switch ADDRESS' lines\n",
+			 events_path);
 		qemu_plugin_outs(msg);
 		return -1;
 	}
@@ -266,7 +312,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	for (int i = 0; i < nr_ranges; i++)
 		fprintf(out, "\t%s", ranges[i].name);
 	fputc('\n', out);
-	counts = qemu_plugin_scoreboard_new((size_t)(2 * nr_ranges + 1) * sizeof(uint64_t));
+	counts = qemu_plugin_scoreboard_new((size_t)(2 * nr_ranges + 2) * sizeof(uint64_t));
+	if (task_enabled())
+		task_init(id, total(), spin());
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);
 	return 0;
