@@ -2,7 +2,7 @@
 /*
  * move-bench: migration throughput of one fixed buffer, for make bench.
  *
- *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR] [-w PASSES]
+ *   move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR] [-w PASSES] [-l WORDS]
  *
  * Maps MB of anonymous memory (4K pages, or 2M THPs with -H), touches it,
  * then moves the whole buffer between node 0 and node 1 with move_pages()
@@ -19,8 +19,11 @@
  * -w PASSES: first PASSES whole-buffer moves between the instruction
  * counter's marks of window 0 (stress/insn-mark.h), a fixed amount of
  * work whatever the clock, and one line for the host to divide by:
- *   INSN-WINDOW: 0 move kind=4k|thp pages=.. calls=..
- * The program then stays on CPU 0 (node 0) from the start: its buffer is
+ *   INSN-WINDOW: 0 move kind=4k|thp pages=.. calls=.. chunk=.. [WORDS]
+ * (WORDS: -l's, what the caller wants the window known by, such as
+ * provider=NAME).
+ * The program then stays on CPU 0 (node 0) from the start, executed
+ * again there so that its mm has run on no other CPU: its buffer is
  * first touched there, so that every pass moves every page, and the
  * marking vCPU's own count is the whole window's work.
  */
@@ -114,19 +117,42 @@ static long one_pass(int to, unsigned long *calls)
 	return moved;
 }
 
+/*
+ * -w: the program again from exec, on CPU 0: a new mm that no other CPU
+ * has run. One the program started elsewhere keeps that CPU in its
+ * mm_cpumask, and then every unmap defers its TLB flush to a batched one
+ * (should_defer_flush()): 2 % more instructions in one boot of two, for
+ * the same pages. Returns only on failure.
+ */
+static int run_on_cpu0(char **argv)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one)) {
+		say("# move-bench: sched_setaffinity: %s", strerror(errno));
+		return 1;
+	}
+	setenv("MOVE_BENCH_ON_CPU0", "1", 1);
+	execv("/proc/self/exe", argv);
+	say("# move-bench: exec /proc/self/exe: %s", strerror(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long mb = 16, thp = 0, secs = 10, passes = 0;
 	unsigned long npages, moved = 0, calls = 0;
 	unsigned long huge_kb;
-	const char *cg = NULL;
+	const char *cg = NULL, *label = NULL;
 	long long cg0, cg1;
 	double t0, t1, cpu0, cpu1;
 	char *buf;
 	int to = 1, opt;
 	long got;
 
-	while ((opt = getopt(argc, argv, "m:t:Hc:g:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:t:Hc:g:w:l:")) != -1) {
 		switch (opt) {
 		case 'm': mb = strtoul(optarg, NULL, 0); break;
 		case 't': secs = strtoul(optarg, NULL, 0); break;
@@ -134,23 +160,16 @@ int main(int argc, char **argv)
 		case 'c': chunk = strtoul(optarg, NULL, 0); break;
 		case 'g': cg = optarg; break;
 		case 'w': passes = strtoul(optarg, NULL, 0); break;
+		case 'l': label = optarg; break;
 		default:
-			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR] [-w PASSES]\n");
+			fprintf(stderr, "usage: move-bench [-m MB] [-t SECONDS] [-H] [-c PAGES] [-g CGROUP_DIR] [-w PASSES] [-l WORDS]\n");
 			return 2;
 		}
 	}
 	if (!mb || !chunk || !secs)
 		return 2;
-	if (passes) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(0, &one);
-		if (sched_setaffinity(0, sizeof(one), &one)) {
-			say("# move-bench: sched_setaffinity: %s", strerror(errno));
-			return 1;
-		}
-	}
+	if (passes && !getenv("MOVE_BENCH_ON_CPU0"))
+		return run_on_cpu0(argv);
 	npages = (mb << 20) / PAGE;
 	/* with THPs, one address per huge page moves the whole of it */
 	step = thp ? THP_SIZE / PAGE : 1;
@@ -188,8 +207,9 @@ int main(int argc, char **argv)
 			w_moved += got;
 		}
 		INSN_MARK(1);
-		say("INSN-WINDOW: 0 move kind=%s pages=%lu calls=%lu", thp ? "thp" : "4k",
-		    w_moved, w_calls);
+		say("INSN-WINDOW: 0 move kind=%s pages=%lu calls=%lu chunk=%lu%s%s",
+		    thp ? "thp" : "4k", w_moved, w_calls, chunk, label ? " " : "",
+		    label ? label : "");
 	}
 	cpu0 = task_cpu_ms();
 	cg0 = cg_usage_us(cg);
