@@ -27,9 +27,13 @@
 #  6. insn: the series' cost with no provider in guest instructions per
 #     migrated folio, unpatched against patched, two boots each
 #     (scripts/lib-bench-insn.sh; a QEMU plugin of ours counts them).
+#  7. insn-batch: the migrating task's own instructions per folio against
+#     batch size (4K 1..512, THP 1..16) with no provider, fault_provider
+#     copying, mt_provider and dma_model, two boots (bench-insn-batch).
 #
 # BENCH_SECTIONS (default "overhead intensity accel pipeline detection
-# latency insn") picks sections; the rows of one left out stay empty.
+# latency insn insn-batch") picks sections; the rows of one left out stay
+# empty.
 #
 # Writes results/bench-<utc>/ (bench.json, table.txt, latency.tsv,
 # latency.png, throughput.png, the runs' dirs listed in runs.txt) and
@@ -38,17 +42,18 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 # derive, derive_latency, plot_latency, report: the figures, the table, the JSON
 . "$(dirname "$0")/lib-bench.sh"
-# measure_insn, derive_insn, report_insn: the instruction counts
+# measure_insn(_batch), derive_insn(_batch), report_insn(_batch): the
+# instruction counts
 . "$(dirname "$0")/lib-bench-insn.sh"
 
 seed=${BENCH_SEED:-1}
 valid_seed "$seed" || die "bad BENCH_SEED '$seed'"
 rounds=${BENCH_ROUNDS:-2}
-sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency insn} "
+sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency insn insn-batch} "
 for sec in $sections; do
 	case $sec in
-	overhead | intensity | accel | pipeline | detection | latency | insn) ;;
-	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency insn)" ;;
+	overhead | intensity | accel | pipeline | detection | latency | insn | insn-batch) ;;
+	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency insn insn-batch)" ;;
 	esac
 done
 want() { [[ $sections == *" $1 "* ]]; }
@@ -107,6 +112,7 @@ measure() {
 	want detection && measure_detection
 	want latency && measure_latency
 	want insn && measure_insn
+	want insn-batch && measure_insn_batch
 	return 0
 }
 
@@ -248,6 +254,7 @@ measure_latency() {
 derive
 derive_latency
 derive_insn
+derive_insn_batch
 report
-report_insn | tee -a "$bdir/table.txt"
+{ report_insn; report_insn_batch; } | tee -a "$bdir/table.txt"
 echo "$bdir"
