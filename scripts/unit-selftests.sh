@@ -9,6 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/testlib.sh"
+. "$TOP/stress/guest/lib-selftest-env.sh"
 . "$TOP/stress/guest/lib-selftests.sh"
 
 LIST=$TOP/stress/selftests/mm.list
@@ -28,7 +29,7 @@ list_reads() {
 	done
 	want=$(selftest_records "$LIST")
 	# one reader for both shells: busybox sh (the guest's) reads the same
-	[ "$(busybox sh -c ". '$TOP/stress/guest/lib-selftests.sh'; selftest_records '$LIST'")" = "$want" ] ||
+	[ "$(busybox sh -c ". '$TOP/stress/guest/lib-selftest-env.sh'; . '$TOP/stress/guest/lib-selftests.sh'; selftest_records '$LIST'")" = "$want" ] ||
 		{ echo "busybox sh reads the list otherwise"; return 1; }
 	[ "$(selftest_field ksm_tests-numa prog "$LIST")" = ksm_tests ] || { echo "prog of ksm_tests-numa"; return 1; }
 	[ "$(selftest_field cow prog "$LIST")" = cow ] || { echo "prog defaults to the name"; return 1; }
@@ -227,7 +228,7 @@ for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 guest_run() {
 	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_MEMINFO=$G/meminfo SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
 		SELFTEST_SYSCTL_VM=$G/vm SELFTEST_ZRAM_CONTROL=$G/zram-control SELFTEST_SYS_BLOCK=$G/block \
-		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftests.sh'
+		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftest-env.sh'; . '$TOP/stress/guest/lib-selftests.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
 }
 # the program's KTAP nested under the scenario's, a line per case, its

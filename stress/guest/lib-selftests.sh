@@ -28,10 +28,6 @@ SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
 # the keys of a record and the words of its needs
 SELFTEST_KEYS="name prog status why needs args timeout"
 SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring swap lib=numa"
-# swap: the size of the zram swap an entry that needs it runs with
-SELFTEST_SWAP_SIZE=${SELFTEST_SWAP_SIZE:-256M}
-SELFTEST_ZRAM_CONTROL=${SELFTEST_ZRAM_CONTROL:-/sys/class/zram-control}
-SELFTEST_SYS_BLOCK=${SELFTEST_SYS_BLOCK:-/sys/block}
 
 # selftest_records [FILE]: every record as "name<TAB>key<TAB>value"
 # lines, prog filled in from the name. A line that is not "key: value",
@@ -226,63 +222,6 @@ selftest_ktap() {
 		}'
 }
 
-# the default-size hugetlb pool, and the vm sysctls (the host's tests
-# point them elsewhere)
-SELFTEST_HUGEPAGES=${SELFTEST_HUGEPAGES:-/proc/sys/vm/nr_hugepages}
-SELFTEST_SYSCTL_VM=${SELFTEST_SYSCTL_VM:-/proc/sys/vm}
-
-# _selftest_sysctl FILE: its value on one line, blanks as one space
-_selftest_sysctl() {
-	tr -s '\t\n' '  ' <"$1" 2>/dev/null | sed 's/ *$//'
-}
-
-# _selftest_sysctls: the vm sysctls a program may change, "name value"
-# lines (the readable and writable ones)
-_selftest_sysctls() {
-	local _f
-	for _f in "$SELFTEST_SYSCTL_VM"/*; do
-		[ -f "$_f" ] && [ -r "$_f" ] && [ -w "$_f" ] || continue
-		case ${_f##*/} in drop_caches | compact_memory) continue ;; esac
-		printf '%s %s\n' "${_f##*/}" "$(_selftest_sysctl "$_f")"
-	done
-}
-
-# _selftest_sysctls_restore NAME SAVED: put back what the program left
-# changed, one comment each. A program that changes a setting and never
-# puts it back would fail the next one for a reason of its own:
-# hugetlb-soft-offline leaves vm.enable_soft_offline at 0, and
-# memory-failure's soft offline then fails.
-_selftest_sysctls_restore() {
-	local _k _v
-	_selftest_sysctls | while read -r _k _v; do
-		printf '%s\n' "$2" | grep -qxF "$_k $_v" && continue
-		_v=$(printf '%s\n' "$2" | sed -n "s/^$_k //p")
-		echo "# selftest $1 left vm.$_k at $(_selftest_sysctl "$SELFTEST_SYSCTL_VM/$_k"): put back to $_v"
-		echo "$_v" >"$SELFTEST_SYSCTL_VM/$_k"
-	done
-}
-
-# _selftest_swap_on: a zram device of its own as swap, for an entry that
-# swaps out (MADV_PAGEOUT): without swap its cases fail or skip on every
-# kernel (khugepaged's swapin and max_ptes_swap). Prints the device's
-# number, nothing when the guest has no zram (the entry then runs
-# without, and says so).
-_selftest_swap_on() {
-	local _z
-	_z=$(cat "$SELFTEST_ZRAM_CONTROL/hot_add" 2>/dev/null) || return 0
-	if echo "$SELFTEST_SWAP_SIZE" >"$SELFTEST_SYS_BLOCK/zram$_z/disksize" &&
-		mkswap "/dev/zram$_z" >/dev/null && swapon "/dev/zram$_z"; then
-		echo "$_z"
-	else
-		echo "$_z" >"$SELFTEST_ZRAM_CONTROL/hot_remove" 2>/dev/null
-	fi
-}
-
-# _selftest_swap_off N: that swap off and its device gone
-_selftest_swap_off() {
-	swapoff "/dev/zram$1" && echo "$1" >"$SELFTEST_ZRAM_CONTROL/hot_remove"
-}
-
 # _selftest_get RECORDS NAME KEY: one value out of selftest_records' lines
 _selftest_get() {
 	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
@@ -329,7 +268,9 @@ selftest_run() {
 		hugepages=*) _hp=${_w#hugepages=} ;;
 		swap)
 			_swap=$(_selftest_swap_on)
-			echo "# selftest $_n: swap ${_swap:+on /dev/zram$_swap ($SELFTEST_SWAP_SIZE)}${_swap:-none: no zram device could be made}" ;;
+			_w="on /dev/zram$_swap ($SELFTEST_SWAP_SIZE)"
+			[ -n "$_swap" ] || _w="none: no zram device could be made"
+			echo "# selftest $_n: swap $_w" ;;
 		esac
 	done
 	if [ -n "$_hp" ]; then
