@@ -86,14 +86,21 @@ table() {
 }
 t_run "insn: a window is marks 2k to 2k+1, paired in order with the program's INSN-WINDOW lines" table
 
+# fake_bench DIR: make bench's values file in DIR, empty, with its put and
+# get (bench.sh's), for a subshell that sources lib-bench-insn.sh
+fake_bench() {
+	bdir=$1 && mkdir -p "$bdir" && : >"$bdir/values.tsv"
+	put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
+	get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
+	log() { :; }
+}
+
 # make bench's figures: a ratio from boots that agree within 0.5 %, and
 # "varies" (no ratio) from boots that do not
 bench_ratio() {
 	local got
 	got=$(
-		bdir=$T/bench && mkdir -p "$bdir" && : >"$bdir/values.tsv"
-		put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
-		get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
+		fake_bench "$T/bench"
 		. "$TOP/scripts/lib-bench-insn.sh"
 		for kind in 4k thp; do
 			put "insn_${kind}_unpatched_r1_path" 1000; put "insn_${kind}_unpatched_r2_path" 1000
@@ -116,10 +123,7 @@ t_run "insn: bench's ratio when two boots agree within 0.5 %, 'varies' when they
 batch_curve() {
 	local got
 	got=$(
-		bdir=$T/bench2 && mkdir -p "$bdir" && : >"$bdir/values.tsv"
-		put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
-		get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
-		log() { :; }
+		fake_bench "$T/bench2"
 		. "$TOP/scripts/lib-bench-insn.sh"
 		nrun=0 art=x
 		bench_run() { nrun=$((nrun + 1)) LAST=$T/bench2/run$nrun; }
