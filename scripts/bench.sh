@@ -116,10 +116,17 @@ measure() {
 	return 0
 }
 
-# baseline_art: the unpatched kernel (SERIES_UPTO=0), in an object tree
-# of its own so that switching to it does not rebuild the series'
+# baseline_art [TAG]: the unpatched kernel (SERIES_UPTO=0), in an object
+# tree of its own so that switching to it does not rebuild the series';
+# with TAG, in another one again (a second build, compared with the first)
 baseline_art() {
-	SERIES_UPTO=0 OBJ_TAG=baseline EXTRA_PATCHES="" "$TOP/scripts/build-kernel.sh" | tail -1
+	SERIES_UPTO=0 OBJ_TAG=baseline${1:+-$1} EXTRA_PATCHES="" "$TOP/scripts/build-kernel.sh" | tail -1
+}
+
+# rebuild_art: the patched kernel built a second time, in an object tree of
+# its own (OBJ_TAG=rebuild): the same inputs, another build
+rebuild_art() {
+	OBJ_TAG=rebuild "$TOP/scripts/build-kernel.sh" | tail -1
 }
 
 measure_overhead() {

@@ -23,8 +23,9 @@
 # COVERAGE=1 (gcov for mm/migrate.c and mm/migrate_copy_offload.c only, in
 # an object tree of its own: the option changes every object's flags),
 # FLAVOUR (configs/flavours/: its fragment, and its own object tree when
-# it sets options), OBJ_TAG=name (another object tree: make bench keeps the unpatched
-# baseline there, so that the shared tree is not switched back and forth).
+# it sets options), OBJ_TAG=name (another object tree, and another artifact: make
+# bench keeps the unpatched baseline there, so that the shared tree is not switched
+# back and forth, and builds each kernel a second time there to compare two builds).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -155,7 +156,9 @@ artifact_id() {
 	{
 		# the flavour's name too: two flavours with the same fragment differ
 		# in their boot file, which goes with the artifact
-		echo "$base_id series=$SERIES flavour=$FLAVOUR"
+		# the object tree's tag too: a second build of the same inputs is
+		# an artifact of its own, not a replacement of the first
+		echo "$base_id series=$SERIES flavour=$FLAVOUR${OBJ_TAG:+ obj=$OBJ_TAG}"
 		for p in "${patch_files[@]}"; do sha256_of "$p"; done
 		cat "${CONFIGS[@]}"
 		# the recipe itself is an input: a changed script rebuilds
