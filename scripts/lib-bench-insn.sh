@@ -3,8 +3,9 @@
 # scripts/qemu-plugin/), not in TCG's clock.
 #
 # bench-insn-none moves a fixed buffer a fixed number of times (4K pages,
-# then THPs) on the unpatched kernel and on the patched one, two boots
-# each. Per migrated folio (move_to_new_folio's calls), two figures:
+# then THPs) on the unpatched kernel and on the patched one: two builds of
+# each (the second in an object tree of its own, OBJ_TAG), two boots of
+# each build. Per migrated folio (move_to_new_folio's calls), three figures:
 #   path: the own instructions of ranges.list's "path" functions (the
 #         batch loop, the copies, the series' dispatch and counters, the
 #         move): each repeats exactly from boot to boot
@@ -15,11 +16,13 @@
 #         ran: the whole syscall with its callees, without the interrupts
 #         it took, the other tasks that ran while it slept, and the turns
 #         of cpu_relax() loops (the plugin's events=; insn-table.sh's own=)
-# with the spread between the two boots; a spread over 0.5 % is printed
-# as such ("varies"), never averaged into a ratio that looks exact. The
-# path figure has no ratio between kernels: its functions' split differs
-# from one kernel to the other (what the compiler inlines into
-# migrate_pages_batch), so that two kernels' sums are not the same code.
+# with two spreads: between the boots of a build and between the builds.
+# A spread over 0.5 % is printed as such ("varies"), never averaged into a
+# ratio that looks exact. The path figure has no ratio between kernels:
+# its functions' split differs from one kernel to the other (what the
+# compiler inlines into migrate_pages_batch), so that two kernels' sums
+# are not the same code. Whether the two builds' kernel text is the same
+# bytes is printed too: a rebuild that moves code would show here first.
 
 INSN_MAX_SPREAD=0.005
 
@@ -28,69 +31,108 @@ _insn_kv() {
 	printf '%s\n' "$1" | tr '\t' '\n' | sed -n "s/^$2=//p"
 }
 
+# _insn_text_hash ART: the artifact's kernel text (vmlinux's .text), hashed
+_insn_text_hash() {
+	objcopy -O binary --only-section=.text "$1/vmlinux" /dev/stdout 2>/dev/null | sha256sum | cut -c1-16
+}
+
 measure_insn() {
-	local base_art r cfg name a s kind line folios own
-	base_art=$(baseline_art)
-	for r in 1 2; do
-		for cfg in unpatched:"$base_art" none:"$art"; do
-			IFS=: read -r name a <<<"$cfg"
-			log "instructions, boot $r/2: $name (bench-insn-none)"
-			INSN_COUNT=1 QEMU=${BENCH_INSN_QEMU:-backports} TCG_THREAD=multi bench_run "$a" bench-insn-none
-			"$TOP/scripts/insn-table.sh" "$LAST" >"$LAST/insn-table.tsv"
-			for kind in 4k thp; do
-				line=$(grep -P "\tkind=$kind\t" "$LAST/insn-table.tsv" | tail -1)
-				folios=$(_insn_kv "$line" move_to_new_folio_calls)
-				[ "${folios:-0}" -gt 0 ] || die "bench-insn-none: no $kind folio migrated in the window (see $LAST)"
-				put "insn_${kind}_${name}_r${r}_folios" "$folios"
-				put "insn_${kind}_${name}_r${r}_path" "$(awk -v p="$(_insn_kv "$line" path)" -v f="$folios" 'BEGIN { printf "%.2f", p / f }')"
-				put "insn_${kind}_${name}_r${r}_vcpu" "$(awk -v p="$(_insn_kv "$line" self)" -v f="$folios" 'BEGIN { printf "%.1f", p / f }')"
-				own=$(_insn_kv "$line" own)
-				[ -n "$own" ] || die "bench-insn-none: the mover task's own count is missing or lost ($kind, see $LAST/insn-table.tsv)"
-				put "insn_${kind}_${name}_r${r}_own" "$(awk -v p="$own" -v f="$folios" 'BEGIN { printf "%.2f", p / f }')"
+	local b r cfg name a kind line folios own
+	local -A arts
+	arts[unpatched1]=$(baseline_art) arts[none1]=$art
+	log "instructions: the second build of each kernel (object trees baseline-rebuild, rebuild)"
+	arts[unpatched2]=$(baseline_art rebuild) arts[none2]=$(rebuild_art)
+	for b in 1 2; do
+		for name in unpatched none; do
+			put "insn_text_${name}_b$b" "$(_insn_text_hash "${arts[$name$b]}")"
+			put "insn_kernel_${name}_b$b" "$(cat "${arts[$name$b]}/id")"
+		done
+		for r in 1 2; do
+			for name in unpatched none; do
+				a=${arts[$name$b]}
+				log "instructions, build $b, boot $r/2: $name (bench-insn-none)"
+				INSN_COUNT=1 QEMU=${BENCH_INSN_QEMU:-backports} TCG_THREAD=multi bench_run "$a" bench-insn-none
+				"$TOP/scripts/insn-table.sh" "$LAST" >"$LAST/insn-table.tsv"
+				for kind in 4k thp; do
+					line=$(grep -P "\tkind=$kind\t" "$LAST/insn-table.tsv" | tail -1)
+					folios=$(_insn_kv "$line" move_to_new_folio_calls)
+					[ "${folios:-0}" -gt 0 ] || die "bench-insn-none: no $kind folio migrated in the window (see $LAST)"
+					cfg="insn_${kind}_${name}_b${b}r${r}"
+					put "${cfg}_folios" "$folios"
+					put "${cfg}_path" "$(awk -v p="$(_insn_kv "$line" path)" -v f="$folios" 'BEGIN { printf "%.2f", p / f }')"
+					put "${cfg}_vcpu" "$(awk -v p="$(_insn_kv "$line" self)" -v f="$folios" 'BEGIN { printf "%.1f", p / f }')"
+					own=$(_insn_kv "$line" own)
+					[ -n "$own" ] || die "bench-insn-none: the mover task's own count is missing or lost ($kind, see $LAST/insn-table.tsv)"
+					put "${cfg}_own" "$(awk -v p="$own" -v f="$folios" 'BEGIN { printf "%.2f", p / f }')"
+				done
 			done
 		done
 	done
 }
 
-# per kind, configuration and figure: the mean of the two boots and their
-# spread; the patched over the unpatched, or "varies (spread S)"
+# per kind, configuration and figure: the mean of the four runs, the
+# larger spread between a build's two boots, and the spread between the
+# two builds' means; per build, the patched over the unpatched, and their
+# mean as the ratio, or "varies (spread S)" when any spread is over 0.5 %
 derive_insn() {
-	local kind c f a b m sp
-	[ -n "$(get insn_4k_none_r1_path)" ] || return 0
+	local kind c f m m1 m2 boots builds r1 r2 ratio
+	[ -n "$(get insn_4k_none_b1r1_path)" ] || return 0
 	for kind in 4k thp; do
 		for c in unpatched none; do
 			for f in path vcpu own; do
-				a=$(get "insn_${kind}_${c}_r1_$f") b=$(get "insn_${kind}_${c}_r2_$f")
-				read -r m sp < <(awk -v a="$a" -v b="$b" 'BEGIN { m = (a + b) / 2; d = a > b ? a - b : b - a; printf "%.2f %.4f\n", m, (m > 0 ? d / m : 0) }')
+				read -r m m1 m2 boots builds < <(awk -v a="$(get "insn_${kind}_${c}_b1r1_$f")" -v b="$(get "insn_${kind}_${c}_b1r2_$f")" \
+					-v c="$(get "insn_${kind}_${c}_b2r1_$f")" -v d="$(get "insn_${kind}_${c}_b2r2_$f")" '
+					function rel(x, y) { return (x + y) > 0 ? (x > y ? x - y : y - x) * 2 / (x + y) : 0 }
+					BEGIN { m1 = (a + b) / 2; m2 = (c + d) / 2; s1 = rel(a, b); s2 = rel(c, d)
+						printf "%.2f %.4f %.4f %.4f %.4f\n", (m1 + m2) / 2, m1, m2, (s1 > s2 ? s1 : s2), rel(m1, m2) }')
 				put "insn_${kind}_${c}_$f" "$m"
-				put "insn_${kind}_${c}_${f}_spread" "$sp"
+				put "insn_${kind}_${c}_${f}_b1" "$m1"
+				put "insn_${kind}_${c}_${f}_b2" "$m2"
+				put "insn_${kind}_${c}_${f}_boots" "$boots"
+				put "insn_${kind}_${c}_${f}_builds" "$builds"
 			done
 		done
 		for f in vcpu own; do
-			put "insn_${kind}_ratio_$f" "$(awk -v a="$(get "insn_${kind}_none_$f")" -v b="$(get "insn_${kind}_unpatched_$f")" \
-				-v sa="$(get "insn_${kind}_none_${f}_spread")" -v sb="$(get "insn_${kind}_unpatched_${f}_spread")" -v max="$INSN_MAX_SPREAD" \
-				'BEGIN { s = sa > sb ? sa : sb
-					if (s > max) printf "varies (spread %.1f%%)", s * 100
-					else if (b > 0) printf "%.4f", a / b; else print "n/a" }')"
+			read -r r1 r2 ratio < <(awk -v n1="$(get "insn_${kind}_none_${f}_b1")" -v n2="$(get "insn_${kind}_none_${f}_b2")" \
+				-v u1="$(get "insn_${kind}_unpatched_${f}_b1")" -v u2="$(get "insn_${kind}_unpatched_${f}_b2")" \
+				-v s="$(printf '%s\n' "$(get "insn_${kind}_none_${f}_boots")" "$(get "insn_${kind}_none_${f}_builds")" \
+					"$(get "insn_${kind}_unpatched_${f}_boots")" "$(get "insn_${kind}_unpatched_${f}_builds")" | sort -g | tail -1)" \
+				-v max="$INSN_MAX_SPREAD" '
+				BEGIN { r1 = u1 > 0 ? n1 / u1 : 0; r2 = u2 > 0 ? n2 / u2 : 0
+					if (s > max) r = sprintf("varies_(spread_%.1f%%)", s * 100)
+					else if (r1 > 0 && r2 > 0) r = sprintf("%.4f", (r1 + r2) / 2); else r = "n/a"
+					printf "%.4f %.4f %s\n", r1, r2, r }')
+			put "insn_${kind}_ratio_${f}_b1" "$r1"
+			put "insn_${kind}_ratio_${f}_b2" "$r2"
+			put "insn_${kind}_ratio_$f" "${ratio//_/ }"
 		done
 	done
 }
 
 report_insn() {
+	local kind f c same
 	[ -n "$(get insn_4k_ratio_vcpu)" ] || return 0
 	echo
-	echo "instructions per migrated folio, no provider (bench-insn-none, QEMU plugin; two boots each;"
-	echo "path: the migration path's own functions, scripts/qemu-plugin/ranges.list; vcpu: all the mover's"
-	echo "vCPU ran; own: the mover task's own, without interrupts, other tasks and spin-loop turns;"
-	echo "spread = |boot 1 - boot 2| / mean; a ratio whose spread is over 0.5 % is not given;"
-	echo "path has none: the kernels split the path into functions differently):"
-	printf '  %-6s %-5s %14s %8s %14s %8s %22s\n' "" "" "unpatched" "spread" "patched" "spread" "patched / unpatched"
+	echo "instructions per migrated folio, no provider (bench-insn-none, QEMU plugin; two builds of each"
+	echo "kernel, the second in an object tree of its own, two boots of each build; path: the migration"
+	echo "path's own functions, scripts/qemu-plugin/ranges.list; vcpu: all the mover's vCPU ran; own: the"
+	echo "mover task's own, without interrupts, other tasks and spin-loop turns; boots: the larger"
+	echo "|boot 1 - boot 2| / mean of a build; builds: |build 1 - build 2| / mean; a ratio is given only"
+	echo "when every spread is within 0.5 %; path has none: the kernels split the path differently):"
+	printf '  %-4s %-4s %12s %7s %7s %12s %7s %7s %9s %9s %9s\n' "" "" unpatched boots builds patched boots builds ratio "build 1" "build 2"
 	for kind in 4k thp; do
 		for f in path vcpu own; do
-			printf '  %-6s %-5s %14s %8s %14s %8s %22s\n' "$kind" "$f" \
-				"$(get "insn_${kind}_unpatched_$f")" "$(get "insn_${kind}_unpatched_${f}_spread")" \
-				"$(get "insn_${kind}_none_$f")" "$(get "insn_${kind}_none_${f}_spread")" "$([ "$f" != path ] && get "insn_${kind}_ratio_$f" || echo -)"
+			printf '  %-4s %-4s %12s %7s %7s %12s %7s %7s %9s %9s %9s\n' "$kind" "$f" \
+				"$(get "insn_${kind}_unpatched_$f")" "$(get "insn_${kind}_unpatched_${f}_boots")" "$(get "insn_${kind}_unpatched_${f}_builds")" \
+				"$(get "insn_${kind}_none_$f")" "$(get "insn_${kind}_none_${f}_boots")" "$(get "insn_${kind}_none_${f}_builds")" \
+				"$([ "$f" != path ] && get "insn_${kind}_ratio_$f" || echo -)" \
+				"$([ "$f" != path ] && get "insn_${kind}_ratio_${f}_b1" || echo -)" "$([ "$f" != path ] && get "insn_${kind}_ratio_${f}_b2" || echo -)"
 		done
+	done
+	for c in unpatched none; do
+		same="differs"
+		[ "$(get "insn_text_${c}_b1")" = "$(get "insn_text_${c}_b2")" ] && same="the same bytes"
+		echo "  kernel text of the two builds, $c ($(get "insn_kernel_${c}_b1"), $(get "insn_kernel_${c}_b2")): $same"
 	done
 }
 

@@ -95,28 +95,38 @@ fake_bench() {
 	log() { :; }
 }
 
-# make bench's figures: a ratio from boots that agree within 0.5 %, and
-# "varies" (no ratio) from boots that do not
+# make bench's figures: a ratio from two builds of two boots each that all
+# agree within 0.5 %, and "varies" (no ratio) when two boots of a build or
+# the two builds do not; the kernel text of the two builds compared
 bench_ratio() {
 	local got
 	got=$(
 		fake_bench "$T/bench"
 		. "$TOP/scripts/lib-bench-insn.sh"
+		# four runs of one configuration: build 1 boots 1 and 2, build 2 boots 1 and 2
+		runs() { put "insn_$1_b1r1_$2" "$3"; put "insn_$1_b1r2_$2" "$4"; put "insn_$1_b2r1_$2" "$5"; put "insn_$1_b2r2_$2" "$6"; }
 		for kind in 4k thp; do
-			put "insn_${kind}_unpatched_r1_path" 1000; put "insn_${kind}_unpatched_r2_path" 1000
-			put "insn_${kind}_none_r1_path" 1010; put "insn_${kind}_none_r2_path" 1012
-			put "insn_${kind}_unpatched_r1_vcpu" 70000; put "insn_${kind}_unpatched_r2_vcpu" 73000
-			put "insn_${kind}_none_r1_vcpu" 71000; put "insn_${kind}_none_r2_vcpu" 71100
-			put "insn_${kind}_unpatched_r1_own" 5000; put "insn_${kind}_unpatched_r2_own" 5000
-			put "insn_${kind}_none_r1_own" 5015; put "insn_${kind}_none_r2_own" 5015
+			runs "${kind}_unpatched" path 1000 1000 1000 1000
+			runs "${kind}_none" path 1010 1012 1010 1012
+			runs "${kind}_none" vcpu 71000 71100 71000 71100
+			runs "${kind}_unpatched" own 5000 5000 5000 5000
 		done
-		put insn_4k_unpatched_r2_vcpu 70000
+		runs 4k_unpatched vcpu 70000 70000 70000 70000
+		runs thp_unpatched vcpu 70000 73000 70000 70000
+		runs 4k_none own 5015 5015 5100 5100
+		runs thp_none own 5015 5015 5015 5015
+		put insn_text_unpatched_b1 aa; put insn_text_unpatched_b2 aa
+		put insn_text_none_b1 bb; put insn_text_none_b2 cc
 		derive_insn
-		echo "$(get insn_4k_ratio_vcpu)|$(get insn_thp_ratio_vcpu)|$(get insn_4k_none_path_spread)|$(get insn_4k_ratio_path)|$(get insn_thp_ratio_own)"
+		echo "$(get insn_4k_ratio_vcpu)|$(get insn_thp_ratio_vcpu)|$(get insn_4k_none_path_boots)|$(get insn_4k_ratio_path)|$(get insn_thp_ratio_own)|$(get insn_4k_ratio_own)|$(get insn_4k_ratio_own_b2)"
+		report_insn | grep -c 'text of the two builds, unpatched.*the same bytes'
+		report_insn | grep -c 'text of the two builds, none.*differs'
 	)
-	[ "$got" = "1.0150|varies (spread 4.2%)|0.0020||1.0030" ] || { echo "got '$got'"; return 1; }
+	[ "$got" = "1.0150|varies (spread 4.2%)|0.0020||1.0030|varies (spread 1.7%)|1.0200
+1
+1" ] || { echo "got '$got'"; return 1; }
 }
-t_run "insn: bench's ratio when two boots agree within 0.5 %, 'varies' when they do not; none for path" bench_ratio
+t_run "insn: bench's ratio when two builds and their boots agree within 0.5 %, 'varies' when not" bench_ratio
 
 # the batch curve: from insn-table.sh's lines, own per folio by provider,
 # kind and batch; boots that agree give the mean, those that do not "varies"
