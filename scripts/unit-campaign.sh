@@ -149,4 +149,31 @@ campaign_speed() {
 }
 t_run "campaigns: speed per kind of boot and the first finding's campaign time" campaign_speed
 
+# two campaigns of the same runs (cold, from a snapshot): verdicts side by
+# side, the runs per hour of each and their ratio; a verdict that differs
+# is exit 1, an emulator event is not compared, other runs are exit 2
+campaign_compare() {
+	local d got rc
+	d=$(tmp_dir)
+	mkdir -p "$d/cold" "$d/snap" "$d/other"
+	for r in c0 c1 c2 s0 s1 s2 o0; do mkdir -p "$d/$r"; done
+	echo cold >"$d/s0/boot"; echo "from snapshot k" >"$d/s1/boot"; echo "from snapshot k" >"$d/s2/boot"
+	hdr='k\tscenario\tseed\texpect\tverdict\twall\trun\n'
+	printf "$hdr"'0\tsmoke\t5\tpass\tpass\t60\tc0\n1\tcorrupt\t6\tcaught\tcaught\t60\tc1\n2\tclean\t7\tpass\tpass\t60\tc2\n' >"$d/cold/runs.tsv"
+	printf "$hdr"'0\tsmoke\t5\tpass\tpass\t60\ts0\n1\tcorrupt\t6\tcaught\tcaught\t30\ts1\n2\tclean\t7\tpass\temulator\t30\ts2\n' >"$d/snap/runs.tsv"
+	got=$("$TOP/scripts/campaign-compare.sh" "$d/cold" "$d/snap") || { echo "exit $? on agreeing verdicts: $got"; return 1; }
+	has "$got" 'A cold: 3 runs in 180 s, 60.0 runs per hour' 'B snap: 3 runs in 120 s, 90.0 runs per hour (1.50x A)' \
+		'verdicts: 2 the same, 0 differ, 1 not compared (an emulator event)' || return 1
+	grep -q 'corrupt .* cold *snap *same$' <<<"$got" || { echo "no boots or comparison in the rows: $got"; return 1; }
+	# control: the snapshot run of clean had a finding
+	sed -i 's/\temulator\t/\tfinding\t/' "$d/snap/runs.tsv"
+	rc=0; got=$("$TOP/scripts/campaign-compare.sh" "$d/cold" "$d/snap") || rc=$?
+	[ "$rc" = 1 ] && has "$got" 'verdicts: 2 the same, 1 differ, 0 not compared (an emulator event)' || { echo "a differing verdict: exit $rc, $got"; return 1; }
+	# control: other runs (another seed at k 0)
+	printf "$hdr"'0\tsmoke\t9\tpass\tpass\t60\to0\n' >"$d/other/runs.tsv"
+	rc=0; got=$("$TOP/scripts/campaign-compare.sh" "$d/cold" "$d/other" 2>&1) || rc=$?
+	[ "$rc" = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "other runs: exit $rc, '$got'"; return 1; }
+}
+t_run "campaigns: two campaigns of the same runs compared verdict by verdict, with the runs per hour" campaign_compare
+
 t_summary
