@@ -6,7 +6,8 @@
 #   scripts/run-vm.sh OUTDIR BZIMAGE INITRAMFS 'KERNEL ARGS'
 #
 # Writes OUTDIR/console.log, OUTDIR/qemu-cmdline, OUTDIR/start-seconds (wall
-# seconds until the scenario started), OUTDIR/vm-verdict (one
+# seconds until the scenario started), OUTDIR/first-migration-seconds (until
+# the guest's first page migration, when it made one), OUTDIR/vm-verdict (one
 # word: pass, fail, died, hang, timeout, stopped, interrupted) and, for a
 # hang, what could be collected: a task dump through sysrq and the
 # registers of every vCPU.
@@ -318,6 +319,9 @@ watch_guest() {
 			# "SUITE: seed=" line): what a boot, or a restore, costs a run
 			[ -s "$out/start-seconds" ] || ! guest_said 'SUITE: seed=' ||
 				echo $((now - start)) >"$out/start-seconds"
+			# and to its first page migration (the guest's SUITE-MIGRATED)
+			[ -s "$out/first-migration-seconds" ] || ! guest_said 'SUITE-MIGRATED:' ||
+				echo $((now - start)) >"$out/first-migration-seconds"
 		fi
 		if [ $((now - start)) -ge "$TIMEOUT" ]; then
 			verdict=timeout
