@@ -13,6 +13,7 @@ CAMPAIGN ?=
 GROUP ?=
 BUDGET ?=
 SHARD ?=
+UNTIL_FINDING ?=
 EXTRA_PATCHES ?=
 KERNEL_SRC ?=
 KERNEL_REV ?=
@@ -36,6 +37,7 @@ all: help
 help:
 	@echo "make stress      every scenario once, then make fixtures (SCENARIO=name for one; SEED=, DURATION=)"
 	@echo "                 CAMPAIGN=check|faults|fixtures|nightly|all [BUDGET=min] [RUNS=n] [SHARD=i/n] [SEED=master]"
+	@echo "                 UNTIL_FINDING=1: stop at the first run that does not behave as it must"
 	@echo "                 COVERAGE=1: gcov of the offload branches the runs executed"
 	@echo "                 FLAVOUR=name: configs/flavours/ (preempt-none, kcsan, many-cpus, ...)"
 	@echo "                 QEMU=system|backports|unstable TCG_THREAD=single|multi: the emulator"
@@ -92,7 +94,8 @@ WHOLE_CATALOGUE := $(if $(SCENARIO)$(CAMPAIGN)$(KERNEL_SRC),,1)
 stress: deps
 	@export SUITE_PIDS=$$PPID; rc=0; $(S)/campaign.sh $(if $(SCENARIO),$(SCENARIO),--campaign $(or $(CAMPAIGN),all)) \
 		$(if $(SEED),--seed $(SEED)) $(if $(DURATION),--duration $(DURATION)) \
-		$(if $(RUNS),--runs $(RUNS)) $(if $(BUDGET),--budget $(BUDGET)) $(if $(SHARD),--shard $(SHARD)) || rc=$$?; \
+		$(if $(RUNS),--runs $(RUNS)) $(if $(BUDGET),--budget $(BUDGET)) $(if $(SHARD),--shard $(SHARD)) \
+		$(if $(UNTIL_FINDING),--until-finding $(UNTIL_FINDING)) || rc=$$?; \
 	$(if $(WHOLE_CATALOGUE),[ "$$rc" -ge 2 ] || { $(S)/fixtures.sh $(if $(SEED),--seed $(SEED)) || { f=$$?; [ $$f -le $$rc ] || rc=$$f; }; };) \
 	exit $$rc
 

@@ -17,25 +17,32 @@ set -euo pipefail
 for c in "$@"; do
 	[ -f "$c/runs.tsv" ] || die "$c is not a campaign directory (no runs.tsv)"
 	results=$(dirname "$c")
-	# k scenario seed expect verdict wall run, then the run's boot and start
+	# k scenario verdict wall, the run's boot, start, first migration and
+	# first title, and whether it behaved as it must (an emulator event or
+	# an error is not the kernel's: neither a detection nor a pass)
 	tail -n +2 "$c/runs.tsv" | while IFS=$'\t' read -r k s seed expect verdict wall run; do
 		boot=$(sed 's/ .*//' "$results/$run/boot" 2>/dev/null || echo cold)
 		first=$(cut -f2 "$results/$run/findings.tsv" 2>/dev/null | head -1 || true)
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$verdict" "$wall" "$boot" \
-			"$(cat "$results/$run/start-seconds" 2>/dev/null || echo -)" "${first:--}"
+		met=1
+		verdict_meets "$verdict" "$expect" || case $verdict in emulator | error) ;; *) met=0 ;; esac
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$verdict" "$wall" "$boot" \
+			"$(cat "$results/$run/start-seconds" 2>/dev/null || echo -)" \
+			"$(cat "$results/$run/first-migration-seconds" 2>/dev/null || echo -)" "${first:-$verdict}" "$met"
 	done | awk -F'\t' -v name="$(basename "$c")" '
 		{
 			n++; total += $4; b = $5 == "from" ? "snapshot" : $5
 			cnt[b]++; w[b] += $4
 			if ($6 != "-") { st[b] += $6; nst[b]++ }
-			if (found == "" && ($3 == "finding" || $3 == "caught")) { found = $7; at = total; fk = $1; fs = $2 }
+			if ($7 != "-") { mg[b] += $7; nmg[b]++ }
+			if (found == "" && $9 == 0) { found = $8; at = total; fk = $1; fs = $2 }
 		}
 		END {
 			printf "%s: %d runs in %d s, %.1f runs per hour\n", name, n, total, (total > 0 ? n * 3600 / total : 0)
 			for (b in cnt)
-				printf "  %-9s %3d runs, mean wall %5.1f s, mean %s s to the scenario start\n", b, cnt[b], w[b] / cnt[b],
-					nst[b] ? sprintf("%.1f", st[b] / nst[b]) : "-"
-			if (found != "") printf "  first finding after %d s of campaign (run %s, %s): %s\n", at, fk, fs, found
-			else print "  no finding"
+				printf "  %-9s %3d runs, mean wall %5.1f s, mean %s s to the scenario start, %s s to the first migration\n",
+					b, cnt[b], w[b] / cnt[b], nst[b] ? sprintf("%.1f", st[b] / nst[b]) : "-",
+					nmg[b] ? sprintf("%.1f", mg[b] / nmg[b]) : "-"
+			if (found != "") printf "  first run that did not behave as it must after %d s of campaign (run %s, %s): %s\n", at, fk, fs, found
+			else print "  every run behaved as it must"
 		}'
 done

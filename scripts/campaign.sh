@@ -4,12 +4,15 @@
 #
 #   scripts/campaign.sh [--campaign NAME | SCENARIO...] [--seed M] [--runs N]
 #                       [--budget MINUTES] [--shard I/N] [--duration S]
+#                       [--until-finding 0|1]
 #
 # Run k (k = 0, 1, ...) boots scenario k mod L of the list with seed M + k
 # (M: --seed, or drawn once and printed). --runs stops after N runs (default:
 # one pass over the list, or unlimited under --budget); --budget starts no
 # run that would end after the budget; --shard I/N keeps the runs with
 # k mod N = I. So a shard is a pure function of (kernel, list, M, N, I).
+# --until-finding stops after the first run that did not behave as it
+# must (the time a variant takes to be seen in the list's order).
 #
 # Writes results/campaign-<utc>-<name>-s<M>[-shard-I-of-N]/ with runs.tsv,
 # then scripts/aggregate.sh makes summary.txt, findings.tsv, ktap.txt and
@@ -24,7 +27,7 @@ set -euo pipefail
 
 # parse_args ARGS...: name, scenarios, master, runs, budget, shard, duration
 parse_args() {
-	name="" scenarios=() master="" runs="" budget="" shard="" duration=""
+	name="" scenarios=() master="" runs="" budget="" shard="" duration="" until_finding=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--campaign) name=${2:?--campaign needs a name}; shift ;;
@@ -34,6 +37,9 @@ parse_args() {
 		--budget) budget=${2:?--budget needs minutes}; shift ;;
 		--shard) shard=${2:?--shard needs I/N}; shift ;;
 		--duration) duration=${2:?--duration needs a value}; shift ;;
+		--until-finding)
+			until_finding=${2:?--until-finding needs 0 or 1}; shift
+			[[ $until_finding =~ ^[01]$ ]] || die "bad UNTIL_FINDING '$until_finding': 0 or 1" ;;
 		-*) die "unknown option $1" ;;
 		*) scenarios+=("$1") ;;
 		esac
@@ -111,6 +117,7 @@ open_campaign() {
 		echo "master:   $master"
 		echo "runs:     ${runs:-until budget}"
 		echo "budget:   ${budget:-none}${budget:+ min}"
+		[ "$until_finding" = 0 ] || echo "until:    the first run that does not behave as it must"
 		echo "shard:    $si/$sn"
 		echo "kernel:   $(cat "$art/id")"
 		echo "flavour:  $(artifact_flavour "$art")"
@@ -172,6 +179,10 @@ run_all() {
 		fi
 		run_one "$k" "$s" "$seed"
 		done_runs=$((done_runs + 1)) k=$((k + 1))
+		if [ "$until_finding" = 1 ] && [ "$bad" = 1 ]; then
+			progress "stopped at the first run that did not behave as it must (--until-finding)"
+			break
+		fi
 	done
 	echo "wall:     $(($(date +%s) - start)) s" >>"$cdir/campaign.txt"
 }

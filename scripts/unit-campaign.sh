@@ -127,27 +127,33 @@ snapshot_choice() {
 }
 t_run "snapshots: only SNAPSHOT=1, not COLD, not an emulator re-run, not with a second serial port" snapshot_choice
 
-# a campaign's speed: runs per hour, per kind of boot, the first finding's
-# campaign time (the walls of the runs up to it)
+# a campaign's speed: runs per hour, per kind of boot, the campaign time
+# of the first run that did not behave as it must (a control that caught
+# its bug did: it is no detection)
 campaign_speed() {
 	local d got
 	d=$(tmp_dir)
 	mkdir -p "$d/campaign-x" "$d/r0" "$d/r1" "$d/r2"
-	printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n0\tsmoke\t1\tpass\tpass\t40\tr0\n1\tclean\t2\tpass\tfinding\t20\tr1\n2\tcorrupt\t3\tcaught\tcaught\t30\tr2\n' >"$d/campaign-x/runs.tsv"
-	echo cold >"$d/r0/boot"; echo 25 >"$d/r0/start-seconds"
-	echo "from snapshot abc" >"$d/r1/boot"; echo 3 >"$d/r1/start-seconds"
+	printf 'k\tscenario\tseed\texpect\tverdict\twall\trun\n0\tsmoke\t1\tpass\tpass\t40\tr0\n1\tcorrupt\t3\tcaught\tcaught\t30\tr2\n2\tclean\t2\tpass\tfinding\t20\tr1\n' >"$d/campaign-x/runs.tsv"
+	echo cold >"$d/r0/boot"; echo 25 >"$d/r0/start-seconds"; echo 31 >"$d/r0/first-migration-seconds"
+	echo "from snapshot abc" >"$d/r1/boot"; echo 3 >"$d/r1/start-seconds"; echo 4 >"$d/r1/first-migration-seconds"
 	printf 'Test\tKTAP: not ok clean.x\t1\t1\n' >"$d/r1/findings.tsv"
+	printf 'Bug\tcorrupt'"'"'s own title\t1\t1\n' >"$d/r2/findings.tsv"
 	echo "from snapshot abc" >"$d/r2/boot"; echo 5 >"$d/r2/start-seconds"
 	got=$("$TOP/scripts/campaign-speed.sh" "$d/campaign-x") || return 1
 	has "$got" 'campaign-x: 3 runs in 90 s, 120.0 runs per hour' \
-		'  cold        1 runs, mean wall  40.0 s, mean 25.0 s to the scenario start' \
-		'  snapshot    2 runs, mean wall  25.0 s, mean 4.0 s to the scenario start' \
-		'  first finding after 60 s of campaign (run 1, clean): KTAP: not ok clean.x' || return 1
+		'  cold        1 runs, mean wall  40.0 s, mean 25.0 s to the scenario start, 31.0 s to the first migration' \
+		'  snapshot    2 runs, mean wall  25.0 s, mean 4.0 s to the scenario start, 4.0 s to the first migration' \
+		'  first run that did not behave as it must after 90 s of campaign (run 2, clean): KTAP: not ok clean.x' || return 1
+	# control: a campaign whose every run behaved
+	sed -i 's/\tfinding\t/\tpass\t/' "$d/campaign-x/runs.tsv"
+	got=$("$TOP/scripts/campaign-speed.sh" "$d/campaign-x") || return 1
+	has "$got" '  every run behaved as it must' || return 1
 	# control: not a campaign directory
 	got=$("$TOP/scripts/campaign-speed.sh" "$d/r0" 2>&1) && return 1
 	[ "$(grep -c . <<<"$got")" = 1 ] || { echo "not a campaign: '$got'"; return 1; }
 }
-t_run "campaigns: speed per kind of boot and the first finding's campaign time" campaign_speed
+t_run "campaigns: speed per kind of boot; the first run that did not behave, not a control's catch" campaign_speed
 
 # two campaigns of the same runs (cold, from a snapshot): verdicts side by
 # side, the runs per hour of each and their ratio; a verdict that differs

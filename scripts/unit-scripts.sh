@@ -277,6 +277,8 @@ expect_refusal "campaign with a bad shard: exit 2" 2 "bad SHARD '3/2'" \
 	"$TOP/scripts/campaign.sh" --campaign nightly --shard 3/2
 expect_refusal "campaign with a bad budget: exit 2" 2 "bad BUDGET" \
 	"$TOP/scripts/campaign.sh" --campaign nightly --budget 1.5
+expect_refusal "campaign with a bad UNTIL_FINDING: exit 2" 2 "bad UNTIL_FINDING 'yes'" \
+	"$TOP/scripts/campaign.sh" --campaign nightly --until-finding yes
 expect_refusal "bisect of a tree you bring with nothing on top: exit 2" 2 "SERIES=none: nothing to bisect" \
 	env SERIES=none KERNEL_SRC=/tmp "$TOP/scripts/bisect.sh" smoke 1
 expect_refusal "bisect without a seed: exit 2" 2 "usage: make bisect" \
