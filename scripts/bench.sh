@@ -30,10 +30,15 @@
 #  7. insn-batch: the migrating task's own instructions per folio against
 #     batch size (4K 1..512, THP 1..16) with no provider, fault_provider
 #     copying, mt_provider and dma_model, two boots (bench-insn-batch).
+#  8. campaign: runs per hour and seconds to the first migration of the
+#     nightly campaign booting cold and from a snapshot, the same verdicts
+#     both ways, and the time to detect each variant of the catalogue in
+#     nightly order, both ways (scripts/lib-bench-campaign.sh; hours: the
+#     variants are left out with BENCH_MUTANTS=0).
 #
 # BENCH_SECTIONS (default "overhead intensity accel pipeline detection
-# latency insn insn-batch") picks sections; the rows of one left out stay
-# empty.
+# latency insn insn-batch campaign") picks sections; the rows of one left
+# out stay empty.
 #
 # Writes results/bench-<utc>/ (bench.json, table.txt, latency.tsv,
 # latency.png, throughput.png, the runs' dirs listed in runs.txt) and
@@ -45,15 +50,17 @@ set -euo pipefail
 # measure_insn(_batch), derive_insn(_batch), report_insn(_batch): the
 # instruction counts
 . "$(dirname "$0")/lib-bench-insn.sh"
+# measure_campaign, derive_campaign, report_campaign: the campaign's speed
+. "$(dirname "$0")/lib-bench-campaign.sh"
 
 seed=${BENCH_SEED:-1}
 valid_seed "$seed" || die "bad BENCH_SEED '$seed'"
 rounds=${BENCH_ROUNDS:-2}
-sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency insn insn-batch} "
+sections=" ${BENCH_SECTIONS:-overhead intensity accel pipeline detection latency insn insn-batch campaign} "
 for sec in $sections; do
 	case $sec in
-	overhead | intensity | accel | pipeline | detection | latency | insn | insn-batch) ;;
-	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency insn insn-batch)" ;;
+	overhead | intensity | accel | pipeline | detection | latency | insn | insn-batch | campaign) ;;
+	*) die "unknown BENCH_SECTIONS entry '$sec' (known: overhead intensity accel pipeline detection latency insn insn-batch campaign)" ;;
 	esac
 done
 want() { [[ $sections == *" $1 "* ]]; }
@@ -113,6 +120,7 @@ measure() {
 	want latency && measure_latency
 	want insn && measure_insn
 	want insn-batch && measure_insn_batch
+	want campaign && measure_campaign
 	return 0
 }
 
@@ -262,6 +270,7 @@ derive
 derive_latency
 derive_insn
 derive_insn_batch
+derive_campaign
 report
-{ report_insn; report_insn_batch; } | tee -a "$bdir/table.txt"
+{ report_insn; report_insn_batch; report_campaign; } | tee -a "$bdir/table.txt"
 echo "$bdir"

@@ -90,3 +90,12 @@ has() {
 		grep -qxF -- "$l" <<<"$1" || { echo "no line '$l' in:"; echo "$1"; return 1; }
 	done
 }
+
+# fake_bench DIR: make bench's values file in DIR, empty, with its put and
+# get (bench.sh's), for a subshell that sources one of its lib-bench-*.sh
+fake_bench() {
+	bdir=$1 && mkdir -p "$bdir" && : >"$bdir/values.tsv"
+	put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
+	get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
+	log() { :; }
+}

@@ -145,6 +145,10 @@ campaign_speed() {
 		'  cold        1 runs, mean wall  40.0 s, mean 25.0 s to the scenario start, 31.0 s to the first migration' \
 		'  snapshot    2 runs, mean wall  25.0 s, mean 4.0 s to the scenario start, 4.0 s to the first migration' \
 		'  first run that did not behave as it must after 90 s of campaign (run 2, clean): KTAP: not ok clean.x' || return 1
+	# the same figures as make bench reads them
+	got=$("$TOP/scripts/campaign-speed.sh" --values "$d/campaign-x") || return 1
+	has "$got" "$(printf 'runs_per_hour\t120.0')" "$(printf 'cold_migration\t31.0')" "$(printf 'snapshot_start\t4.0')" \
+		"$(printf 'detect_s\t90')" "$(printf 'detect_k\t2')" "$(printf 'detect_title\tKTAP: not ok clean.x')" || return 1
 	# control: a campaign whose every run behaved
 	sed -i 's/\tfinding\t/\tpass\t/' "$d/campaign-x/runs.tsv"
 	got=$("$TOP/scripts/campaign-speed.sh" "$d/campaign-x") || return 1
@@ -181,5 +185,38 @@ campaign_compare() {
 	[ "$rc" = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "other runs: exit $rc, '$got'"; return 1; }
 }
 t_run "campaigns: two campaigns of the same runs compared verdict by verdict, with the runs per hour" campaign_compare
+
+# make bench's campaign rows: snapshot over cold in runs per hour, the
+# verdicts line, and each variant's time to detect with the median and
+# maximum per kind of boot; a variant one pass did not see counts as the
+# pass's length in the maximum and is counted apart
+bench_campaign() {
+	local got
+	got=$(
+		fake_bench "$(tmp_dir)"
+		seed=7
+		. "$TOP/scripts/lib-bench-campaign.sh"
+		put campaign_name nightly; put campaign_runs 48
+		put campaign_cold_runs_per_hour 60.0; put campaign_cold_runs 48
+		put campaign_cold_cold_runs 48; put campaign_cold_cold_wall 60.0; put campaign_cold_cold_start 25.0; put campaign_cold_cold_migration 27.0
+		put campaign_snapshot_runs_per_hour 90.0; put campaign_snapshot_runs 48
+		put campaign_snapshot_cold_runs 5; put campaign_snapshot_cold_wall 61.0
+		put campaign_snapshot_snapshot_runs 43; put campaign_snapshot_snapshot_wall 37.0; put campaign_snapshot_snapshot_start 2.0
+		put campaign_verdicts "verdicts: 48 the same, 0 differ, 0 not compared (an emulator event)"
+		printf 'a\nb\nc\n' >"$bdir/detect-variants.txt"
+		d() { put "detect_$1_$2_detect_s" "$3"; put "detect_$1_$2_detect_k" "$4"; put "detect_$1_$2_detect_scenario" "$5"; put "detect_$1_$2_seconds" "$6"; put "detect_$1_$2_runs" "$7"; }
+		d a cold 90 1 unregister-race 90 2; d a snapshot 60 1 unregister-race 60 2
+		d b cold 300 3 knob-fuzz 300 4; d b snapshot 200 3 knob-fuzz 200 4
+		d c cold - - - 2000 48; d c snapshot 1000 20 stall 1000 21
+		derive_campaign
+		report_campaign
+	)
+	has "$got" '  snapshot over cold, runs per hour: 1.50x; verdicts: 48 the same, 0 differ, 0 not compared (an emulator event)' \
+		'  cold: median 300 s, maximum 2000 s, not seen in one pass: 1' \
+		'  snapshot: median 200 s, maximum 1000 s, not seen in one pass: 0' || return 1
+	grep -q '^  c  .* not seen (48 runs) .* 1000 run 20 stall' <<<"$got" || { echo "variant c's row: $got"; return 1; }
+	grep -q '^ *restored *43 *37.0 *2.0' <<<"$got" || { echo "the restored boots' row: $got"; return 1; }
+}
+t_run "bench: snapshot over cold, each variant's time to detect, median and maximum, the unseen apart" bench_campaign
 
 t_summary

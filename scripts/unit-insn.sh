@@ -86,15 +86,6 @@ table() {
 }
 t_run "insn: a window is marks 2k to 2k+1, paired in order with the program's INSN-WINDOW lines" table
 
-# fake_bench DIR: make bench's values file in DIR, empty, with its put and
-# get (bench.sh's), for a subshell that sources lib-bench-insn.sh
-fake_bench() {
-	bdir=$1 && mkdir -p "$bdir" && : >"$bdir/values.tsv"
-	put() { printf '%s\t%s\n' "$1" "$2" >>"$bdir/values.tsv"; }
-	get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$bdir/values.tsv"; }
-	log() { :; }
-}
-
 # make bench's figures: a ratio from two builds of two boots each that all
 # agree within 0.5 %, and "varies" (no ratio) when two boots of a build or
 # the two builds do not; the kernel text of the two builds compared
