@@ -8,6 +8,13 @@
 #   exc     an exception's entry stub (asm_exc_*): the task's own (a fault
 #           it takes is its work), but one level deeper until its iretq
 #   switch  __switch_to: the task leaves or comes back to a vCPU
+#   batch   migrate_pages_batch(): a batch starts
+#   moved   the instruction after a call of move_to_new_folio() (a static
+#           function of mm/migrate.c: its callers' calls are found in the
+#           disassembly of vmlinux around it): a folio is in place
+# With batch and moved, the plugin also counts the task's own instructions
+# from a batch's entry to its first folio in place (the latency section's
+# first folio, in instructions). A kernel without them gets neither.
 #
 #   scripts/insn-events.sh ART
 #
@@ -26,3 +33,18 @@ events=$(awk '
 	END { if (!irq || !exc || sw != 1) exit 1 }' "$art/System.map") ||
 	die "insn-events.sh: $art/System.map lacks __switch_to or the interrupt entry stubs"
 echo "$events"
+read -r batch moved < <(awk '$3 == "migrate_pages_batch" { b = $1 } $3 == "move_to_new_folio" { m = $1 }
+	END { print b, m }' "$art/System.map")
+if [ -n "$batch" ] && [ -n "$moved" ] && [ -f "$art/vmlinux" ]; then
+	# the calls to it: mm/migrate.o's text lies within 256 KiB of it; each
+	# call's return site is the next instruction's address
+	lo=$((0x$moved - 0x40000))
+	[ "$lo" -ge 0 ] || lo=0
+	sites=$(objdump -d --no-show-raw-insn --start-address=$lo \
+		--stop-address=$((0x$moved + 0x40000)) "$art/vmlinux" |
+		awk -v m="<move_to_new_folio>" 'after { sub(/:.*/, "", $1); print "moved " $1; after = 0 }
+			$1 ~ /^[0-9a-f]+:$/ && $2 == "call" && $NF == m { after = 1 }')
+	[ -n "$sites" ] || die "insn-events.sh: no call of move_to_new_folio found around it in $art/vmlinux"
+	echo "batch $batch"
+	echo "$sites"
+fi

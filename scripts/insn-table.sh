@@ -15,8 +15,11 @@
 # interrupts and other tasks), task_spin= (those in cpu_relax() loops),
 # own= (task - task_spin: what repeats), task_irqs=, task_switches=, or
 # task=lost; with pages=P among the program's words, each count also per
-# page: insns_per_page=, own_per_page= and NAME_per_page=. Exit 2 with one
-# line when the run has no counts.
+# page: insns_per_page=, own_per_page= and NAME_per_page=; with the
+# plugin's first line (events= with batch and moved), the task's own
+# instructions from a batch's entry to its first folio in place:
+# first_batches= and first_per_batch= (their mean). Exit 2 with one line
+# when the run has no counts.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,6 +33,7 @@ awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 	}
 	$1 == "ranges" { for (i = 2; i <= NF; i++) name[i - 1] = $i; nr = NF - 1; next }
 	$1 == "task" { task[$2] = $0; next }
+	$1 == "first" { first[$2] = $0; next }
 	$1 == "mark" {
 		id = $2 + 0
 		if (id % 2 == 0) { open[id / 2] = 1; s0[id / 2] = $4; t0[id / 2] = $5; for (i = 1; i <= 2 * nr; i++) r0[id / 2, i] = $(5 + i); next }
@@ -53,6 +57,10 @@ awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 				if (pages) out = out sprintf("\town_per_page=%.2f", (t[3] - t[4]) / pages)
 			}
 			out = out "\ttask_irqs=" t[5] "\ttask_switches=" t[6]
+		}
+		if (id in first) {
+			split(first[id], f, "\t"); delete first[id]
+			out = out sprintf("\tfirst_batches=%.0f\tfirst_per_batch=%.1f", f[4], f[3] / f[4])
 		}
 		path = 0
 		for (i = 1; i <= nr; i++) if (name[i] in onpath) path += $(5 + i) - r0[k, i]

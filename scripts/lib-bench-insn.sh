@@ -139,8 +139,12 @@ report_insn() {
 # --- instructions per folio against batch size, per provider ------------------
 # bench-insn-batch, two boots of the patched kernel: the mover's own
 # instructions (own=) per migrated folio (move_to_new_folio's calls) for
-# each provider, kind and batch size; the larger spread of the two boots
-# beside each (over 0.5 %: "varies", the figure not given).
+# each provider, kind and batch size; and per batch, from its entry to its
+# first folio in place (first_per_batch=: the latency section's first
+# folio, in instructions); the larger spread of the two boots beside each
+# (over 0.5 %: "varies", the figure not given). Per provider, the batch
+# size at which the first folio costs twice what it costs in a batch of
+# one: the latency section's "doubles at", as a number that repeats.
 INSN_BATCH_PROVIDERS="none pass mt dma"
 
 measure_insn_batch() {
@@ -153,35 +157,68 @@ measure_insn_batch() {
 			{ delete kv; for (i = 3; i <= NF; i++) { p = index($i, "="); kv[substr($i, 1, p - 1)] = substr($i, p + 1) } }
 			kv["provider"] != "" && kv["own"] != "" && kv["move_to_new_folio_calls"] > 0 {
 				printf "insnb_%s_%s_%s_r%s\t%.2f\n", kv["provider"], kv["kind"], kv["chunk"], r, kv["own"] / kv["move_to_new_folio_calls"]
+			}
+			kv["provider"] != "" && kv["first_per_batch"] != "" {
+				printf "insnf_%s_%s_%s_r%s\t%s\n", kv["provider"], kv["kind"], kv["chunk"], r, kv["first_per_batch"]
 			}' "$LAST/insn-table.tsv" >>"$bdir/values.tsv"
 	done
 }
 
 derive_insn_batch() {
-	local key a b
-	for key in $(awk -F'\t' '$1 ~ /^insnb_.*_r1$/ { sub(/_r1$/, "", $1); print $1 }' "$bdir/values.tsv" | sort -u); do
+	local key a b p kind
+	for key in $(awk -F'\t' '$1 ~ /^insn[bf]_.*_r1$/ { sub(/_r1$/, "", $1); print $1 }' "$bdir/values.tsv" | sort -u); do
 		a=$(get "${key}_r1") b=$(get "${key}_r2")
 		put "$key" "$(awk -v a="$a" -v b="$b" -v max="$INSN_MAX_SPREAD" 'BEGIN {
 			if (b == "") { print "n/a"; exit }
 			m = (a + b) / 2; d = a > b ? a - b : b - a; s = m > 0 ? d / m : 0
 			if (s > max) printf "varies (%.1f%%)", s * 100; else printf "%.1f", m }')"
 	done
+	# the first batch size whose first folio costs twice a batch of one's;
+	# none when a figure on the way varies or is missing
+	for p in $INSN_BATCH_PROVIDERS; do
+		for kind in 4k thp; do
+			[ -n "$(get "insnf_${p}_${kind}_1")" ] || continue
+			put "insnf_${p}_${kind}_doubles_at" "$(for c in $(_insn_batches "$kind"); do printf '%s %s\n' "$c" "$(get "insnf_${p}_${kind}_$c")"; done |
+				awk '$2 !~ /^[0-9.]+$/ { print "n/a (" $1 ": " ($2 == "" ? "missing" : "varies") ")"; done = 1; exit }
+					NR == 1 { one = $2; next }
+					$2 >= 2 * one { print $1; done = 1; exit }
+					END { if (!done) print "not within the sizes measured" }')"
+		done
+	done
+}
+
+# _insn_batches KIND: the batch sizes bench-insn-batch measures
+_insn_batches() {
+	[ "$1" = 4k ] && echo "1 2 4 8 16 32 64 128 256 512" || echo "1 2 4 16"
 }
 
 report_insn_batch() {
-	local kind c p batches
+	local kind c p
 	[ -n "$(get insnb_none_4k_1)" ] || return 0
 	echo
 	echo "the mover's own instructions per migrated folio against batch size (bench-insn-batch, QEMU"
 	echo "plugin, two boots; a provider's copy threads are not the mover's and are not counted):"
+	_report_insn_batch_table insnb
+	[ -n "$(get insnf_none_4k_1)" ] || return 0
+	echo
+	echo "the mover's own instructions from a batch's entry to its first folio in place, per batch"
+	echo "(the latency section's first folio in instructions; two boots):"
+	_report_insn_batch_table insnf
+	for p in $INSN_BATCH_PROVIDERS; do
+		echo "  $p: the first folio costs twice a batch of one's at batch size $(get "insnf_${p}_4k_doubles_at") (4k), $(get "insnf_${p}_thp_doubles_at") (thp)"
+	done
+}
+
+# _report_insn_batch_table PREFIX: a row per kind and batch size, a column per provider
+_report_insn_batch_table() {
+	local kind c p
 	for kind in 4k thp; do
-		batches=$([ "$kind" = 4k ] && echo "1 2 4 8 16 32 64 128 256 512" || echo "1 2 4 16")
 		printf '  %-4s %6s' "$kind" batch
 		for p in $INSN_BATCH_PROVIDERS; do printf ' %16s' "$p"; done
 		echo
-		for c in $batches; do
+		for c in $(_insn_batches "$kind"); do
 			printf '  %-4s %6s' "" "$c"
-			for p in $INSN_BATCH_PROVIDERS; do printf ' %16s' "$(get "insnb_${p}_${kind}_$c")"; done
+			for p in $INSN_BATCH_PROVIDERS; do printf ' %16s' "$(get "${1}_${p}_${kind}_$c")"; done
 			echo
 		done
 	done

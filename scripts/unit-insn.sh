@@ -51,8 +51,24 @@ events() {
 	mkdir -p "$T/ev2" && grep -v ' __switch_to$' "$T/ev/System.map" >"$T/ev2/System.map"
 	got=$("$TOP/scripts/insn-events.sh" "$T/ev2" 2>&1) && { echo "taken without __switch_to"; return 1; }
 	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no __switch_to: '$got'"; return 1; }
+	# with a vmlinux: the batch's entry and the return site of each call of
+	# move_to_new_folio (a program linked on the host stands in for it)
+	mkdir -p "$T/ev3"
+	printf '%s\n' '__attribute__((noinline)) int move_to_new_folio(int x) { return x + 1; }' \
+		'int migrate_pages_batch(int x) { return move_to_new_folio(x) * 2 + move_to_new_folio(x + 3); }' >"$T/ev3/m.c"
+	gcc -O1 -fno-pie -no-pie -nostdlib -static -Wl,-e,migrate_pages_batch -o "$T/ev3/vmlinux" "$T/ev3/m.c" || return 1
+	{ cat "$T/ev/System.map"; nm "$T/ev3/vmlinux" | grep -E ' (move_to_new_folio|migrate_pages_batch)$'; } >"$T/ev3/System.map"
+	got=$("$TOP/scripts/insn-events.sh" "$T/ev3") || return 1
+	want=$(objdump -d --no-show-raw-insn "$T/ev3/vmlinux" | grep -A1 -P '\tcall .*<move_to_new_folio>' |
+		grep -v -P '\tcall |^--' | sed 's/^ *\([0-9a-f]*\):.*/moved \1/')
+	[ "$(grep -c '^moved ' <<<"$want")" = 2 ] || { echo "the stand-in has not two calls: $want"; return 1; }
+	[ "$(grep '^moved ' <<<"$got")" = "$want" ] || { echo "return sites: $got, want $want"; return 1; }
+	[ "$(grep '^batch ' <<<"$got")" = "batch $(nm "$T/ev3/vmlinux" | awk '$3 == "migrate_pages_batch" { print $1 }')" ] ||
+		{ echo "batch entry: $got"; return 1; }
+	# control: without a vmlinux, neither (the first folio is not counted)
+	! grep -q '^batch\|^moved' <<<"$("$TOP/scripts/insn-events.sh" "$T/ev")" || { echo "batch events without a vmlinux"; return 1; }
 }
-t_run "insn: events are the interrupt (irq) and exception (exc) stubs and __switch_to" events
+t_run "insn: events are the entry stubs, __switch_to, a batch's entry and move_to_new_folio's returns" events
 
 # the plugin's file: two windows of mark 0/1 (a second program reuses
 # window 0), an unpaired end mark, then exit; and the console's lines
@@ -64,6 +80,7 @@ table() {
 	printf 'mark\t1\t0\t600\t3000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t0\t1\t700\t4000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
 	printf 'task\t1\t3000000000\t100\t7\t2\n' >>"$T/run/insn-counts.tsv"
+	printf 'first\t1\t9000\t4\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t1\t1\t900\t4400\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf 'exit\t-\t-\t-\t5000\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf '%s\n' 'migrate_pages_batch 1 2 path' 'folio_mc_copy 2 3 wait' >"$T/run/insn-ranges.txt"
@@ -80,6 +97,10 @@ table() {
 	[[ $(sed -n 2p <<<"$got") == *$'\ttask=3000000000\ttask_spin=100\town=2999999900\town_per_page=749999975.00\ttask_irqs=7\ttask_switches=2\t'* ]] ||
 		{ echo "second window's task: $(sed -n 2p <<<"$got")"; return 1; }
 	[[ $(sed -n 1p <<<"$got") != *task=* ]] || { echo "a task line in the first window"; return 1; }
+	# its first line: the mean from a batch's entry to its first folio
+	[[ $(sed -n 2p <<<"$got") == *$'\ttask_switches=2\tfirst_batches=4\tfirst_per_batch=2250.0\t'* ]] ||
+		{ echo "second window's first folio: $(sed -n 2p <<<"$got")"; return 1; }
+	[[ $(sed -n 1p <<<"$got") != *first_* ]] || { echo "a first line in the first window"; return 1; }
 	# control: a run without counts is one line, exit 2
 	got=$("$TOP/scripts/insn-table.sh" "$T/art" 2>&1) && return 1
 	[ $? = 2 ] && [ "$(grep -c . <<<"$got")" = 1 ] || { echo "no counts: '$got'"; return 1; }
@@ -128,24 +149,28 @@ batch_curve() {
 		. "$TOP/scripts/lib-bench-insn.sh"
 		nrun=0 art=x
 		bench_run() { nrun=$((nrun + 1)) LAST=$T/bench2/run$nrun; }
-		insn_line() { printf '0\tmove\tkind=%s\tpages=1024\tcalls=8\tchunk=%s\tprovider=%s\tinsns=1\town=%s\tmove_to_new_folio_calls=1024\n' "$@"; }
+		insn_line() { printf '0\tmove\tkind=%s\tpages=1024\tcalls=8\tchunk=%s\tprovider=%s\tinsns=1\town=%s\tmove_to_new_folio_calls=1024\tfirst_batches=8\tfirst_per_batch=%s\n' "$@"; }
 		# the table of each boot, as insn-table.sh would write it
 		scripts_dir=$T/bench2/scripts && mkdir -p "$scripts_dir"
 		TOP=$T/bench2
 		printf '#!/bin/sh\ncat "$1/lines"\n' >"$scripts_dir/insn-table.sh" && chmod +x "$scripts_dir/insn-table.sh"
 		mkdir -p "$T/bench2/run1" "$T/bench2/run2"
-		{ insn_line 4k 1 none 10240; insn_line 4k 512 none 5120; insn_line 4k 1 mt 20480; } >"$T/bench2/run1/lines"
-		{ insn_line 4k 1 none 10240; insn_line 4k 512 none 5125; insn_line 4k 1 mt 30720; } >"$T/bench2/run2/lines"
+		{ insn_line 4k 1 none 10240 1000; insn_line 4k 2 none 9000 1500; insn_line 4k 4 none 8000 2100
+		  insn_line 4k 512 none 5120 90000; insn_line 4k 1 mt 20480 1000; insn_line 4k 2 mt 20480 3000; } >"$T/bench2/run1/lines"
+		{ insn_line 4k 1 none 10240 1000; insn_line 4k 2 none 9000 1500; insn_line 4k 4 none 8000 2100
+		  insn_line 4k 512 none 5125 90000; insn_line 4k 1 mt 30720 1000; insn_line 4k 2 mt 20480 3300; } >"$T/bench2/run2/lines"
 		measure_insn_batch
 		derive_insn_batch
 		echo "$(get insnb_none_4k_1)|$(get insnb_none_4k_512)|$(get insnb_mt_4k_1)"
+		echo "$(get insnf_none_4k_4)|$(get insnf_none_4k_doubles_at)|$(get insnf_mt_4k_doubles_at)"
 		report_insn_batch | grep -c '^  '
 	)
 	[ "$(sed -n 1p <<<"$got")" = "10.0|5.0|varies (40.0%)" ] || { echo "got '$got'"; return 1; }
-	# two headers and 10 + 4 batch rows
-	[ "$(sed -n 2p <<<"$got")" = 16 ] || { echo "report rows: $(sed -n 2p <<<"$got")"; return 1; }
+	[ "$(sed -n 2p <<<"$got")" = "2100.0|4|n/a (2: varies)" ] || { echo "first folio: '$(sed -n 2p <<<"$got")'"; return 1; }
+	# two tables of two headers and 10 + 4 batch rows, and a line per provider
+	[ "$(sed -n 3p <<<"$got")" = 36 ] || { echo "report rows: $(sed -n 3p <<<"$got")"; return 1; }
 }
-t_run "insn: the batch curve is own per folio by provider, kind and batch; 'varies' past 0.5 %" batch_curve
+t_run "insn: own per folio and first folio per batch by provider, kind and batch; 'varies' past 0.5 %" batch_curve
 
 # the plugin builds against the header of a QEMU fetched before (make
 # bench fetches it; nothing is fetched here, and without it there is no test)

@@ -5,7 +5,9 @@
  *
  * events=FILE: the window's own task, counted apart. "KIND ADDRESS" lines
  * (scripts/insn-events.sh): "irq" an interrupt's entry stub, "exc" an
- * exception's, "switch" __switch_to. Between marks 2k and 2k+1 the plugin
+ * exception's, "switch" __switch_to; and, optional, "batch" the entry of
+ * migrate_pages_batch(), "moved" a return site of move_to_new_folio().
+ * Between marks 2k and 2k+1 the plugin
  * then counts the instructions of the marking task alone, on whatever
  * vCPU it runs, and not while it sits in an interrupt (the kernel's
  * entry stubs push, its iretq instructions pop; a task switched out
@@ -18,6 +20,12 @@
  * INSNS "-" when the plugin lost the task: its closing mark ran where the
  * plugin did not see it switched in). INSNS - SPIN is what the task's
  * own code did, the same from boot to boot for the same work.
+ *
+ * With "batch" and "moved" events, the task's own instructions (without
+ * spin) from a batch's entry to its first folio in place (the first return
+ * of move_to_new_folio() after it, as faultmods/batch_lat.c times it), added
+ * up over the window's batches:
+ *   first<TAB>ID<TAB>INSNS<TAB>BATCHES
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -36,7 +44,7 @@
 #define TASK_NONE	0
 
 /* events=FILE: the kernel's entry stubs and __switch_to */
-enum event_kind { EV_IRQ, EV_EXC, EV_SWITCH };
+enum event_kind { EV_IRQ, EV_EXC, EV_SWITCH, EV_BATCH, EV_MOVED };
 struct event {
 	enum event_kind kind;
 	uint64_t addr;
@@ -63,6 +71,10 @@ static uint64_t win_task = TASK_NONE;
 static unsigned int away_depth;
 static uint64_t away_nest;
 static uint64_t task_insns, task_spin, task_irqs, task_switches;
+/* a batch entered and its first folio not yet in place; the task's own
+ * count at the entry; the window's sums */
+static int first_armed;
+static uint64_t first_start, first_insns, first_batches;
 static pthread_mutex_t task_lock = PTHREAD_MUTEX_INITIALIZER;
 /* the counter's per-vCPU totals: all instructions, those of spin blocks */
 static qemu_plugin_u64 sb_total, sb_spin;
@@ -87,6 +99,40 @@ static void count_until(unsigned int vcpu)
 			   __ATOMIC_RELAXED);
 	__atomic_add_fetch(&task_spin, qemu_plugin_u64_get(sb_spin, vcpu) - vtask[vcpu].spin0,
 			   __ATOMIC_RELAXED);
+}
+
+/* the task's own instructions so far (spin left out), counting here */
+static uint64_t own_now(unsigned int vcpu)
+{
+	return task_insns - task_spin + (qemu_plugin_u64_get(sb_total, vcpu) - vtask[vcpu].total0) -
+	       (qemu_plugin_u64_get(sb_spin, vcpu) - vtask[vcpu].spin0);
+}
+
+/* migrate_pages_batch()'s entry, in the window's task: a batch starts */
+static void on_batch(unsigned int vcpu, void *udata)
+{
+	(void)udata;
+	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
+		return;
+	pthread_mutex_lock(&task_lock);
+	first_armed = 1;
+	first_start = own_now(vcpu);
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* back from move_to_new_folio(): the batch's first folio is in place */
+static void on_moved(unsigned int vcpu, void *udata)
+{
+	(void)udata;
+	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
+		return;
+	pthread_mutex_lock(&task_lock);
+	if (first_armed) {
+		first_insns += own_now(vcpu) - first_start;
+		first_batches++;
+		first_armed = 0;
+	}
+	pthread_mutex_unlock(&task_lock);
 }
 
 /* an entry stub: one level deeper, an interrupt's or an exception's */
@@ -177,6 +223,8 @@ void task_open(unsigned int vcpu)
 		vtask[v].here = 0;
 	win_task = TASK_PENDING;
 	task_insns = task_spin = task_irqs = task_switches = 0;
+	first_armed = 0;
+	first_insns = first_batches = 0;
 	vtask[vcpu] = (struct vcpu_task){ .here = 1 };
 	count_from(vcpu);
 	pthread_mutex_unlock(&task_lock);
@@ -193,6 +241,9 @@ void task_close(unsigned int vcpu, unsigned int id, FILE *out)
 			count_until(vcpu);
 		fprintf(out, "task\t%u\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", id,
 			task_insns, task_spin, task_irqs, task_switches);
+		if (first_batches)
+			fprintf(out, "first\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, first_insns,
+				first_batches);
 	} else if (win_task != TASK_NONE) {
 		fprintf(out, "task\t%u\t-\t-\t%" PRIu64 "\t%" PRIu64 "\n", id, task_irqs,
 			task_switches);
@@ -250,6 +301,12 @@ void task_hook(struct qemu_plugin_insn *insn, uint64_t pc)
 		if (events[e].kind == EV_SWITCH)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_switch, QEMU_PLUGIN_CB_R_REGS,
 							       NULL);
+		else if (events[e].kind == EV_BATCH)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_batch, QEMU_PLUGIN_CB_NO_REGS,
+							       NULL);
+		else if (events[e].kind == EV_MOVED)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_moved, QEMU_PLUGIN_CB_NO_REGS,
+							       NULL);
 		else
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_entry, QEMU_PLUGIN_CB_NO_REGS,
 							       (void *)(uintptr_t)events[e].kind);
@@ -277,6 +334,10 @@ int task_read_events(const char *path)
 			e->kind = EV_EXC;
 		else if (!strcmp(kind, "switch"))
 			e->kind = EV_SWITCH;
+		else if (!strcmp(kind, "batch"))
+			e->kind = EV_BATCH;
+		else if (!strcmp(kind, "moved"))
+			e->kind = EV_MOVED;
 		else
 			goto bad;
 		nr_events++;
