@@ -9,12 +9,16 @@
 #           it takes is its work), but one level deeper until its iretq
 #   switch  __switch_to: the task leaves or comes back to a vCPU
 #   batch   migrate_pages_batch(): a batch starts
-#   moved   the instruction after a call of move_to_new_folio() (a static
-#           function of mm/migrate.c: its callers' calls are found in the
-#           disassembly of vmlinux around it): a folio is in place
+#   moved   the instruction after a call of move_to_new_folio(): a folio
+#           is in place
+#   aside   a function of scripts/qemu-plugin/aside.list, whose own and
+#           callees' instructions are set aside from the task's
+#   back    the instruction after a call of one of those
 # With batch and moved, the plugin also counts the task's own instructions
 # from a batch's entry to its first folio in place (the latency section's
-# first folio, in instructions). A kernel without them gets neither.
+# first folio, in instructions). The return sites come from the
+# disassembly of ART/vmlinux (its direct calls); a kernel without the
+# functions, or an artifact without vmlinux, gets none of these four.
 #
 #   scripts/insn-events.sh ART
 #
@@ -33,18 +37,27 @@ events=$(awk '
 	END { if (!irq || !exc || sw != 1) exit 1 }' "$art/System.map") ||
 	die "insn-events.sh: $art/System.map lacks __switch_to or the interrupt entry stubs"
 echo "$events"
-read -r batch moved < <(awk '$3 == "migrate_pages_batch" { b = $1 } $3 == "move_to_new_folio" { m = $1 }
-	END { print b, m }' "$art/System.map")
-if [ -n "$batch" ] && [ -n "$moved" ] && [ -f "$art/vmlinux" ]; then
-	# the calls to it: mm/migrate.o's text lies within 256 KiB of it; each
-	# call's return site is the next instruction's address
-	lo=$((0x$moved - 0x40000))
-	[ "$lo" -ge 0 ] || lo=0
-	sites=$(objdump -d --no-show-raw-insn --start-address=$lo \
-		--stop-address=$((0x$moved + 0x40000)) "$art/vmlinux" |
-		awk -v m="<move_to_new_folio>" 'after { sub(/:.*/, "", $1); print "moved " $1; after = 0 }
-			$1 ~ /^[0-9a-f]+:$/ && $2 == "call" && $NF == m { after = 1 }')
-	[ -n "$sites" ] || die "insn-events.sh: no call of move_to_new_folio found around it in $art/vmlinux"
-	echo "batch $batch"
-	echo "$sites"
+[ -f "$art/vmlinux" ] || exit 0
+aside=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/scripts/qemu-plugin/aside.list" | cut -f1)
+# NAME ADDRESS of each function wanted, from System.map
+wanted=$(awk -v names="migrate_pages_batch move_to_new_folio $(echo $aside)" '
+	BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+	$2 ~ /^[tT]$/ && ($3 in want) { print $3, $1 }' "$art/System.map")
+# the return site of every direct call of them: CALLEE SITE
+sites=$(objdump -d --no-show-raw-insn "$art/vmlinux" | awk -v wanted="$(echo $wanted)" '
+	BEGIN { n = split(wanted, a, " "); for (i = 1; i < n; i += 2) want["<" a[i] ">"] = a[i] }
+	after != "" { sub(/:.*/, "", $1); print after, $1; after = "" }
+	$2 == "call" && ($NF in want) { after = want[$NF] }')
+addr_of() { awk -v n="$1" '$1 == n { print $2 }' <<<"$wanted"; }
+sites_of() { awk -v n="$1" '$1 == n { print $2 }' <<<"$sites"; }
+if [ -n "$(addr_of migrate_pages_batch)" ] && [ -n "$(addr_of move_to_new_folio)" ]; then
+	[ -n "$(sites_of move_to_new_folio)" ] || die "insn-events.sh: no call of move_to_new_folio in $art/vmlinux"
+	echo "batch $(addr_of migrate_pages_batch)"
+	sites_of move_to_new_folio | sed 's/^/moved /'
 fi
+for f in $aside; do
+	[ -n "$(addr_of "$f")" ] || continue
+	[ -n "$(sites_of "$f")" ] || die "insn-events.sh: no call of $f (aside.list) in $art/vmlinux"
+	echo "aside $(addr_of "$f")"
+	sites_of "$f" | sed 's/^/back /'
+done

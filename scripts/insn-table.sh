@@ -18,7 +18,10 @@
 # page: insns_per_page=, own_per_page= and NAME_per_page=; with the
 # plugin's first line (events= with batch and moved), the task's own
 # instructions from a batch's entry to its first folio in place:
-# first_batches= and first_per_batch= (their mean). Exit 2 with one line
+# first_batches= and first_per_batch= (their mean); with its aside line
+# (aside.list's functions), aside= and aside_calls= (the task's own
+# instructions in them) and own_net= (own - aside: what the workload
+# itself costs, without waits at the host's pace). Exit 2 with one line
 # when the run has no counts.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +37,7 @@ awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 	$1 == "ranges" { for (i = 2; i <= NF; i++) name[i - 1] = $i; nr = NF - 1; next }
 	$1 == "task" { task[$2] = $0; next }
 	$1 == "first" { first[$2] = $0; next }
+	$1 == "aside" { aside[$2] = $0; next }
 	$1 == "mark" {
 		id = $2 + 0
 		if (id % 2 == 0) { open[id / 2] = 1; s0[id / 2] = $4; t0[id / 2] = $5; for (i = 1; i <= 2 * nr; i++) r0[id / 2, i] = $(5 + i); next }
@@ -55,6 +59,8 @@ awk -F'\t' -v wins="$run/insn-windows.txt" -v rfile="$run/insn-ranges.txt" '
 			else {
 				out = out "\ttask=" t[3] "\ttask_spin=" t[4] sprintf("\town=%.0f", t[3] - t[4])
 				if (pages) out = out sprintf("\town_per_page=%.2f", (t[3] - t[4]) / pages)
+				split(id in aside ? aside[id] : "aside\t" id "\t0\t0", x, "\t"); delete aside[id]
+				out = out sprintf("\taside=%.0f\taside_calls=%.0f\town_net=%.0f", x[3], x[4], t[3] - t[4] - x[3])
 			}
 			out = out "\ttask_irqs=" t[5] "\ttask_switches=" t[6]
 		}

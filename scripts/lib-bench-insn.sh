@@ -14,8 +14,11 @@
 #         at the host's pace)
 #   own:  the mover task's own instructions in the window, wherever it
 #         ran: the whole syscall with its callees, without the interrupts
-#         it took, the other tasks that ran while it slept, and the turns
-#         of cpu_relax() loops (the plugin's events=; insn-table.sh's own=)
+#         it took, the other tasks that ran while it slept, the turns of
+#         cpu_relax() loops, and the functions of qemu-plugin/aside.list
+#         (lru_cache_disable(): per move_pages() call, a wait for other
+#         CPUs whose length follows the host's pace); insn-table.sh's
+#         own_net=
 # with two spreads: between the boots of a build and between the builds.
 # A spread over 0.5 % is printed as such ("varies"), never averaged into a
 # ratio that looks exact. The path figure has no ratio between kernels:
@@ -61,7 +64,7 @@ measure_insn() {
 					put "${cfg}_folios" "$folios"
 					put "${cfg}_path" "$(awk -v p="$(_insn_kv "$line" path)" -v f="$folios" 'BEGIN { printf "%.2f", p / f }')"
 					put "${cfg}_vcpu" "$(awk -v p="$(_insn_kv "$line" self)" -v f="$folios" 'BEGIN { printf "%.1f", p / f }')"
-					own=$(_insn_kv "$line" own)
+					own=$(_insn_kv "$line" own_net)
 					[ -n "$own" ] || die "bench-insn-none: the mover task's own count is missing or lost ($kind, see $LAST/insn-table.tsv)"
 					put "${cfg}_own" "$(awk -v p="$own" -v f="$folios" 'BEGIN { printf "%.2f", p / f }')"
 				done
@@ -116,7 +119,8 @@ report_insn() {
 	echo "instructions per migrated folio, no provider (bench-insn-none, QEMU plugin; two builds of each"
 	echo "kernel, the second in an object tree of its own, two boots of each build; path: the migration"
 	echo "path's own functions, scripts/qemu-plugin/ranges.list; vcpu: all the mover's vCPU ran; own: the"
-	echo "mover task's own, without interrupts, other tasks and spin-loop turns; boots: the larger"
+	echo "mover task's own, without interrupts, other tasks, spin-loop turns and aside.list's functions"
+	echo "(lru_cache_disable()); boots: the larger"
 	echo "|boot 1 - boot 2| / mean of a build; builds: |build 1 - build 2| / mean; a ratio is given only"
 	echo "when every spread is within 0.5 %; path has none: the kernels split the path differently):"
 	printf '  %-4s %-4s %12s %7s %7s %12s %7s %7s %9s %9s %9s\n' "" "" unpatched boots builds patched boots builds ratio "build 1" "build 2"
@@ -138,7 +142,7 @@ report_insn() {
 
 # --- instructions per folio against batch size, per provider ------------------
 # bench-insn-batch, two boots of the patched kernel: the mover's own
-# instructions (own=) per migrated folio (move_to_new_folio's calls) for
+# instructions (own_net=, as above) per migrated folio (move_to_new_folio's calls) for
 # each provider, kind and batch size; and per batch, from its entry to its
 # first folio in place (first_per_batch=: the latency section's first
 # folio, in instructions); the larger spread of the two boots beside each
@@ -155,8 +159,8 @@ measure_insn_batch() {
 		"$TOP/scripts/insn-table.sh" "$LAST" >"$LAST/insn-table.tsv"
 		awk -F'\t' -v r="$r" '
 			{ delete kv; for (i = 3; i <= NF; i++) { p = index($i, "="); kv[substr($i, 1, p - 1)] = substr($i, p + 1) } }
-			kv["provider"] != "" && kv["own"] != "" && kv["move_to_new_folio_calls"] > 0 {
-				printf "insnb_%s_%s_%s_r%s\t%.2f\n", kv["provider"], kv["kind"], kv["chunk"], r, kv["own"] / kv["move_to_new_folio_calls"]
+			kv["provider"] != "" && kv["own_net"] != "" && kv["move_to_new_folio_calls"] > 0 {
+				printf "insnb_%s_%s_%s_r%s\t%.2f\n", kv["provider"], kv["kind"], kv["chunk"], r, kv["own_net"] / kv["move_to_new_folio_calls"]
 			}
 			kv["provider"] != "" && kv["first_per_batch"] != "" {
 				printf "insnf_%s_%s_%s_r%s\t%s\n", kv["provider"], kv["kind"], kv["chunk"], r, kv["first_per_batch"]

@@ -55,9 +55,10 @@ events() {
 	# move_to_new_folio (a program linked on the host stands in for it)
 	mkdir -p "$T/ev3"
 	printf '%s\n' '__attribute__((noinline)) int move_to_new_folio(int x) { return x + 1; }' \
-		'int migrate_pages_batch(int x) { return move_to_new_folio(x) * 2 + move_to_new_folio(x + 3); }' >"$T/ev3/m.c"
+		'__attribute__((noinline)) int lru_cache_disable(int x) { return x - 1; }' \
+		'int migrate_pages_batch(int x) { return move_to_new_folio(lru_cache_disable(x)) * 2 + move_to_new_folio(x + 3); }' >"$T/ev3/m.c"
 	gcc -O1 -fno-pie -no-pie -nostdlib -static -Wl,-e,migrate_pages_batch -o "$T/ev3/vmlinux" "$T/ev3/m.c" || return 1
-	{ cat "$T/ev/System.map"; nm "$T/ev3/vmlinux" | grep -E ' (move_to_new_folio|migrate_pages_batch)$'; } >"$T/ev3/System.map"
+	{ cat "$T/ev/System.map"; nm "$T/ev3/vmlinux" | grep -E ' (move_to_new_folio|migrate_pages_batch|lru_cache_disable)$'; } >"$T/ev3/System.map"
 	got=$("$TOP/scripts/insn-events.sh" "$T/ev3") || return 1
 	want=$(objdump -d --no-show-raw-insn "$T/ev3/vmlinux" | grep -A1 -P '\tcall .*<move_to_new_folio>' |
 		grep -v -P '\tcall |^--' | sed 's/^ *\([0-9a-f]*\):.*/moved \1/')
@@ -65,10 +66,16 @@ events() {
 	[ "$(grep '^moved ' <<<"$got")" = "$want" ] || { echo "return sites: $got, want $want"; return 1; }
 	[ "$(grep '^batch ' <<<"$got")" = "batch $(nm "$T/ev3/vmlinux" | awk '$3 == "migrate_pages_batch" { print $1 }')" ] ||
 		{ echo "batch entry: $got"; return 1; }
+	# a function of aside.list: its entry, and the return site of its call
+	[ "$(grep '^aside ' <<<"$got")" = "aside $(nm "$T/ev3/vmlinux" | awk '$3 == "lru_cache_disable" { print $1 }')" ] ||
+		{ echo "aside entry: $got"; return 1; }
+	want=$(objdump -d --no-show-raw-insn "$T/ev3/vmlinux" | grep -A1 -P '\tcall .*<lru_cache_disable>' |
+		grep -v -P '\tcall |^--' | sed 's/^ *\([0-9a-f]*\):.*/back \1/')
+	[ -n "$want" ] && [ "$(grep '^back ' <<<"$got")" = "$want" ] || { echo "back sites: $got, want $want"; return 1; }
 	# control: without a vmlinux, neither (the first folio is not counted)
 	! grep -q '^batch\|^moved' <<<"$("$TOP/scripts/insn-events.sh" "$T/ev")" || { echo "batch events without a vmlinux"; return 1; }
 }
-t_run "insn: events are the entry stubs, __switch_to, a batch's entry and move_to_new_folio's returns" events
+t_run "insn: events: entry stubs, __switch_to, a batch's entry, returns of move_to_new_folio and aside functions" events
 
 # the plugin's file: two windows of mark 0/1 (a second program reuses
 # window 0), an unpaired end mark, then exit; and the console's lines
@@ -81,6 +88,7 @@ table() {
 	printf 'mark\t0\t1\t700\t4000\t110\t420\t5\t10\n' >>"$T/run/insn-counts.tsv"
 	printf 'task\t1\t3000000000\t100\t7\t2\n' >>"$T/run/insn-counts.tsv"
 	printf 'first\t1\t9000\t4\n' >>"$T/run/insn-counts.tsv"
+	printf 'aside\t1\t900\t3\n' >>"$T/run/insn-counts.tsv"
 	printf 'mark\t1\t1\t900\t4400\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf 'exit\t-\t-\t-\t5000\t130\t820\t6\t11\n' >>"$T/run/insn-counts.tsv"
 	printf '%s\n' 'migrate_pages_batch 1 2 path' 'folio_mc_copy 2 3 wait' >"$T/run/insn-ranges.txt"
@@ -93,8 +101,9 @@ table() {
 	[[ $(sed -n 2p <<<"$got") == *"kind=thp"*"insns=400"*"folio_mc_copy=400"*"folio_mc_copy_calls=1"* ]] ||
 		{ echo "second window: $(sed -n 2p <<<"$got")"; return 1; }
 	# its task line: the task's own instructions without the spin, in
-	# full past 2^31 (mawk's default would print 3e+09)
-	[[ $(sed -n 2p <<<"$got") == *$'\ttask=3000000000\ttask_spin=100\town=2999999900\town_per_page=749999975.00\ttask_irqs=7\ttask_switches=2\t'* ]] ||
+	# full past 2^31 (mawk's default would print 3e+09), and without what
+	# the functions set aside (aside.list) took
+	[[ $(sed -n 2p <<<"$got") == *$'\ttask=3000000000\ttask_spin=100\town=2999999900\town_per_page=749999975.00\taside=900\taside_calls=3\town_net=2999999000\ttask_irqs=7\ttask_switches=2\t'* ]] ||
 		{ echo "second window's task: $(sed -n 2p <<<"$got")"; return 1; }
 	[[ $(sed -n 1p <<<"$got") != *task=* ]] || { echo "a task line in the first window"; return 1; }
 	# its first line: the mean from a batch's entry to its first folio
@@ -149,7 +158,7 @@ batch_curve() {
 		. "$TOP/scripts/lib-bench-insn.sh"
 		nrun=0 art=x
 		bench_run() { nrun=$((nrun + 1)) LAST=$T/bench2/run$nrun; }
-		insn_line() { printf '0\tmove\tkind=%s\tpages=1024\tcalls=8\tchunk=%s\tprovider=%s\tinsns=1\town=%s\tmove_to_new_folio_calls=1024\tfirst_batches=8\tfirst_per_batch=%s\n' "$@"; }
+		insn_line() { printf '0\tmove\tkind=%s\tpages=1024\tcalls=8\tchunk=%s\tprovider=%s\tinsns=1\town_net=%s\tmove_to_new_folio_calls=1024\tfirst_batches=8\tfirst_per_batch=%s\n' "$@"; }
 		# the table of each boot, as insn-table.sh would write it
 		scripts_dir=$T/bench2/scripts && mkdir -p "$scripts_dir"
 		TOP=$T/bench2

@@ -300,7 +300,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		return -1;
 	}
 	if (events_path && task_read_events(events_path)) {
-		snprintf(msg, sizeof(msg), "insn-count: events=%s: needs 'irq|exc|switch|batch|moved ADDRESS' lines\n",
+		snprintf(msg, sizeof(msg), "insn-count: events=%s: needs 'irq|exc|switch|batch|moved|aside|back ADDRESS' lines\n",
 			 events_path);
 		qemu_plugin_outs(msg);
 		return -1;

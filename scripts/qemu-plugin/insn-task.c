@@ -6,7 +6,9 @@
  * events=FILE: the window's own task, counted apart. "KIND ADDRESS" lines
  * (scripts/insn-events.sh): "irq" an interrupt's entry stub, "exc" an
  * exception's, "switch" __switch_to; and, optional, "batch" the entry of
- * migrate_pages_batch(), "moved" a return site of move_to_new_folio().
+ * migrate_pages_batch(), "moved" a return site of move_to_new_folio(),
+ * "aside" the entry of a function set aside (aside.list) and "back" a
+ * return site of one.
  * Between marks 2k and 2k+1 the plugin
  * then counts the instructions of the marking task alone, on whatever
  * vCPU it runs, and not while it sits in an interrupt (the kernel's
@@ -26,6 +28,12 @@
  * of move_to_new_folio() after it, as faultmods/batch_lat.c times it), added
  * up over the window's batches:
  *   first<TAB>ID<TAB>INSNS<TAB>BATCHES
+ *
+ * With "aside" and "back" events, the task's own instructions (without
+ * spin) in the functions set aside, their callees included, from entry to
+ * return: work whose amount follows the host's pace (waiting for other
+ * CPUs), which the caller's figure is then given without:
+ *   aside<TAB>ID<TAB>INSNS<TAB>CALLS
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -44,7 +52,7 @@
 #define TASK_NONE	0
 
 /* events=FILE: the kernel's entry stubs and __switch_to */
-enum event_kind { EV_IRQ, EV_EXC, EV_SWITCH, EV_BATCH, EV_MOVED };
+enum event_kind { EV_IRQ, EV_EXC, EV_SWITCH, EV_BATCH, EV_MOVED, EV_ASIDE, EV_BACK };
 struct event {
 	enum event_kind kind;
 	uint64_t addr;
@@ -75,6 +83,9 @@ static uint64_t task_insns, task_spin, task_irqs, task_switches;
  * count at the entry; the window's sums */
 static int first_armed;
 static uint64_t first_start, first_insns, first_batches;
+/* in a function set aside, from the task's own count at its entry */
+static int aside_armed;
+static uint64_t aside_start, aside_insns, aside_calls;
 static pthread_mutex_t task_lock = PTHREAD_MUTEX_INITIALIZER;
 /* the counter's per-vCPU totals: all instructions, those of spin blocks */
 static qemu_plugin_u64 sb_total, sb_spin;
@@ -131,6 +142,35 @@ static void on_moved(unsigned int vcpu, void *udata)
 		first_insns += own_now(vcpu) - first_start;
 		first_batches++;
 		first_armed = 0;
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* a function set aside is entered by the window's task (not again inside) */
+static void on_aside(unsigned int vcpu, void *udata)
+{
+	(void)udata;
+	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
+		return;
+	pthread_mutex_lock(&task_lock);
+	if (!aside_armed) {
+		aside_armed = 1;
+		aside_start = own_now(vcpu);
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* back from a function set aside */
+static void on_back(unsigned int vcpu, void *udata)
+{
+	(void)udata;
+	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
+		return;
+	pthread_mutex_lock(&task_lock);
+	if (aside_armed) {
+		aside_insns += own_now(vcpu) - aside_start;
+		aside_calls++;
+		aside_armed = 0;
 	}
 	pthread_mutex_unlock(&task_lock);
 }
@@ -225,6 +265,8 @@ void task_open(unsigned int vcpu)
 	task_insns = task_spin = task_irqs = task_switches = 0;
 	first_armed = 0;
 	first_insns = first_batches = 0;
+	aside_armed = 0;
+	aside_insns = aside_calls = 0;
 	vtask[vcpu] = (struct vcpu_task){ .here = 1 };
 	count_from(vcpu);
 	pthread_mutex_unlock(&task_lock);
@@ -244,6 +286,9 @@ void task_close(unsigned int vcpu, unsigned int id, FILE *out)
 		if (first_batches)
 			fprintf(out, "first\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, first_insns,
 				first_batches);
+		if (aside_calls)
+			fprintf(out, "aside\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, aside_insns,
+				aside_calls);
 	} else if (win_task != TASK_NONE) {
 		fprintf(out, "task\t%u\t-\t-\t%" PRIu64 "\t%" PRIu64 "\n", id, task_irqs,
 			task_switches);
@@ -307,6 +352,12 @@ void task_hook(struct qemu_plugin_insn *insn, uint64_t pc)
 		else if (events[e].kind == EV_MOVED)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_moved, QEMU_PLUGIN_CB_NO_REGS,
 							       NULL);
+		else if (events[e].kind == EV_ASIDE)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_aside, QEMU_PLUGIN_CB_NO_REGS,
+							       NULL);
+		else if (events[e].kind == EV_BACK)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_back, QEMU_PLUGIN_CB_NO_REGS,
+							       NULL);
 		else
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_entry, QEMU_PLUGIN_CB_NO_REGS,
 							       (void *)(uintptr_t)events[e].kind);
@@ -338,6 +389,10 @@ int task_read_events(const char *path)
 			e->kind = EV_BATCH;
 		else if (!strcmp(kind, "moved"))
 			e->kind = EV_MOVED;
+		else if (!strcmp(kind, "aside"))
+			e->kind = EV_ASIDE;
+		else if (!strcmp(kind, "back"))
+			e->kind = EV_BACK;
 		else
 			goto bad;
 		nr_events++;

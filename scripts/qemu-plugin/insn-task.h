@@ -12,7 +12,7 @@
 
 #include <qemu-plugin.h>
 
-/* "irq|exc|switch|batch|moved ADDRESS" lines; 0, or -1 on a bad or empty file */
+/* "irq|exc|switch|batch|moved|aside|back ADDRESS" lines; 0, or -1 on a bad or empty file */
 int task_read_events(const char *path);
 /* events were read: the task is counted */
 int task_enabled(void);
