@@ -79,13 +79,17 @@ static uint64_t win_task = TASK_NONE;
 static unsigned int away_depth;
 static uint64_t away_nest;
 static uint64_t task_insns, task_spin, task_irqs, task_switches;
-/* a batch entered and its first folio not yet in place; the task's own
- * count at the entry; the window's sums */
-static int first_armed;
-static uint64_t first_start, first_insns, first_batches;
-/* in a function set aside, from the task's own count at its entry */
-static int aside_armed;
-static uint64_t aside_start, aside_insns, aside_calls;
+/*
+ * A stretch of the task's own instructions, opened and closed at events:
+ * whether one is open, the task's own count when it opened, and the
+ * window's sums. first: a batch's entry to its first folio in place;
+ * aside: a function of aside.list's entry to its return.
+ */
+struct span {
+	int open;
+	uint64_t start, insns, count;
+};
+static struct span first, aside;
 static pthread_mutex_t task_lock = PTHREAD_MUTEX_INITIALIZER;
 /* the counter's per-vCPU totals: all instructions, those of spin blocks */
 static qemu_plugin_u64 sb_total, sb_spin;
@@ -119,60 +123,57 @@ static uint64_t own_now(unsigned int vcpu)
 	       (qemu_plugin_u64_get(sb_spin, vcpu) - vtask[vcpu].spin0);
 }
 
-/* migrate_pages_batch()'s entry, in the window's task: a batch starts */
+/* open the span at the window's task's own count here; an open one too
+ * when "again" (a new batch), else not (a call inside the one set aside) */
+static void span_open(struct span *sp, unsigned int vcpu, int again)
+{
+	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
+		return;
+	pthread_mutex_lock(&task_lock);
+	if (again || !sp->open) {
+		sp->open = 1;
+		sp->start = own_now(vcpu);
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+static void span_close(struct span *sp, unsigned int vcpu)
+{
+	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
+		return;
+	pthread_mutex_lock(&task_lock);
+	if (sp->open) {
+		sp->insns += own_now(vcpu) - sp->start;
+		sp->count++;
+		sp->open = 0;
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* migrate_pages_batch()'s entry, and back from move_to_new_folio() */
 static void on_batch(unsigned int vcpu, void *udata)
 {
 	(void)udata;
-	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
-		return;
-	pthread_mutex_lock(&task_lock);
-	first_armed = 1;
-	first_start = own_now(vcpu);
-	pthread_mutex_unlock(&task_lock);
+	span_open(&first, vcpu, 1);
 }
 
-/* back from move_to_new_folio(): the batch's first folio is in place */
 static void on_moved(unsigned int vcpu, void *udata)
 {
 	(void)udata;
-	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
-		return;
-	pthread_mutex_lock(&task_lock);
-	if (first_armed) {
-		first_insns += own_now(vcpu) - first_start;
-		first_batches++;
-		first_armed = 0;
-	}
-	pthread_mutex_unlock(&task_lock);
+	span_close(&first, vcpu);
 }
 
-/* a function set aside is entered by the window's task (not again inside) */
+/* a function of aside.list entered, and back from one */
 static void on_aside(unsigned int vcpu, void *udata)
 {
 	(void)udata;
-	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
-		return;
-	pthread_mutex_lock(&task_lock);
-	if (!aside_armed) {
-		aside_armed = 1;
-		aside_start = own_now(vcpu);
-	}
-	pthread_mutex_unlock(&task_lock);
+	span_open(&aside, vcpu, 0);
 }
 
-/* back from a function set aside */
 static void on_back(unsigned int vcpu, void *udata)
 {
 	(void)udata;
-	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
-		return;
-	pthread_mutex_lock(&task_lock);
-	if (aside_armed) {
-		aside_insns += own_now(vcpu) - aside_start;
-		aside_calls++;
-		aside_armed = 0;
-	}
-	pthread_mutex_unlock(&task_lock);
+	span_close(&aside, vcpu);
 }
 
 /* an entry stub: one level deeper, an interrupt's or an exception's */
@@ -263,10 +264,8 @@ void task_open(unsigned int vcpu)
 		vtask[v].here = 0;
 	win_task = TASK_PENDING;
 	task_insns = task_spin = task_irqs = task_switches = 0;
-	first_armed = 0;
-	first_insns = first_batches = 0;
-	aside_armed = 0;
-	aside_insns = aside_calls = 0;
+	first = (struct span){ 0 };
+	aside = (struct span){ 0 };
 	vtask[vcpu] = (struct vcpu_task){ .here = 1 };
 	count_from(vcpu);
 	pthread_mutex_unlock(&task_lock);
@@ -283,12 +282,12 @@ void task_close(unsigned int vcpu, unsigned int id, FILE *out)
 			count_until(vcpu);
 		fprintf(out, "task\t%u\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", id,
 			task_insns, task_spin, task_irqs, task_switches);
-		if (first_batches)
-			fprintf(out, "first\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, first_insns,
-				first_batches);
-		if (aside_calls)
-			fprintf(out, "aside\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, aside_insns,
-				aside_calls);
+		if (first.count)
+			fprintf(out, "first\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, first.insns,
+				first.count);
+		if (aside.count)
+			fprintf(out, "aside\t%u\t%" PRIu64 "\t%" PRIu64 "\n", id, aside.insns,
+				aside.count);
 	} else if (win_task != TASK_NONE) {
 		fprintf(out, "task\t%u\t-\t-\t%" PRIu64 "\t%" PRIu64 "\n", id, task_irqs,
 			task_switches);
