@@ -148,7 +148,8 @@ report_insn() {
 # folio, in instructions); the larger spread of the two boots beside each
 # (over 0.5 %: "varies", the figure not given). Per provider, the batch
 # size at which the first folio costs twice what it costs in a batch of
-# one: the latency section's "doubles at", as a number that repeats.
+# one, found in each boot: the latency section's "doubles at", given when
+# the two boots find the same size.
 INSN_BATCH_PROVIDERS="none pass mt dma"
 
 measure_insn_batch() {
@@ -177,18 +178,26 @@ derive_insn_batch() {
 			m = (a + b) / 2; d = a > b ? a - b : b - a; s = m > 0 ? d / m : 0
 			if (s > max) printf "varies (%.1f%%)", s * 100; else printf "%.1f", m }')"
 	done
-	# the first batch size whose first folio costs twice a batch of one's;
-	# none when a figure on the way varies or is missing
+	# the first batch size whose first folio costs twice a batch of one's,
+	# in each boot; the size when the two boots say the same
 	for p in $INSN_BATCH_PROVIDERS; do
 		for kind in 4k thp; do
-			[ -n "$(get "insnf_${p}_${kind}_1")" ] || continue
-			put "insnf_${p}_${kind}_doubles_at" "$(for c in $(_insn_batches "$kind"); do printf '%s %s\n' "$c" "$(get "insnf_${p}_${kind}_$c")"; done |
-				awk '$2 !~ /^[0-9.]+$/ { print "n/a (" $1 ": " ($2 == "" ? "missing" : "varies") ")"; done = 1; exit }
-					NR == 1 { one = $2; next }
-					$2 >= 2 * one { print $1; done = 1; exit }
-					END { if (!done) print "not within the sizes measured" }')"
+			[ -n "$(get "insnf_${p}_${kind}_1_r1")" ] || continue
+			a=$(_insn_doubles_at "$p" "$kind" r1) b=$(_insn_doubles_at "$p" "$kind" r2)
+			put "insnf_${p}_${kind}_doubles_at" "$([ "$a" = "$b" ] && echo "$a" || echo "varies (boot 1: $a, boot 2: $b)")"
 		done
 	done
+}
+
+# _insn_doubles_at PROVIDER KIND BOOT: the first batch size at which one
+# boot's first folio costs twice its batch of one's
+_insn_doubles_at() {
+	local c
+	for c in $(_insn_batches "$2"); do printf '%s %s\n' "$c" "$(get "insnf_$1_$2_${c}_$3")"; done |
+		awk '$2 == "" { print "n/a (" $1 ": missing)"; done = 1; exit }
+			NR == 1 { one = $2; next }
+			$2 >= 2 * one { print $1; done = 1; exit }
+			END { if (!done) print "not within the sizes measured" }'
 }
 
 # _insn_batches KIND: the batch sizes bench-insn-batch measures
