@@ -56,9 +56,14 @@ enum event_kind { EV_IRQ, EV_EXC, EV_SWITCH, EV_BATCH, EV_MOVED, EV_ASIDE, EV_BA
 struct event {
 	enum event_kind kind;
 	uint64_t addr;
+	/* aside and back: which function of aside.list (its aside line's
+	 * number; its back lines follow it) */
+	int fn;
 };
 static struct event events[MAX_EVENTS];
 static int nr_events;
+/* the aside lines read so far: the number of the function of the next */
+static int nr_aside;
 
 /*
  * The window's task, per vCPU: whether it is that vCPU's current task,
@@ -83,10 +88,11 @@ static uint64_t task_insns, task_spin, task_irqs, task_switches;
  * A stretch of the task's own instructions, opened and closed at events:
  * whether one is open, the task's own count when it opened, and the
  * window's sums. first: a batch's entry to its first folio in place;
- * aside: a function of aside.list's entry to its return.
+ * aside: a function of aside.list's entry to its return (fn: which one,
+ * so that the return of another called inside it does not close it).
  */
 struct span {
-	int open;
+	int open, fn;
 	uint64_t start, insns, count;
 };
 static struct span first, aside;
@@ -125,24 +131,25 @@ static uint64_t own_now(unsigned int vcpu)
 
 /* open the span at the window's task's own count here; an open one too
  * when "again" (a new batch), else not (a call inside the one set aside) */
-static void span_open(struct span *sp, unsigned int vcpu, int again)
+static void span_open(struct span *sp, unsigned int vcpu, int again, int fn)
 {
 	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
 		return;
 	pthread_mutex_lock(&task_lock);
 	if (again || !sp->open) {
 		sp->open = 1;
+		sp->fn = fn;
 		sp->start = own_now(vcpu);
 	}
 	pthread_mutex_unlock(&task_lock);
 }
 
-static void span_close(struct span *sp, unsigned int vcpu)
+static void span_close(struct span *sp, unsigned int vcpu, int fn)
 {
 	if (vcpu >= MAX_VCPUS || !counting(&vtask[vcpu]))
 		return;
 	pthread_mutex_lock(&task_lock);
-	if (sp->open) {
+	if (sp->open && sp->fn == fn) {
 		sp->insns += own_now(vcpu) - sp->start;
 		sp->count++;
 		sp->open = 0;
@@ -154,26 +161,24 @@ static void span_close(struct span *sp, unsigned int vcpu)
 static void on_batch(unsigned int vcpu, void *udata)
 {
 	(void)udata;
-	span_open(&first, vcpu, 1);
+	span_open(&first, vcpu, 1, 0);
 }
 
 static void on_moved(unsigned int vcpu, void *udata)
 {
 	(void)udata;
-	span_close(&first, vcpu);
+	span_close(&first, vcpu, 0);
 }
 
 /* a function of aside.list entered, and back from one */
 static void on_aside(unsigned int vcpu, void *udata)
 {
-	(void)udata;
-	span_open(&aside, vcpu, 0);
+	span_open(&aside, vcpu, 0, (int)(uintptr_t)udata);
 }
 
 static void on_back(unsigned int vcpu, void *udata)
 {
-	(void)udata;
-	span_close(&aside, vcpu);
+	span_close(&aside, vcpu, (int)(uintptr_t)udata);
 }
 
 /* an entry stub: one level deeper, an interrupt's or an exception's */
@@ -353,10 +358,10 @@ void task_hook(struct qemu_plugin_insn *insn, uint64_t pc)
 							       NULL);
 		else if (events[e].kind == EV_ASIDE)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_aside, QEMU_PLUGIN_CB_NO_REGS,
-							       NULL);
+							       (void *)(uintptr_t)events[e].fn);
 		else if (events[e].kind == EV_BACK)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_back, QEMU_PLUGIN_CB_NO_REGS,
-							       NULL);
+							       (void *)(uintptr_t)events[e].fn);
 		else
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_entry, QEMU_PLUGIN_CB_NO_REGS,
 							       (void *)(uintptr_t)events[e].kind);
@@ -378,22 +383,26 @@ int task_read_events(const char *path)
 		if (nr_events == MAX_EVENTS ||
 		    sscanf(line, "%15s %" SCNx64, kind, &e->addr) != 2)
 			goto bad;
-		if (!strcmp(kind, "irq"))
+		if (!strcmp(kind, "irq")) {
 			e->kind = EV_IRQ;
-		else if (!strcmp(kind, "exc"))
+		} else if (!strcmp(kind, "exc")) {
 			e->kind = EV_EXC;
-		else if (!strcmp(kind, "switch"))
+		} else if (!strcmp(kind, "switch")) {
 			e->kind = EV_SWITCH;
-		else if (!strcmp(kind, "batch"))
+		} else if (!strcmp(kind, "batch")) {
 			e->kind = EV_BATCH;
-		else if (!strcmp(kind, "moved"))
+		} else if (!strcmp(kind, "moved")) {
 			e->kind = EV_MOVED;
-		else if (!strcmp(kind, "aside"))
+		} else if (!strcmp(kind, "aside")) {
 			e->kind = EV_ASIDE;
-		else if (!strcmp(kind, "back"))
+			e->fn = ++nr_aside;
+		} else if (!strcmp(kind, "back") && nr_aside) {
+			/* a back line belongs to the aside line above it */
 			e->kind = EV_BACK;
-		else
+			e->fn = nr_aside;
+		} else {
 			goto bad;
+		}
 		nr_events++;
 	}
 	fclose(f);
