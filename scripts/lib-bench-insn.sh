@@ -17,8 +17,8 @@
 #         it took, the other tasks that ran while it slept, the turns of
 #         cpu_relax() loops, and the functions of qemu-plugin/aside.list
 #         (lru_cache_disable(): per move_pages() call, a wait for other
-#         CPUs whose length follows the host's pace); insn-table.sh's
-#         own_net=
+#         CPUs whose length follows the host's pace; free_pcppages_bulk():
+#         as much as the per-CPU free lists hold); insn-table.sh's own_net=
 # with two spreads: between the boots of a build and between the builds.
 # A spread over 0.5 % is printed as such ("varies"), never averaged into a
 # ratio that looks exact. The path figure has no ratio between kernels:
@@ -120,7 +120,7 @@ report_insn() {
 	echo "kernel, the second in an object tree of its own, two boots of each build; path: the migration"
 	echo "path's own functions, scripts/qemu-plugin/ranges.list; vcpu: all the mover's vCPU ran; own: the"
 	echo "mover task's own, without interrupts, other tasks, spin-loop turns and aside.list's functions"
-	echo "(lru_cache_disable()); boots: the larger"
+	echo "(lru_cache_disable(), free_pcppages_bulk()); boots: the larger"
 	echo "|boot 1 - boot 2| / mean of a build; builds: |build 1 - build 2| / mean; a ratio is given only"
 	echo "when every spread is within 0.5 %; path has none: the kernels split the path differently):"
 	printf '  %-4s %-4s %12s %7s %7s %12s %7s %7s %9s %9s %9s\n' "" "" unpatched boots builds patched boots builds ratio "build 1" "build 2"
