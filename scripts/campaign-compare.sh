@@ -23,8 +23,7 @@ runs_of() {
 	local results k s seed expect verdict wall run
 	results=$(dirname "$1")
 	tail -n +2 "$1/runs.tsv" | while IFS=$'\t' read -r k s seed expect verdict wall run; do
-		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$seed" "$verdict" "$wall" \
-			"$(sed 's/ .*//' "$results/$run/boot" 2>/dev/null || echo cold)"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$seed" "$verdict" "$wall" "$(run_boot "$results/$run")"
 	done
 }
 
@@ -37,7 +36,7 @@ out=$(join -t $'\t' <(sort -k1,1 <<<"$a") <(sort -k1,1 <<<"$b") | sort -n -k1,1 
 		n++; wa += $5; wb += $10
 		cmp = $4 == "emulator" || $9 == "emulator" ? "not compared" : ($4 == $9 ? "same" : "DIFFERS")
 		if (cmp == "same") same++; else if (cmp == "DIFFERS") differ++; else emu++
-		rows = rows sprintf("  %4s %-26s %20s %-9s %-9s %5s %5s  %-6s %-6s %s\n", $1, $2, $3, $4, $9, $5, $10, $6 == "from" ? "snap" : $6, $11 == "from" ? "snap" : $11, cmp)
+		rows = rows sprintf("  %4s %-26s %20s %-9s %-9s %5s %5s  %-6s %-6s %s\n", $1, $2, $3, $4, $9, $5, $10, $6 == "snapshot" ? "snap" : $6, $11 == "snapshot" ? "snap" : $11, cmp)
 	}
 	END {
 		if (other) exit 2

@@ -31,8 +31,8 @@ for c in "$@"; do
 	# first title, and whether it behaved as it must (an emulator event or
 	# an error is not the kernel's: neither a detection nor a pass)
 	tail -n +2 "$c/runs.tsv" | while IFS=$'\t' read -r k s seed expect verdict wall run; do
-		boot=$(sed 's/ .*//' "$results/$run/boot" 2>/dev/null || echo cold)
-		first=$(cut -f2 "$results/$run/findings.tsv" 2>/dev/null | head -1 || true)
+		boot=$(run_boot "$results/$run")
+		first=$(run_first_title "$results/$run")
 		met=1
 		verdict_meets "$verdict" "$expect" || case $verdict in emulator | error) ;; *) met=0 ;; esac
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$verdict" "$wall" "$boot" \
@@ -40,7 +40,7 @@ for c in "$@"; do
 			"$(cat "$results/$run/first-migration-seconds" 2>/dev/null || echo -)" "${first:-$verdict}" "$met"
 	done | awk -F'\t' -v name="$(basename "$c")" -v values="$values" '
 		{
-			n++; total += $4; b = $5 == "from" ? "snapshot" : $5
+			n++; total += $4; b = $5
 			cnt[b]++; w[b] += $4
 			if ($6 != "-") { st[b] += $6; nst[b]++ }
 			if ($7 != "-") { mg[b] += $7; nmg[b]++ }

@@ -41,6 +41,16 @@ same_title_again() {
 	[ -n "$TARGET" ] && run_has_title "$1" "$TARGET"
 }
 
+# run_boot DIR: how the run's guest started, "cold" or "snapshot" (run.sh's
+# boot file says "cold" or "from snapshot KEY"; a run made before snapshots
+# has none and booted cold)
+run_boot() {
+	case $(cat "$1/boot" 2>/dev/null) in
+	from\ snapshot*) echo snapshot ;;
+	*) echo cold ;;
+	esac
+}
+
 # verdict_meets VERDICT EXPECT: whether a run met its expectation: its
 # verdict is the expected one, or it found only known kernel bugs where it
 # expected none (judge.sh)
