@@ -83,18 +83,12 @@ derive_campaign() {
 			s=$(get "detect_${v}_${kind}_detect_s")
 			[ "$s" != - ] || s="not seen:$(get "detect_${v}_${kind}_seconds")"
 			printf '%s\n' "$s"
-		done <"$bdir/detect-variants.txt" | awk -F: '
-			{ v[NR] = $NF + 0; if (NF > 1) unseen++ }
+		done <"$bdir/detect-variants.txt" | awk -F: '{ print $NF + 0, (NF > 1) }' | sort -n | awk '
+			{ v[NR] = $1; unseen += $2 }
 			END {
 				if (NR == 0) exit
-				n = asort_num(v)
 				med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 				printf "%s\t%s\t%d\n", med, v[NR], unseen
-			}
-			# insertion sort: mawk has no asort
-			function asort_num(a,   i, j, t) {
-				for (i = 2; i <= NR; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-				return NR
 			}' | {
 			IFS=$'\t' read -r med max unseen || true
 			put "detect_${kind}_median_s" "${med:-}"
