@@ -59,6 +59,8 @@ help:
 	@echo "make mutants     every broken variant in patches/BASE/mutants/ (MUTANTS=names for some), caught or missed"
 	@echo "                 MUTANTS=cocci (or cocci/RULE ...): the Coccinelle catalogue, patches/cocci/, applied"
 	@echo "                 to the tree with spatch; the default with KERNEL_SRC=DIR SERIES=none"
+	@echo "                 UNDER=scenario: every variant under that one (UNDER=selftests-MODE SELFTESTS='...':"
+	@echo "                 caught only by a selftest case of the family's differential)"
 	@echo "make judge       DIRS='results/RUN results/campaign-...': judge old results again"
 	@echo "make list        the scenarios, from their records (GROUP=check|faults|fixtures|bench;"
 	@echo "                 SCENARIO=name: its comments and record)"

@@ -24,6 +24,11 @@ run_has_title() {
 	run_titles "$1" | grep -qxF -- "$2"
 }
 
+# run_first_title_starting DIR TEXT: its first title that starts with TEXT
+run_first_title_starting() {
+	run_titles "$1" | awk -v p="$2" 'index($0, p) == 1 { print; exit }'
+}
+
 # run_title_line DIR TITLE: the console line its finding of TITLE starts at
 run_title_line() {
 	[ -f "$1/findings.tsv" ] || return 0

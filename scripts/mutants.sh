@@ -33,6 +33,14 @@
 #                                     the rows, run nothing (make check
 #                                     builds them on one core while the
 #                                     other boots its campaign)
+#   UNDER=SCENARIO scripts/mutants.sh [NAME...]
+#                                     each variant under SCENARIO instead of
+#                                     its own, no "Also" rows: which other
+#                                     oracles see it. Under a selftests-MODE
+#                                     scenario (SELFTESTS= some entries) a
+#                                     variant is caught only by a finding of
+#                                     the family's differential ("KTAP: not ok
+#                                     selftest-..."): the mm selftests alone
 #
 # Writes build/mutants-<time>.tsv. Exit 1 when any variant is missed. A row
 # whose oracle needs one of the suite's own patches that the tree (SERIES=none
@@ -47,6 +55,17 @@ MUTANTS=$(base_dir)/mutants
 COCCI=${COCCI_RULES:-$TOP/patches/cocci}
 user_tree=0
 [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && user_tree=1
+# UNDER: every row under this scenario; under_prefix: the start of the
+# titles that count there (a selftest's own case, not KUnit at boot)
+under=${UNDER:-} under_prefix=""
+if [ -n "$under" ]; then
+	scenario_exists "$under" || die "UNDER: no scenario '$under' (make list)"
+	! scenario_in_group "$under" selftests || under_prefix="KTAP: not ok selftest-"
+fi
+if [ -n "${SELFTESTS:-}" ]; then
+	[ -n "$under" ] || die "SELFTESTS: give UNDER=selftests-MODE, the scenario that runs them"
+	selftests_override_check "$under" "$SELFTESTS"
+fi
 
 # list_catalogue: --list, the catalogue for this BASE, a line a variant
 list_catalogue() {
@@ -144,7 +163,7 @@ caught_by() {
 row_needs() {
 	local n
 	n=$(scenario_field "$2" needs)
-	[ -n "$1" ] && [ -z "${3:-}" ] && header "$1" 'Caught by' | grep -q '(KUnit' && n="$n kunit"
+	[ -n "$1" ] && [ -z "${3:-}" ] && [ -z "$under" ] && header "$1" 'Caught by' | grep -q '(KUnit' && n="$n kunit"
 	echo $n
 }
 # row_na SOURCE PATCH SCENARIO [ALSO]: why the row cannot run here, if so
@@ -260,7 +279,7 @@ declare -A no_build=()
 # row VARIANT SCENARIO SOURCE EXTRA_PATCHES [TITLE [NA]]: TITLE must be
 # among the findings (an "Also" row); NA: the row cannot run, why
 row() {
-	local v=$1 s=$2 src=$3 extra=$4 want=${5:-} na=${6:-} art dir rc=0 start wall first line at result verdict err
+	local v=$1 s=$2 src=$3 extra=$4 want=${5:-} na=${6:-} art dir rc=0 start wall first line at result verdict err stop
 	[ -n "$na" ] || na=$(row_na "$src" "$extra" "$s" "$want")
 	[ -z "$extra" ] || [ -z "${no_build[$extra]:-}" ] || na="does not build: ${no_build[$extra]}"
 	if [ -n "$na" ]; then
@@ -280,8 +299,10 @@ row() {
 		return 0
 	fi
 	# a second oracle must not be hidden by the first finding: run on to it
+	stop=${want:+title:$want}
+	[ -z "$under_prefix" ] || stop=prefix:$under_prefix
 	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art RUN_PROGRESS=0 QUIET_SUMMARY=1 \
-		STOP_ON=${want:+title:$want} "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
+		STOP_ON=$stop "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
 	[ "$rc" = 130 ] && exit 130
 	[ "$rc" = 2 ] && die "run of $v failed (infrastructure)"
 	wall=$(($(date +%s) - start))
@@ -292,6 +313,10 @@ row() {
 	# control is caught when its expected finding came out
 	if [ "$v" = corrupt-provider ]; then
 		result=$([ "$verdict" = caught ] && echo caught || echo missed)
+	elif [ -n "$under_prefix" ]; then
+		first=$(run_first_title_starting "$dir" "$under_prefix")
+		result=$([ -n "$first" ] && echo caught || echo missed)
+		line=$(run_title_line "$dir" "$first")
 	elif [ -n "$want" ]; then
 		# a second oracle of the same variant: its own title, wherever it is
 		result=$(run_has_title "$dir" "$want" && echo caught || echo missed)
@@ -314,6 +339,7 @@ run_rows() {
 		s=$(caught_by "$src")
 		[ -n "$s" ] && scenario_exists "$s" ||
 			die "$(basename "$src") names no known scenario in its 'caught by:' line"
+		s=${under:-$s}
 		patch=$src
 		if [ "${v%%/*}" = cocci ]; then
 			patch=$(cocci_patch "$v") || rc=$?
@@ -327,7 +353,7 @@ run_rows() {
 		# "Also caught by: scenario NAME: TITLE": another oracle that must
 		# fire on the same variant (one the first finding would hide); make
 		# check's tier shows each variant caught once, make mutants every row
-		[ "$tier" = check ] && continue
+		[ "$tier" = check ] || [ -n "$under" ] && continue
 		while IFS= read -r also; do
 			as=${also%%:*} at_title=${also#*: }
 			scenario_exists "$as" || die "$(basename "$src"): unknown scenario '$as' in 'also caught by'"
@@ -352,7 +378,7 @@ fi
 seed=${SEED:-7}
 open_table
 run_rows
-[ "$given" -eq 0 ] && [ -z "$tier" ] && row corrupt-provider corrupt "" ""
+[ "$given" -eq 0 ] && [ -z "$tier" ] && [ -z "$under" ] && row corrupt-provider corrupt "" ""
 echo
 column -t -s $'\t' "$table"
 echo

@@ -36,7 +36,8 @@
 # bookworm's 7.2; backports: 10.x; unstable: 11.x; scripts/fetch-qemu.sh
 # fetches them once, nothing is installed), STOP_ON (first:
 # any finding, the default; title:TITLE: that title only, for a negative
-# control; never), TRIAGE (the console triage program).
+# control; prefix:TEXT: a title that starts with TEXT; never), TRIAGE
+# (the console triage program).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -65,8 +66,8 @@ read_settings() {
 	STOP_ON=${STOP_ON:-first}
 	TRIAGE=${TRIAGE:-$BUILD/triage/triage}
 	case $STOP_ON in
-	first | never | title:?*) ;;
-	*) die "STOP_ON must be first, never or title:TITLE, not '$STOP_ON'" ;;
+	first | never | title:?* | prefix:?*) ;;
+	*) die "STOP_ON must be first, never, title:TITLE or prefix:TEXT, not '$STOP_ON'" ;;
 	esac
 	[ "$STOP_ON" = never ] || [ -x "$TRIAGE" ] || die "no console triage at $TRIAGE (make -C scripts/triage)"
 	case $QEMU in
@@ -264,6 +265,7 @@ wanted_finding() {
 	case $STOP_ON in
 	first) [ -n "$titles" ] ;;
 	title:*) printf '%s\n' "$titles" | grep -qxF "${STOP_ON#title:}" ;;
+	prefix:*) printf '%s\n' "$titles" | awk -v p="${STOP_ON#prefix:}" 'index($0, p) == 1 { f = 1 } END { exit !f }' ;;
 	esac
 }
 

@@ -20,6 +20,8 @@ results_reader() {
 	[ "$(run_titles_line "$d")" = "WARNING in fp_a;KTAP: not ok x.y" ] || { echo "titles line"; return 1; }
 	[ "$(run_title_line "$d" "KTAP: not ok x.y")" = 77 ] || { echo "console line"; return 1; }
 	! run_has_title "$d" "WARNING in fp" || { echo "a prefix matched"; return 1; }
+	[ "$(run_first_title_starting "$d" "KTAP: not ok")" = "KTAP: not ok x.y" ] || { echo "first title with a start"; return 1; }
+	[ -z "$(run_first_title_starting "$d" "not ok")" ] || { echo "a text inside a title counted as its start"; return 1; }
 	TARGET=""
 	! same_title_again "$e" && [ -z "$TARGET" ] || { echo "a run without findings set the target"; return 1; }
 	same_title_again "$d" && [ "$TARGET" = "WARNING in fp_a" ] || { echo "first finding not made the target"; return 1; }

@@ -230,6 +230,12 @@ expect_refusal "reproduce without a seed: exit 2" 2 "usage: make reproduce" \
 expect_refusal "reproduce with bad RUNS: exit 2" 2 "bad RUNS" \
 	"$TOP/scripts/reproduce.sh" smoke 1 zero
 expect_refusal "unknown mutant: exit 2" 2 "no mutant named" "$TOP/scripts/mutants.sh" nosuch
+expect_refusal "mutants under an unknown scenario: exit 2" 2 "UNDER: no scenario 'nosuch'" \
+	env UNDER=nosuch "$TOP/scripts/mutants.sh"
+expect_refusal "mutants with SELFTESTS and no scenario for them: exit 2" 2 "give UNDER=selftests-MODE" \
+	env SELFTESTS=migration "$TOP/scripts/mutants.sh"
+expect_refusal "mutants with SELFTESTS under a scenario without them: exit 2" 2 "runs no mm selftests" \
+	env UNDER=smoke SELFTESTS=migration "$TOP/scripts/mutants.sh"
 expect_refusal "unknown campaign: exit 2" 2 "unknown campaign 'nosuch'" \
 	"$TOP/scripts/campaign.sh" --campaign nosuch
 # the catalogue of broken variants: one record per patch file of each base
