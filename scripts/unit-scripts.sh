@@ -106,6 +106,48 @@ scenario_loaded() {
 }
 t_run "scenarios: every record reads, with description, expect and run() or provider; the guest reads it as the host" scenarios_complete
 
+# the reach oracle's counts by reason, from a hist trigger's output and
+# the event's format, under busybox sh: names from the format's list of
+# reasons (not the mode's, printed before it), a number the list lacks
+# kept as a number, nothing from the totals
+reach_hist_reads() {
+	local d got want
+	d=$(tmp_dir)
+	mkdir -p "$d/events/migrate/mm_migrate_pages"
+	cat >"$d/events/migrate/mm_migrate_pages/format" <<'FMT'
+name: mm_migrate_pages
+format:
+	field:int reason;	offset:64;	size:4;	signed:1;
+
+print fmt: "nr_succeeded=%lu mode=%s reason=%s", REC->succeeded, __print_symbolic(REC->mode, { 0, "MIGRATE_ASYNC" }, { 1, "MIGRATE_SYNC_LIGHT" }, { 2, "MIGRATE_SYNC" }), __print_symbolic(REC->reason, { 0, "compaction" }, { 1, "memory_failure" }, { 3, "syscall_or_cpuset" }, { 5, "numa_misplaced" })
+FMT
+	cat >"$d/events/migrate/mm_migrate_pages/hist" <<'HIST'
+# event histogram
+#
+# trigger info: hist:keys=reason:vals=hitcount:sort=hitcount:size=2048 [active]
+#
+
+{ reason:          1 } hitcount:          2
+{ reason:          9 } hitcount:          7
+{ reason:          2 } hitcount:          4
+{ reason:          3 } hitcount:       2691
+{ reason:          5 } hitcount:       6317
+
+Totals:
+    Hits: 9017
+    Entries: 4
+    Dropped: 0
+HIST
+	got=$(busybox sh -c '. "$1/stress/guest/lib-reach.sh"; reason_hist_end "$2" 2>/dev/null' _ "$TOP" "$d")
+	want=$(printf '2 memory_failure\n7 reason_9\n4 reason_2\n2691 syscall_or_cpuset\n6317 numa_misplaced')
+	[ "$got" = "$want" ] || { echo "read: $got"; return 1; }
+	[ "$(cat "$d/events/migrate/mm_migrate_pages/trigger")" = '!hist:keys=reason' ] ||
+		{ echo "the trigger was not removed"; return 1; }
+	got=$(busybox sh -c '. "$1/stress/guest/lib-reach.sh"; reason_count "$2" syscall_or_cpuset; reason_count "$2" demotion' _ "$TOP" "$got")
+	[ "$got" = "$(printf '2691\n0')" ] || { echo "counts: $got"; return 1; }
+}
+t_run "reach: counts by reason from the hist trigger, named from the event's format (busybox sh)" reach_hist_reads
+
 # a bad record is refused with its file and line (the reader's negative
 # control: an unknown key, a group nobody runs, a program line before
 # "---", no "---")

@@ -5,19 +5,42 @@
 TRACE=/sys/kernel/tracing
 REASONS="compaction memory_failure memory_hotplug syscall_or_cpuset mempolicy_mbind numa_misplaced contig_range longterm_pin demotion damon"
 
-# migrations_trace_begin: mm_migrate_pages events from here on, in the
-# top-level trace buffer (emptied)
-migrations_trace_begin() {
-	echo 0 >$TRACE/tracing_on
-	echo 8192 >$TRACE/buffer_size_kb
-	echo >$TRACE/trace
-	echo 1 >$TRACE/events/migrate/mm_migrate_pages/enable
-	echo 1 >$TRACE/tracing_on
+MIGRATE_EVENT=events/migrate/mm_migrate_pages
+
+# reason_hist_begin TRACEDIR: mm_migrate_pages counted by reason from here
+# on, by the kernel (a hist trigger on the event of the trace instance
+# TRACEDIR): exact counts, none lost to a full buffer, and no event text
+# to format and read back (that took seconds of every run under TCG)
+reason_hist_begin() {
+	# a trigger an interrupted window left (none: the write fails, quietly)
+	echo '!hist:keys=reason' >"$1/$MIGRATE_EVENT/trigger" 2>/dev/null
+	echo 'hist:keys=reason' >"$1/$MIGRATE_EVENT/trigger"
+}
+
+# reason_hist_end TRACEDIR: "count reason" lines of the mm_migrate_pages
+# calls since reason_hist_begin, names from the event's format (its
+# __print_symbolic list of reasons); the trigger removed
+reason_hist_end() {
+	awk '
+		FNR == NR {
+			if (!/^print fmt:/) next
+			n = split(substr($0, index($0, "REC->reason,")), part, "{")
+			for (i = 2; i <= n; i++) {
+				num = part[i]; sub(/^[ \t]*/, "", num); sub(/[ ,].*/, "", num)
+				name = part[i]; sub(/^[^"]*"/, "", name); sub(/".*/, "", name)
+				sym[num] = name
+			}
+			next
+		}
+		$1 == "{" && $2 == "reason:" && $5 == "hitcount:" {
+			print $6, ($3 in sym ? sym[$3] : "reason_" $3)
+		}' "$1/$MIGRATE_EVENT/format" "$1/$MIGRATE_EVENT/hist"
+	echo '!hist:keys=reason' >"$1/$MIGRATE_EVENT/trigger"
 }
 
 # reach_begin: count mm_migrate_pages events and offload stats from here on
 reach_begin() {
-	migrations_trace_begin
+	reason_hist_begin $TRACE || not_ok "mm_migrate_pages counted by reason (a hist trigger)"
 	REACH_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
 	REACH_VMSTAT=$(cat /proc/vmstat)
 }
@@ -27,12 +50,7 @@ reach_delta() {
 	stats_delta "$REACH_SNAP" "$1" "$2"
 }
 
-# trace_reason_counts TRACE_FILE: "count reason" lines of its mm_migrate_pages events
-trace_reason_counts() {
-	sed -n 's/.*mm_migrate_pages:.* reason=\([a-z_]*\)$/\1/p' "$1" | sort | uniq -c
-}
-
-# reason_count COUNTS REASON: the count of REASON in trace_reason_counts output
+# reason_count COUNTS REASON: the count of REASON in reason_hist_end output
 reason_count() {
 	echo "$1" | awk -v r="$2" '$2 == r { n = $1 } END { print n + 0 }'
 }
@@ -42,10 +60,8 @@ reason_count() {
 # offloaded. Prints "REACH: reason migrations calls folios" lines.
 reach_end() {
 	local r n calls set leaked="" counts
-	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
+	counts=$(reason_hist_end $TRACE)
 	set=",$(offload_reason_set | tr -d '\n'),"
-	# one pass over the trace buffer: "reason count" lines
-	counts=$(trace_reason_counts $TRACE/trace)
 	for r in $REASONS; do
 		n=$(reason_count "$counts" $r)
 		calls=$(reach_delta $r calls)
@@ -78,16 +94,16 @@ reach_end() {
 # the host gathers into kinds.txt.
 # KIND_MODE names the provider mode of the window.
 kind_window() {
-	local _k=$1 _t0 _t1 _n
+	local _k=$1 _t0 _t1 _n _counts
 	shift
-	migrations_trace_begin
+	reason_hist_begin $TRACE || not_ok "mm_migrate_pages counted by reason (a hist trigger)"
 	offload_snapshot
 	_t0=$(cut -d' ' -f1 /proc/uptime)
 	drive "$_k, provider ${KIND_MODE:-none}" "$@"
 	_t1=$(cut -d' ' -f1 /proc/uptime)
-	echo 0 >$TRACE/events/migrate/mm_migrate_pages/enable
-	_n=$(grep -c 'mm_migrate_pages:' $TRACE/trace)
-	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios) reasons=$(trace_reason_counts $TRACE/trace | awk '{ printf "%s%s:%d", (NR > 1 ? "," : ""), $2, $1 } END { if (!NR) printf "none" }')"
+	_counts=$(reason_hist_end $TRACE)
+	_n=$(echo "$_counts" | awk '{ n += $1 } END { print n + 0 }')
+	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios) reasons=$(echo "$_counts" | awk 'NF == 2 { printf "%s%s:%d", (n++ ? "," : ""), $2, $1 } END { if (!n) printf "none" }')"
 }
 
 # drive NAME COMMAND...: a guest driver as a test point
@@ -140,23 +156,19 @@ bench_end() {
 
 # --- reach over the whole scenario (run-scenario calls these) ----------------------
 # A trace instance of its own, so that a scenario's reach_begin/reach_end
-# (the top-level buffer) do not disturb it. Every scenario reports its
+# (the top-level instance's hist trigger) do not disturb it. Every scenario reports its
 # migrations per reason ("REACH-RUN:" lines) and fails for a reason it
 # claims in REACHES that never migrated.
 RUN_TRACE=$TRACE/instances/suite
 run_reach_begin() {
 	mkdir -p $RUN_TRACE 2>/dev/null
-	echo 4096 >$RUN_TRACE/buffer_size_kb
-	echo 1 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
+	reason_hist_begin $RUN_TRACE || not_ok "mm_migrate_pages counted by reason over the run (a hist trigger)"
 	RUN_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
 }
 
 run_reach_end() {
-	local r n counts calls folios lost
-	echo 0 >$RUN_TRACE/events/migrate/mm_migrate_pages/enable
-	counts=$(trace_reason_counts $RUN_TRACE/trace)
-	lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $RUN_TRACE/trace)
-	[ "${lost:-0}" -gt 0 ] 2>/dev/null && echo "# reach: $lost trace events overwritten, counts are lower bounds"
+	local r n counts calls folios
+	counts=$(reason_hist_end $RUN_TRACE)
 	for r in $REASONS; do
 		n=$(reason_count "$counts" $r)
 		calls=$(stats_delta "$RUN_SNAP" $r calls)
