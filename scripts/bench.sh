@@ -41,11 +41,12 @@
 # out stay empty.
 #
 # Writes results/bench-<utc>/ (bench.json, table.txt, latency.tsv,
-# latency.png, throughput.png, the runs' dirs listed in runs.txt) and
+# latency.png, throughput.png, insn.png, the runs' dirs listed in runs.txt) and
 # prints the table.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-# derive, derive_latency, plot_latency, report: the figures, the table, the JSON
+# derive, derive_latency, plot_latency, plot_throughput, report: the figures, the plots,
+# the table, the JSON
 . "$(dirname "$0")/lib-bench.sh"
 # measure_insn(_batch), derive_insn(_batch), report_insn(_batch): the
 # instruction counts
@@ -271,6 +272,8 @@ derive_latency
 derive_insn
 derive_insn_batch
 derive_campaign
+plot_throughput
+plot_insn
 report
 { report_insn; report_insn_batch; report_campaign; } | tee -a "$bdir/table.txt"
 echo "$bdir"

@@ -236,3 +236,46 @@ _report_insn_batch_table() {
 		done
 	done
 }
+
+# plot_insn: insn.png, the insn-batch section's two curves against batch
+# size (4K), each provider a line: the mover's own instructions from a
+# batch's entry to its first folio in place (the latency plot's first
+# folio, in instructions), and per migrated folio; a size whose two boots
+# differ by more than INSN_MAX_SPREAD is left out of its line
+plot_insn() {
+	local p c v prefix
+	[ -n "$(get insnf_none_4k_1)" ] || return 0
+	have_gnuplot || return 0
+	for prefix in insnf insnb; do
+		for p in $INSN_BATCH_PROVIDERS; do
+			for c in $(_insn_batches 4k); do
+				v=$(get "${prefix}_${p}_4k_$c")
+				! numeric "$v" || echo "$c $v"
+			done >"$bdir/.$prefix-$p.dat"
+		done
+	done
+	(
+		cd "$bdir"
+		gnuplot <<GP
+set terminal png size 1100,480 noenhanced
+set output "insn.png"
+set multiplot layout 1,2 title "migrate_pages_batch(), 4K pages, the mover's own guest instructions (QEMU plugin, mean of two boots); flavour $FLAVOUR, base $BASE"
+set logscale x 2
+set xlabel "batch size (folios)"
+set key top left
+set grid
+set logscale y 10
+set format y "%.0s%c"
+set ylabel "instructions"
+set title "to the first folio in place, per batch"
+plot for [p in "$INSN_BATCH_PROVIDERS"] ".insnf-".p.".dat" using 1:2 with linespoints title p
+unset logscale y
+set format y "%.0f"
+set ylabel "instructions per folio"
+set title "per migrated folio"
+plot for [p in "$INSN_BATCH_PROVIDERS"] ".insnb-".p.".dat" using 1:2 with linespoints title p
+unset multiplot
+GP
+	) || log "gnuplot failed: no instructions plot"
+	rm -f "$bdir"/.insn[fb]-*.dat
+}

@@ -93,17 +93,17 @@ derive_latency() {
 	plot_latency
 }
 
-# plot_latency: latency.png (first and last folio against batch size) and,
-# when the overhead section ran, throughput.png; gnuplot-nox's png terminal
+# plot_latency: latency.png, the first and last folio against batch size
+# (gnuplot-nox's png terminal)
 plot_latency() {
-	local p accel rounds_done
-	command -v gnuplot >/dev/null || { log "no gnuplot (apt-get install gnuplot-nox): no plots"; return 0; }
-	# read before the plots cd into the bench's directory
+	local p accel
+	have_gnuplot || return 0
+	# read before the plot cds into the bench's directory
 	accel=$(get latency_accel | sed 's/qemu=[a-z]* QEMU emulator version \([^ ]*\) ([^)]*)/QEMU \1,/; s/accel=//')
-	rounds_done=$(get rounds)
 	for p in none mt dma; do
 		for l in idle busy; do
-			awk -F'\t' -v p=$p -v l=$l 'NR > 1 && $1 == p && $2 == l && $3 == "4k" { print $4, $6, $8 }' 				"$bdir/latency-summary.tsv" >"$bdir/.lat-$p-$l.dat"
+			awk -F'\t' -v p=$p -v l=$l 'NR > 1 && $1 == p && $2 == l && $3 == "4k" { print $4, $6, $8 }' \
+				"$bdir/latency-summary.tsv" >"$bdir/.lat-$p-$l.dat"
 		done
 	done
 	(
@@ -125,26 +125,56 @@ unset multiplot
 GP
 	) || log "gnuplot failed: no latency plot"
 	rm -f "$bdir"/.lat-*.dat
-	if [ -n "$(get move_4k_unpatched)" ]; then
-		for c in unpatched none fault_provider mt_provider; do
-			echo "$c $(ratio "$(get move_4k_$c)" "$(get move_4k_unpatched)") $(ratio "$(get move_thp_$c)" "$(get move_thp_unpatched)")"
-		done >"$bdir/.thr.dat"
-		(
-			cd "$bdir"
-			gnuplot <<GP
-set terminal png size 700,420 noenhanced
-set output "throughput.png"
-set title "move_pages() throughput, ratio to unpatched\n($rounds_done rounds; flavour $FLAVOUR, base $BASE)"
+}
+
+# plot_throughput: throughput.png, move_pages() pages per guest-second as
+# a ratio to the unpatched kernel (the overhead section) and, beside it
+# when the insn section ran, the same kernels' cost in the mover's own
+# instructions per folio (as unpatched / patched, so that 1 means the same
+# and higher is better in both panels); a figure that varies is left out
+plot_throughput() {
+	local c rounds_done insn=0
+	[ -n "$(get move_4k_unpatched)" ] || return 0
+	have_gnuplot || return 0
+	rounds_done=$(get rounds)
+	for c in unpatched none fault_provider mt_provider; do
+		echo "$c $(ratio "$(get move_4k_$c)" "$(get move_4k_unpatched)") $(ratio "$(get move_thp_$c)" "$(get move_thp_unpatched)")"
+	done >"$bdir/.thr.dat"
+	if numeric "$(get insn_4k_ratio_own)" && numeric "$(get insn_thp_ratio_own)"; then
+		insn=1
+		printf 'unpatched 1 1\nnone %s %s\n' "$(awk -v r="$(get insn_4k_ratio_own)" 'BEGIN { printf "%.4f", 1 / r }')" \
+			"$(awk -v r="$(get insn_thp_ratio_own)" 'BEGIN { printf "%.4f", 1 / r }')" >"$bdir/.insn.dat"
+	fi
+	{
+		echo "set terminal png size $([ $insn = 1 ] && echo 1100 || echo 700),420 noenhanced"
+		echo 'set output "throughput.png"'
+		[ $insn = 0 ] || echo 'set multiplot layout 1,2'
+		cat <<GP
+set title "move_pages() pages per guest-second, ratio to unpatched\n($rounds_done rounds; flavour $FLAVOUR, base $BASE)"
 set style data histograms
 set style fill solid 0.6
 set yrange [0:*]
-set ylabel "pages per guest-second, ratio to unpatched"
+set ylabel "ratio to unpatched"
 set grid y
 plot ".thr.dat" using 2:xtic(1) title "4K", "" using 3 title "THP"
 GP
-		) || log "gnuplot failed: no throughput plot"
-		rm -f "$bdir/.thr.dat"
-	fi
+		[ $insn = 0 ] || cat <<'GP'
+set title "the mover's own instructions per folio, unpatched / patched\n(QEMU plugin; two builds, two boots each)"
+plot ".insn.dat" using 2:xtic(1) title "4K", "" using 3 title "THP"
+unset multiplot
+GP
+	} >"$bdir/.throughput.gp"
+	(cd "$bdir" && gnuplot .throughput.gp) || log "gnuplot failed: no throughput plot"
+	rm -f "$bdir/.thr.dat" "$bdir/.insn.dat" "$bdir/.throughput.gp"
+}
+
+have_gnuplot() {
+	command -v gnuplot >/dev/null || { log "no gnuplot (apt-get install gnuplot-nox): no plots"; return 1; }
+}
+
+# numeric TEXT: a plain number (not "varies (...)" nor "n/a")
+numeric() {
+	[[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]
 }
 
 # --- the table and the JSON -------------------------------------------------------------------
@@ -198,7 +228,7 @@ report() {
 			echo "CPU time per MB moved (the migrating task, its cgroup, mt_provider's work items):"
 			column -t -s$'\t' "$bdir/cpu-accounting.tsv" | sed 's/^/  /'
 			echo
-			echo "plots: $bdir/latency.png$([ -f "$bdir/throughput.png" ] && echo " $bdir/throughput.png")"
+			echo "plots: $(ls "$bdir"/*.png 2>/dev/null | tr '\n' ' ')"
 		fi
 		if [ -f "$bdir/mutants.tsv" ]; then
 			echo

@@ -183,6 +183,43 @@ batch_curve() {
 }
 t_run "insn: own per folio and first folio per batch by provider, kind and batch; 'varies' past 0.5 %" batch_curve
 
+# png_width FILE: a PNG's width, from its header (IHDR, bytes 16-19)
+png_width() {
+	od -An -j16 -N4 -tu1 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }'
+}
+# the plots: insn.png from the batch curve, throughput.png with the
+# instructions panel beside the clock's only when both ratios are numbers;
+# a size that varies is not a point (gnuplot draws from what it is given)
+bench_plots() {
+	command -v gnuplot >/dev/null || { echo "no gnuplot here (make deps installs it)"; return 1; }
+	(
+		fake_bench "$T/bench3"
+		. "$TOP/scripts/lib-bench.sh"
+		. "$TOP/scripts/lib-bench-insn.sh"
+		FLAVOUR=default BASE=7.2
+		ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+		for c in 1 2 4 8 16 32 64 128 256 512; do
+			put "insnf_none_4k_$c" $((c * 1000)); put "insnb_none_4k_$c" 500
+			put "insnf_mt_4k_$c" $((c * 2000))
+		done
+		put insnf_mt_4k_2 "varies (3.0%)"
+		put move_4k_unpatched 100; put move_thp_unpatched 10; put rounds 2
+		for c in none fault_provider mt_provider; do put "move_4k_$c" 90; put "move_thp_$c" 11; done
+		put insn_4k_ratio_own "varies (spread 0.7%)"; put insn_thp_ratio_own 1.0002
+		plot_insn
+		[ -s "$bdir/insn.png" ] || { echo "no insn.png"; exit 1; }
+		[ "$(ls -A "$bdir" | grep -c '^\.')" = 0 ] || { echo "data files left: $(ls -A "$bdir")"; exit 1; }
+		plot_throughput
+		[ "$(png_width "$bdir/throughput.png")" = 700 ] ||
+			{ echo "a varying ratio made an instructions panel: $(png_width "$bdir/throughput.png") wide"; exit 1; }
+		put insn_4k_ratio_own 1.0008
+		plot_throughput
+		[ "$(png_width "$bdir/throughput.png")" = 1100 ] ||
+			{ echo "no instructions panel: $(png_width "$bdir/throughput.png") wide"; exit 1; }
+	)
+}
+t_run "insn: bench's plots, instructions beside the clock only from figures that repeat" bench_plots
+
 # the plugin builds against the header of a QEMU fetched before (make
 # bench fetches it; nothing is fetched here, and without it there is no test)
 hdr=$(ls "$BUILD"/qemu-plugin/*/qemu-plugin.h 2>/dev/null | head -1)
