@@ -148,6 +148,25 @@ HIST
 }
 t_run "reach: counts by reason from the hist trigger, named from the event's format (busybox sh)" reach_hist_reads
 
+# every reason's row in one awk: its count, and the growth of the offload
+# core's stats columns since a snapshot (found by name: a column added or
+# moved still reads); "na" for the columns on a tree without the stats
+reach_rows_read() {
+	local d got want before
+	d=$(tmp_dir)
+	before=$(printf 'reason considered calls folios\ncompaction 5 1 3\nsyscall_or_cpuset 10 4 40\ntotal 15 5 43')
+	printf 'reason calls considered x folios\ncompaction 2 9 0 7\nsyscall_or_cpuset 14 30 0 140\ntotal 16 39 0 147\n' >"$d/stats"
+	got=$(busybox sh -c 'has_extra() { [ "$SUITE_extras" = stats ]; }; OFFLOAD=$1
+		. "$2/stress/guest/lib-reach.sh"
+		REASONS="compaction syscall_or_cpuset demotion"
+		SUITE_extras=stats reach_rows "$(printf "12 syscall_or_cpuset\n3 compaction")" "$3"
+		SUITE_extras=none reach_rows "12 syscall_or_cpuset" "$3"' _ "$d" "$TOP" "$before")
+	want=$(printf '%s\n' 'compaction 3 1 4 4' 'syscall_or_cpuset 12 10 100 20' 'demotion 0 0 0 0' \
+		'compaction 0 na na na' 'syscall_or_cpuset 12 na na na' 'demotion 0 na na na')
+	[ "$got" = "$want" ] || { echo "rows:"; echo "$got"; return 1; }
+}
+t_run "reach: a row per reason, stats grown since the snapshot by column name, na without stats (busybox sh)" reach_rows_read
+
 # a bad record is refused with its file and line (the reader's negative
 # control: an unknown key, a group nobody runs, a program line before
 # "---", no "---")

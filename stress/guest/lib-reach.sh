@@ -50,6 +50,34 @@ reach_delta() {
 	stats_delta "$REACH_SNAP" "$1" "$2"
 }
 
+# reach_rows COUNTS SNAPSHOT: a line "reason migrations calls folios
+# considered" for each of REASONS: its count in COUNTS (reason_hist_end's)
+# and the growth of its offload stats since SNAPSHOT ("na" on a tree
+# without the stats patch). One awk for every reason: under TCG each
+# process the guest starts costs tens of milliseconds, and a process per
+# reason and column took seconds of every run
+reach_rows() {
+	local now="" na=1
+	if has_extra stats; then
+		now=$(cat $OFFLOAD/stats 2>/dev/null)
+		na=0
+	fi
+	printf '%s\n--\n%s\n--\n%s\n' "$1" "$2" "$now" | awk -v reasons="$REASONS" -v na=$na '
+		function grew(r, name) {
+			if (na) return "na"
+			return v[2, r, col[2, name]] - v[1, r, col[1, name]]
+		}
+		$0 == "--" { part++; next }
+		part == 0 { if (NF == 2) n[$2] = $1; next }
+		$1 == "reason" { for (i = 2; i <= NF; i++) col[part, $i] = i; next }
+		{ for (i = 2; i <= NF; i++) v[part, $1, i] = $i }
+		END {
+			k = split(reasons, r, " ")
+			for (i = 1; i <= k; i++)
+				print r[i], n[r[i]] + 0, grew(r[i], "calls"), grew(r[i], "folios"), grew(r[i], "considered")
+		}'
+}
+
 # reason_count COUNTS REASON: the count of REASON in reason_hist_end output
 reason_count() {
 	echo "$1" | awk -v r="$2" '$2 == r { n = $1 } END { print n + 0 }'
@@ -59,18 +87,19 @@ reason_count() {
 # no reason outside the offloaded set (the reasons knob) may have been
 # offloaded. Prints "REACH: reason migrations calls folios" lines.
 reach_end() {
-	local r n calls set leaked="" counts
+	local r n calls folios considered set leaked="" counts rows
 	counts=$(reason_hist_end $TRACE)
 	set=",$(offload_reason_set | tr -d '\n'),"
-	for r in $REASONS; do
-		n=$(reason_count "$counts" $r)
-		calls=$(reach_delta $r calls)
-		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$(reach_delta $r folios) considered=$(reach_delta $r considered)"
+	rows=$(reach_rows "$counts" "$REACH_SNAP")
+	while read -r r n calls folios considered; do
+		echo "REACH: $r migrations=$n offload_calls=$calls offload_folios=$folios considered=$considered"
 		case $set in
 		*,$r,* | *,all,*) ;;
 		*) [ "$calls" = 0 ] || [ "$calls" = na ] || leaked="$leaked $r($calls)" ;;
 		esac
-	done
+	done <<ROWS
+$rows
+ROWS
 	for r in "$@"; do
 		n=$(reason_count "$counts" $r)
 		if [ "$n" -gt 0 ]; then ok "reached $r ($n migrate_pages calls)"; else not_ok "reached $r"; fi
@@ -167,15 +196,15 @@ run_reach_begin() {
 }
 
 run_reach_end() {
-	local r n counts calls folios
+	local r n counts calls folios considered rows
 	counts=$(reason_hist_end $RUN_TRACE)
-	for r in $REASONS; do
-		n=$(reason_count "$counts" $r)
-		calls=$(stats_delta "$RUN_SNAP" $r calls)
-		folios=$(stats_delta "$RUN_SNAP" $r folios)
+	rows=$(reach_rows "$counts" "$RUN_SNAP")
+	while read -r r n calls folios considered; do
 		[ "$n" = 0 ] && { [ "$calls" = 0 ] || [ "$calls" = na ]; } && continue
 		echo "REACH-RUN: $r migrations=$n offload_calls=$calls offload_folios=$folios"
-	done
+	done <<ROWS
+$rows
+ROWS
 	for r in "$@"; do
 		n=$(reason_count "$counts" $r)
 		if [ "$n" -gt 0 ]; then ok "scenario reached $r"; else not_ok "scenario reached $r"; fi
