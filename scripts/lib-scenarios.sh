@@ -18,7 +18,7 @@
 SCENARIOS_DIR=$TOP/stress/scenarios
 CAMPAIGNS_DIR=${CAMPAIGNS_DIR:-$TOP/stress/campaigns}
 # the keys a record may hold; anything else is a typo to refuse
-SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args selftests vcpus node_mem"
+SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args boot_cold selftests vcpus node_mem"
 # the groups a scenario may be tagged with (a campaign of that name runs them)
 SCENARIO_GROUPS="check faults fixtures bench selftests"
 # the groups "all" (make stress) leaves to their own runs: the benchmarks

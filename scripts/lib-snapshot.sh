@@ -56,7 +56,9 @@ snapshot_prune() {
 # snapshot_wanted [PREV]: this boot may start from a snapshot: SNAPSHOT=1,
 # not told to boot cold (COLD=1: a campaign's first run and one in ten), not
 # the re-run of a boot an emulator event ended (PREV), no second serial
-# port in use (a COVERAGE=1 kernel's counters)
+# port in use (a COVERAGE=1 kernel's counters), a scenario without a
+# boot_cold reason (boot_cold: an oracle a restored guest does not keep)
 snapshot_wanted() {
-	[ "${SNAPSHOT:-0}" = 1 ] && [ "${COLD:-0}" != 1 ] && [ -z "${1:-}" ] && [ -z "$serial2" ]
+	[ "${SNAPSHOT:-0}" = 1 ] && [ "${COLD:-0}" != 1 ] && [ -z "${1:-}" ] && [ -z "$serial2" ] &&
+		[ -z "${boot_cold:-}" ]
 }

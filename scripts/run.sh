@@ -74,6 +74,9 @@ fl_args=$(flavour_boot_args)
 [ -z "$fl_args" ] || args+=" $fl_args"
 # a scenario's own boot parameters (kmemleak=on for the leak oracle)
 boot_args=$(scenario_field "$scenario" boot_args)
+# why the scenario boots cold under SNAPSHOT=1 too (an oracle a restored
+# guest does not keep), or nothing
+boot_cold=$(scenario_field "$scenario" boot_cold)
 [ -z "$boot_args" ] || args+=" $boot_args"
 # a cold boot has the run's words on its command line; the boot a
 # snapshot is saved from waits for them instead (suite.hold=1)
@@ -191,6 +194,7 @@ boot_and_judge() {
 	start=$(date +%s)
 	! snapshot_wanted "${1:-}" || snap=$(snapshot_ready "$hold_args")
 	how=${snap:+from snapshot $(basename "$snap")}
+	[ -n "$snap" ] || [ "${SNAPSHOT:-0}" != 1 ] || [ -z "$boot_cold" ] || how="cold (boot_cold: $boot_cold)"
 	[ -z "$snap" ] || cmdline=$hold_args
 	echo "${how:-cold}" >"$out/boot"
 	[ "${RUN_PROGRESS:-1}" = 0 ] || progress "run $run_id: booting ${how:-cold} (scenario $scenario, seed $seed, ${duration}s, kernel $(cat "$art/id"))"
