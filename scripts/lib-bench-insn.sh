@@ -254,9 +254,7 @@ plot_insn() {
 			done >"$bdir/.$prefix-$p.dat"
 		done
 	done
-	(
-		cd "$bdir"
-		gnuplot <<GP
+	bench_gnuplot instructions <<GP
 set terminal png size 1100,480 noenhanced
 set output "insn.png"
 set multiplot layout 1,2 title "migrate_pages_batch(), 4K pages, the mover's own guest instructions (QEMU plugin, mean of two boots); flavour $FLAVOUR, base $BASE"
@@ -276,6 +274,5 @@ set title "per migrated folio"
 plot for [p in "$INSN_BATCH_PROVIDERS"] ".insnb-".p.".dat" using 1:2 with linespoints title p
 unset multiplot
 GP
-	) || log "gnuplot failed: no instructions plot"
 	rm -f "$bdir"/.insn[fb]-*.dat
 }

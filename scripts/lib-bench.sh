@@ -106,9 +106,7 @@ plot_latency() {
 				"$bdir/latency-summary.tsv" >"$bdir/.lat-$p-$l.dat"
 		done
 	done
-	(
-		cd "$bdir"
-		gnuplot <<GP
+	bench_gnuplot latency <<GP
 set terminal png size 1100,480 noenhanced
 set output "latency.png"
 set multiplot layout 1,2 title "migrate_pages_batch(), 4K pages, median of rounds, guest time; $accel; flavour $FLAVOUR, base $BASE"
@@ -123,7 +121,6 @@ set title "whole batch"
 plot for [f in "none-idle mt-idle dma-idle none-busy mt-busy dma-busy"] ".lat-".f.".dat" using 1:3 with linespoints title f
 unset multiplot
 GP
-	) || log "gnuplot failed: no latency plot"
 	rm -f "$bdir"/.lat-*.dat
 }
 
@@ -163,9 +160,14 @@ set title "the mover's own instructions per folio, unpatched / patched\n(QEMU pl
 plot ".insn.dat" using 2:xtic(1) title "4K", "" using 3 title "THP"
 unset multiplot
 GP
-	} >"$bdir/.throughput.gp"
-	(cd "$bdir" && gnuplot .throughput.gp) || log "gnuplot failed: no throughput plot"
-	rm -f "$bdir/.thr.dat" "$bdir/.insn.dat" "$bdir/.throughput.gp"
+	} | bench_gnuplot throughput
+	rm -f "$bdir/.thr.dat" "$bdir/.insn.dat"
+}
+
+# bench_gnuplot NAME: the gnuplot script on stdin, run in the bench's
+# directory (its data files are named from there); a failure is logged
+bench_gnuplot() {
+	(cd "$bdir" && gnuplot) || log "gnuplot failed: no $1 plot"
 }
 
 have_gnuplot() {

@@ -24,9 +24,14 @@ run_has_title() {
 	run_titles "$1" | grep -qxF -- "$2"
 }
 
+# first_starting TEXT: the first line of stdin that starts with TEXT
+first_starting() {
+	awk -v p="$1" 'index($0, p) == 1 { print; exit }'
+}
+
 # run_first_title_starting DIR TEXT: its first title that starts with TEXT
 run_first_title_starting() {
-	run_titles "$1" | awk -v p="$2" 'index($0, p) == 1 { print; exit }'
+	run_titles "$1" | first_starting "$2"
 }
 
 # run_title_line DIR TITLE: the console line its finding of TITLE starts at

@@ -265,7 +265,7 @@ wanted_finding() {
 	case $STOP_ON in
 	first) [ -n "$titles" ] ;;
 	title:*) printf '%s\n' "$titles" | grep -qxF "${STOP_ON#title:}" ;;
-	prefix:*) printf '%s\n' "$titles" | awk -v p="${STOP_ON#prefix:}" 'index($0, p) == 1 { f = 1 } END { exit !f }' ;;
+	prefix:*) [ -n "$(printf '%s\n' "$titles" | first_starting "${STOP_ON#prefix:}")" ] ;;
 	esac
 }
 
