@@ -138,7 +138,7 @@ decode_reports() {
 		[ -e "$r" ] || break
 		case $r in *.decoded.txt) continue ;; esac
 		if [ -f "$art/vmlinux" ] && [ -x "$src/scripts/decode_stacktrace.sh" ]; then
-			timeout 120 "$src/scripts/decode_stacktrace.sh" "$art/vmlinux" "$src" "$mods" \
+			timeout 120 "$TOP/scripts/decode-report.sh" "$art/vmlinux" "$src" "$mods" \
 				<"$r" >"${r%.txt}.decoded.txt" 2>/dev/null || true
 		fi
 	done

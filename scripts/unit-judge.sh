@@ -171,6 +171,33 @@ rejudge_changed() {
 	printf '%s\n' "$out" | grep -qF "finding (was pass)" || { echo "$out"; return 1; }
 }
 t_run "judge: a changed verdict is reported as such" rejudge_changed
+
+# --- decoding a report: decode-report.sh against the kernel's own script ---------
+TEST_GROUP="unit: decoding a report's stack"
+# decode_same: on a program with line tables standing in for a vmlinux, the
+# two-pass decode prints what the kernel's decode_stacktrace.sh prints
+# alone, and that is file:line for the frames in the object; a frame of a
+# symbol the object lacks stays as it was in both
+decode_same() {
+	local kt=$BUILD/ktools-$BASE d plain fast
+	[ -f "$kt/scripts/decode_stacktrace.sh" ] || { echo "no decode_stacktrace.sh in $kt (make unit extracts it)"; return 1; }
+	d=$(tmp_dir)
+	mkdir "$d/scripts" && cp "$kt/scripts/decode_stacktrace.sh" "$d/scripts/" || return 1
+	printf '%s\n' 'int __attribute__((noinline)) inner(int x) { return x * 3 + 1; }' \
+		'int __attribute__((noinline)) outer(int x) { return inner(x) + 2; }' \
+		'int main(int argc, char **argv) { return outer(argc); }' >"$d/fixture.c"
+	gcc -g -O1 -o "$d/vmlinux" "$d/fixture.c" || return 1
+	printf '%s\n' '[    1.000000][    T1] Call Trace:' '[    1.000000][    T1]  inner+0x4/0x10' \
+		'[    1.000000][    T1]  ? outer+0x9/0x20' '[    1.000000][    T1]  not_in_the_object+0x10/0x40' >"$d/report"
+	plain=$("$d/scripts/decode_stacktrace.sh" "$d/vmlinux" "$d" "" <"$d/report" 2>&1) || return 1
+	fast=$("$TOP/scripts/decode-report.sh" "$d/vmlinux" "$d" "" <"$d/report" 2>&1) || return 1
+	[ "$plain" = "$fast" ] || { diff <(echo "$plain") <(echo "$fast"); return 1; }
+	printf '%s\n' "$fast" | grep -q ' inner (fixture.c:1)' &&
+		printf '%s\n' "$fast" | grep -q ' outer (fixture.c:2)' &&
+		printf '%s\n' "$fast" | grep -qx '.* not_in_the_object+0x10/0x40' || { echo "$fast"; return 1; }
+}
+t_run "decode: decode-report.sh prints what decode_stacktrace.sh prints, file:line and all" decode_same
+
 # emulator events: the triage, the judge, the rerun decision, the report
 . "$TOP/scripts/unit-emulator.sh"
 

@@ -54,17 +54,18 @@ TEST_GROUP="unit: checkpatch, series and mutants apply"
 # only what these tests read.
 base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball cannot be had
 	local kt=$BUILD/ktools-$BASE tarball
-	# (.ready-kconfig: the extraction since scripts/kconfig and the Kconfig
-	# of drivers/dma were added, for unit-kconfig.sh; the headers of
-	# scripts/include come with '*/include/*')
-	if [ ! -f "$kt/.ready-kconfig" ]; then
+	# (.ready-decode: the extraction since decode_stacktrace.sh was added,
+	# for unit-judge.sh, after scripts/kconfig and drivers/dma's Kconfig,
+	# for unit-kconfig.sh; the headers of scripts/include come with
+	# '*/include/*')
+	if [ ! -f "$kt/.ready-decode" ]; then
 		tarball=$(base_tarball) && [ -f "$tarball" ] || return 0
 		rm -rf "$kt" && mkdir -p "$kt"
 		tar -xf "$tarball" -C "$kt" --strip-components=1 --wildcards \
 			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 			'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' \
-			'*/scripts/kconfig/*' '*/drivers/dma/Kconfig' &&
-			touch "$kt/.ready" "$kt/.ready-kconfig"
+			'*/scripts/kconfig/*' '*/drivers/dma/Kconfig' '*/scripts/decode_stacktrace.sh' &&
+			touch "$kt/.ready" "$kt/.ready-kconfig" "$kt/.ready-decode"
 	fi
 	echo "$kt"
 }
