@@ -4,13 +4,16 @@
 # their mean wall seconds and mean seconds from QEMU's start to the
 # scenario's ("start-seconds"); and the campaign time at which the first
 # finding came out (the walls of the runs up to it), for the time to
-# detect a variant in campaign order.
+# detect a variant in campaign order. And the most that snapshots could
+# give the runs of a cold campaign: its seconds over the same less every
+# run's seconds to the scenario start (a restore that cost nothing).
 #
 #   scripts/campaign-speed.sh CAMPAIGN_DIR...
 #   scripts/campaign-speed.sh --values CAMPAIGN_DIR   the same figures as
 #       KEY<TAB>VALUE lines (make bench's): runs, seconds, runs_per_hour,
 #       per kind of boot KIND_runs, KIND_wall, KIND_start, KIND_migration,
-#       and detect_s, detect_k, detect_scenario, detect_title (or "-")
+#       snapshot_ceiling, and detect_s, detect_k, detect_scenario,
+#       detect_title (or "-")
 #
 # One block per campaign. Exit 2 with one line for a directory that is
 # not a campaign's.
@@ -48,11 +51,13 @@ for c in "$@"; do
 		}
 		function mean(sum, n) { return n ? sprintf("%.1f", sum / n) : "-" }
 		END {
+			ceiling = !cnt["snapshot"] && st["cold"] > 0 && total > st["cold"] ? sprintf("%.2f", total / (total - st["cold"])) : "-"
 			if (values) {
 				printf "runs\t%d\nseconds\t%d\nruns_per_hour\t%.1f\n", n, total, (total > 0 ? n * 3600 / total : 0)
 				for (b in cnt)
 					printf "%s_runs\t%d\n%s_wall\t%s\n%s_start\t%s\n%s_migration\t%s\n", b, cnt[b], b, mean(w[b], cnt[b]),
 						b, mean(st[b], nst[b]), b, mean(mg[b], nmg[b])
+				printf "snapshot_ceiling\t%s\n", ceiling
 				printf "detect_s\t%s\ndetect_k\t%s\ndetect_scenario\t%s\ndetect_title\t%s\n", found != "" ? at : "-",
 					found != "" ? fk : "-", found != "" ? fs : "-", found != "" ? found : "-"
 				exit
@@ -61,6 +66,9 @@ for c in "$@"; do
 			for (b in cnt)
 				printf "  %-9s %3d runs, mean wall %5.1f s, mean %s s to the scenario start, %s s to the first migration\n",
 					b, cnt[b], w[b] / cnt[b], mean(st[b], nst[b]), mean(mg[b], nmg[b])
+			if (ceiling != "-")
+				printf "  snapshots could at most give %sx: %d of the %d s are cold boots up to the scenario start\n",
+					ceiling, st["cold"], total
 			if (found != "") printf "  first run that did not behave as it must after %d s of campaign (run %s, %s): %s\n", at, fk, fs, found
 			else print "  every run behaved as it must"
 		}'

@@ -115,7 +115,7 @@ report_campaign() {
 				"$(get "campaign_${kind}_${b}_wall")" "$(get "campaign_${kind}_${b}_start")" "$(get "campaign_${kind}_${b}_migration")"
 		done
 	done
-	echo "  snapshot over cold, runs per hour: $(get campaign_speedup)x; $(get campaign_verdicts)"
+	echo "  snapshot over cold, runs per hour: $(get campaign_speedup)x (at most $(get campaign_cold_snapshot_ceiling)x: a restore that cost nothing); $(get campaign_verdicts)"
 	[ -f "$bdir/detect-variants.txt" ] || return 0
 	echo
 	echo "time to detect each variant in $(get campaign_name) order (campaign seconds to its first run that does"
