@@ -77,6 +77,17 @@ const struct pattern triage_patterns[] = {
 	{ "Bug", "^BUG: (spinlock|rwlock) (lockup suspected|already unlocked|recursion|cpu recursion|bad magic|wrong owner|wrong CPU)",
 	  "BUG: %s", TITLE_GROUP, 0 },
 
+	/*
+	 * A guest program killed by a fault it did not handle: every program
+	 * in the guest is the suite's or a selftest, none crashes by design,
+	 * so its text or data was lost (a page migrated without its copy).
+	 * Before the kernel's general protection fault, which the second
+	 * would match too
+	 */
+	{ "Bug", "^([^ []+)\\[[0-9]+\\]: segfault at ", "user segfault in %s", TITLE_GROUP, 0 },
+	{ "Bug", "^traps: ([^ []+)\\[[0-9]+\\] .*(general protection fault|trap invalid opcode)",
+	  "user fault in %s", TITLE_GROUP, 0 },
+
 	/* Oopses */
 	{ "Bug", "general protection fault", "general protection fault", TITLE_RIP, 0 },
 	{ "Bug", "^BUG: kernel NULL pointer dereference",
