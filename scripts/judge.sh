@@ -156,7 +156,7 @@ run_verdict() {
 		elif [ $emu = 1 ]; then verdict=emulator
 		elif [ "$vm" = pass ]; then verdict=pass
 		else verdict=finding; fi
-	elif printf '%s\n' "$titles" | grep -qxF -- "$title"; then
+	elif grep -qxF -- "$title" <<<"$titles"; then
 		verdict=caught
 	elif [ $emu = 1 ]; then
 		verdict=emulator

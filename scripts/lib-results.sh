@@ -21,7 +21,7 @@ run_titles_line() {
 
 # run_has_title DIR TITLE: the run found exactly that title
 run_has_title() {
-	run_titles "$1" | grep -qxF -- "$2"
+	grep -qxF -- "$2" <<<"$(run_titles "$1")"
 }
 
 # first_starting TEXT: the first line of stdin that starts with TEXT

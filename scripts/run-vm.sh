@@ -264,7 +264,7 @@ wanted_finding() {
 	[ "$rc" = 1 ] || return 1
 	case $STOP_ON in
 	first) [ -n "$titles" ] ;;
-	title:*) printf '%s\n' "$titles" | grep -qxF "${STOP_ON#title:}" ;;
+	title:*) grep -qxF -- "${STOP_ON#title:}" <<<"$titles" ;;
 	prefix:*) [ -n "$(printf '%s\n' "$titles" | first_starting "${STOP_ON#prefix:}")" ] ;;
 	esac
 }

@@ -215,7 +215,7 @@ expect_refusal() { # NAME PATTERN COMMAND...
 	local name=$1 pat=$2 rc=0 err
 	shift 2
 	err=$("$@" 2>&1 >/dev/null) || rc=$?
-	if [ "$rc" = 2 ] && [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] && printf '%s' "$err" | grep -q -- "$pat"; then
+	if [ "$rc" = 2 ] && [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] && grep -q -- "$pat" <<<"$err"; then
 		t_pass "$name"
 	else
 		t_fail "$name (exit $rc, stderr: $err)"
@@ -299,7 +299,7 @@ if [ -n "${STUB_HANG:-}" ] && [ -z "${1:-}" ]; then
 	wait
 fi
 v=good
-git -C "$KERNEL_SRC" show "$rev:mm/migrate.c" | grep -q "${STUB_MARK:-FOLIO_CONTENT_COPIED}" && v=bad
+git -C "$KERNEL_SRC" show "$rev:mm/migrate.c" | grep "${STUB_MARK:-FOLIO_CONTENT_COPIED}" >/dev/null && v=bad
 [ -s "$BISECT_DIR/target" ] || echo "T" >"$BISECT_DIR/target"
 printf '%s\t%s\t1\t%s\tT\n' "$rev" "$v" "$(git -C "$KERNEL_SRC" log -1 --format=%s "$rev")" >>"$BISECT_DIR/log.tsv"
 [ $v = good ] && exit 0 || exit 1

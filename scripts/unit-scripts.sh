@@ -215,7 +215,7 @@ expect_refusal() {
 	shift 3
 	err=$("$@" 2>&1 >/dev/null) || rc=$?
 	if [ "$rc" = "$want" ] && [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] &&
-		printf '%s' "$err" | grep -q -- "$pat"; then
+		grep -q -- "$pat" <<<"$err"; then
 		t_pass "$name"
 	else
 		t_fail "$name (exit $rc, stderr: $err)"
