@@ -24,9 +24,10 @@ run_has_title() {
 	grep -qxF -- "$2" <<<"$(run_titles "$1")"
 }
 
-# first_starting TEXT: the first line of stdin that starts with TEXT
+# first_starting TEXT: the first line of stdin that starts with TEXT (read
+# to the end: a writer left with a closed pipe fails under pipefail)
 first_starting() {
-	awk -v p="$1" 'index($0, p) == 1 { print; exit }'
+	awk -v p="$1" '!f && index($0, p) == 1 { print; f = 1 }'
 }
 
 # run_first_title_starting DIR TEXT: its first title that starts with TEXT

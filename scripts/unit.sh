@@ -56,8 +56,8 @@ base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball cannot be had
 	local kt=$BUILD/ktools-$BASE tarball
 	# (.ready-decode: the extraction since decode_stacktrace.sh was added,
 	# for unit-judge.sh, after scripts/kconfig and drivers/dma's Kconfig,
-	# for unit-kconfig.sh; the headers of scripts/include come with
-	# '*/include/*')
+	# for unit-kconfig.sh; .ready is cocci.sh's; the headers of
+	# scripts/include come with '*/include/*')
 	if [ ! -f "$kt/.ready-decode" ]; then
 		tarball=$(base_tarball) && [ -f "$tarball" ] || return 0
 		rm -rf "$kt" && mkdir -p "$kt"
@@ -65,7 +65,7 @@ base_tools() { # -> $BUILD/ktools-$BASE, or empty when the tarball cannot be had
 			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 			'*/scripts/const_structs.checkpatch' '*/mm/*' '*/include/*' '*/MAINTAINERS' \
 			'*/scripts/kconfig/*' '*/drivers/dma/Kconfig' '*/scripts/decode_stacktrace.sh' &&
-			touch "$kt/.ready" "$kt/.ready-kconfig" "$kt/.ready-decode"
+			touch "$kt/.ready" "$kt/.ready-decode"
 	fi
 	echo "$kt"
 }
