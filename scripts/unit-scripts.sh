@@ -167,6 +167,39 @@ reach_rows_read() {
 }
 t_run "reach: a row per reason, stats grown since the snapshot by column name, na without stats (busybox sh)" reach_rows_read
 
+# a page kind's window: what the run's hist and the offload stats grew by
+# across the driver, not their totals (control: the driver's growth is
+# what the line must show), named from the format; "na" with no run
+# trigger or no stats (busybox sh)
+kind_window_counts() {
+	local d ev got want
+	d=$(tmp_dir)
+	ev="$d/trace/instances/suite/events/migrate/mm_migrate_pages"
+	mkdir -p "$ev" "$d/offload"
+	printf '%s\n' 'name: mm_migrate_pages' \
+		'print fmt: "nr=%lu reason=%s", REC->succeeded, __print_symbolic(REC->reason, { 0, "compaction" }, { 3, "syscall_or_cpuset" })' >"$ev/format"
+	printf '# event histogram\n\n{ reason:          0 } hitcount:          5\n{ reason:          3 } hitcount:        100\n\nTotals:\n    Hits: 105\n' >"$ev/hist"
+	printf 'reason calls folios\nsyscall_or_cpuset 40 400\ntotal 40 400\n' >"$d/offload/stats"
+	cat >"$d/driver" <<'DRIVER'
+printf '# event histogram\n\n{ reason:          0 } hitcount:          5\n{ reason:          9 } hitcount:          2\n{ reason:          3 } hitcount:        130\n\nTotals:\n    Hits: 137\n' >"$1/hist"
+printf 'reason calls folios\nsyscall_or_cpuset 47 470\ntotal 47 470\n' >"$2/stats"
+DRIVER
+	got=$(busybox sh -c 'ok() { :; }; not_ok() { echo "not ok $1"; }
+		. "$1/stress/guest/lib-reach.sh"; TRACE=$2/trace; RUN_TRACE=$TRACE/instances/suite; OFFLOAD=$2/offload
+		has_extra() { [ "$SUITE_extras" = stats ]; }
+		SUITE_extras=stats KIND_MODE=pass kind_window anon sh "$2/driver" "$RUN_TRACE/$MIGRATE_EVENT" "$OFFLOAD"
+		SUITE_extras=none kind_window thp true
+		RUN_TRACE=$2/none kind_window shmem true' _ "$TOP" "$d")
+	want=$(printf '%s\n' \
+		'KIND: kind=anon mode=pass seconds=0.0 migrations=32 offload_calls=7 offload_folios=70 reasons=syscall_or_cpuset:30,reason_9:2' \
+		'KIND: kind=thp mode=none seconds=0.0 migrations=0 offload_calls=na offload_folios=na reasons=none' \
+		'KIND: kind=shmem mode=none seconds=0.0 migrations=na offload_calls=na offload_folios=na reasons=na')
+	# (seconds: the fixture's windows are shorter than /proc/uptime's 10 ms)
+	got=$(sed 's/seconds=[0-9.]*/seconds=0.0/' <<<"$got")
+	[ "$got" = "$want" ] || { echo "got:"; echo "$got"; return 1; }
+}
+t_run "reach: a kind window's line is the growth of the run's hist and stats across it (busybox sh)" kind_window_counts
+
 # a bad record is refused with its file and line (the reader's negative
 # control: an unknown key, a group nobody runs, a program line before
 # "---", no "---")

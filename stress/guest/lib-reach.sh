@@ -118,21 +118,96 @@ ROWS
 
 # kind_window KIND COMMAND...: one page kind's driver alone, as a test
 # point, with what it moved: migrate_pages calls of every reason (the
-# tracepoint, top-level buffer; also per reason, "reasons=r:n,..."),
-# offload calls and folios, and the guest seconds, on a "KIND:" line that
-# the host gathers into kinds.txt.
-# KIND_MODE names the provider mode of the window.
+# run's hist trigger, also per reason, "reasons=r:n,..."), offload calls
+# and folios, and the guest seconds, on a "KIND:" line that the host
+# gathers into kinds.txt. KIND_MODE names the provider mode of the window.
+# The counts are the growth of the run's counters across the window, read
+# with shell builtins and told apart by one awk: under TCG a process the
+# guest starts costs tenths of a second, and a hist trigger of the
+# window's own, added and removed, cost seconds of every window.
 kind_window() {
-	local _k=$1 _t0 _t1 _n _counts
+	local _k=$1 _before
 	shift
-	reason_hist_begin $TRACE || not_ok "mm_migrate_pages counted by reason (a hist trigger)"
-	offload_snapshot
-	_t0=$(cut -d' ' -f1 /proc/uptime)
+	window_sample
+	_before=$WINDOW_SAMPLE
 	drive "$_k, provider ${KIND_MODE:-none}" "$@"
-	_t1=$(cut -d' ' -f1 /proc/uptime)
-	_counts=$(reason_hist_end $TRACE)
-	_n=$(echo "$_counts" | awk '{ n += $1 } END { print n + 0 }')
-	echo "KIND: kind=$_k mode=${KIND_MODE:-none} seconds=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') migrations=$_n offload_calls=$(offload_delta calls) offload_folios=$(offload_delta folios) reasons=$(echo "$_counts" | awk 'NF == 2 { printf "%s%s:%d", (n++ ? "," : ""), $2, $1 } END { if (!n) printf "none" }')"
+	window_sample
+	window_line "$_k" "${KIND_MODE:-none}" "$_before" "$WINDOW_SAMPLE"
+}
+
+# window_sample: WINDOW_SAMPLE = the guest's uptime, the run's hist of
+# migrate_pages by reason (run_reach_begin's trigger) and the offload
+# core's counters, each line prefixed with where it came from. One
+# process: the hist is read by cat, because busybox's read builtin polls
+# its input first, and a hist file's poll waits for the event's next hit.
+window_sample() {
+	local _l _h
+	read -r _l _ </proc/uptime
+	WINDOW_SAMPLE="uptime $_l"
+	if _h=$(cat $RUN_TRACE/$MIGRATE_EVENT/hist 2>/dev/null); then
+		while IFS= read -r _l; do
+			WINDOW_SAMPLE="$WINDOW_SAMPLE
+hist $_l"
+		done <<HIST
+$_h
+HIST
+	fi
+	has_extra stats || return 0
+	while IFS= read -r _l; do
+		WINDOW_SAMPLE="$WINDOW_SAMPLE
+stats $_l"
+	done <$OFFLOAD/stats
+}
+
+# window_line KIND MODE BEFORE AFTER: the KIND: line from two samples
+# (window_sample's); "na" for what the samples lack (no run trigger, a
+# tree without the stats)
+window_line() {
+	local _na=1
+	has_extra stats && _na=0
+	awk -v kind="$1" -v mode="$2" -v na=$_na -v format="$RUN_TRACE/$MIGRATE_EVENT/format" '
+		function grew(name) {
+			if (na) return "na"
+			return total[1, col[1, name]] - total[0, col[0, name]]
+		}
+		BEGIN {
+			after = 0
+			while ((getline line <format) > 0) {
+				if (line !~ /^print fmt:/) continue
+				n = split(substr(line, index(line, "REC->reason,")), part, "{")
+				for (i = 2; i <= n; i++) {
+					num = part[i]; sub(/^[ \t]*/, "", num); sub(/[ ,].*/, "", num)
+					name = part[i]; sub(/^[^"]*"/, "", name); sub(/".*/, "", name)
+					sym[num] = name
+				}
+			}
+		}
+		$0 == "--" { after = 1; next }
+		$1 == "uptime" { up[after] = $2; next }
+		$1 == "hist" { hist[after] = 1 }
+		$1 == "hist" && $2 == "{" && $3 == "reason:" && $6 == "hitcount:" {
+			hits[after, $4] = $7
+			if ($4 + 0 > top) top = $4 + 0
+			next
+		}
+		$1 == "stats" && !header[after]++ { for (i = 2; i <= NF; i++) col[after, $i] = i; next }
+		$1 == "stats" && $2 == "total" { for (i = 3; i <= NF; i++) total[after, i] = $i }
+		END {
+			migrations = 0; reasons = ""
+			for (r = 0; r <= top; r++) {
+				d = hits[1, r] - hits[0, r]
+				if (d <= 0) continue
+				migrations += d
+				reasons = reasons (reasons == "" ? "" : ",") ((r in sym) ? sym[r] : "reason_" r) ":" d
+			}
+			if (!((0 in hist) && (1 in hist))) migrations = reasons = "na"
+			printf "KIND: kind=%s mode=%s seconds=%.1f migrations=%s offload_calls=%s offload_folios=%s reasons=%s\n",
+				kind, mode, up[1] - up[0], migrations, grew("calls"), grew("folios"), reasons == "" ? "none" : reasons
+		}' <<SAMPLES
+$3
+--
+$4
+SAMPLES
 }
 
 # drive NAME COMMAND...: a guest driver as a test point
