@@ -16,27 +16,52 @@ mthp_sizes() {
 	if [ "$1" = never ]; then echo inherit >$THP_SYS/hugepages-2048kB/enabled; else echo never >$THP_SYS/hugepages-2048kB/enabled; fi
 }
 
-# pk_setup: swap on zram1 (the swap cache kind), zram0 for the zsmalloc
-# kind, a loop device with the pin driver's pattern, KSM scanning fast
+# pk_needs PATTERN...: one of the window kinds (PK_KINDS) matches a PATTERN
+pk_needs() {
+	local _k _p
+	for _k in $PK_KINDS; do
+		for _p in "$@"; do
+			# shellcheck disable=SC2254 # the patterns are globs
+			case $_k in $_p) return 0 ;; esac
+		done
+	done
+	return 1
+}
+
+# pk_setup: the devices and filesystems the window kinds need, and only
+# those (under TCG the f2fs alone takes seconds): swap on zram1 (the swap
+# cache kind), zram0 for the zsmalloc kind, a loop device with the pin
+# driver's pattern, a loop device for ext2 of 1K blocks, page-cache
+# filesystems; and KSM scanning fast
 pk_setup() {
 	echo 0 >/proc/sys/kernel/numa_balancing
 	echo all >$OFFLOAD/reasons
-	check "zram0 sized" sh -c 'echo 16M >/sys/block/zram0/disksize'
-	check "zram1 added" sh -c 'test "$(cat /sys/class/zram-control/hot_add)" = 1'
-	check "zram1 is swap" sh -c 'echo 32M >/sys/block/zram1/disksize && mkswap /dev/zram1 >/dev/null && swapon /dev/zram1'
-	dd if=/dev/zero of=/tmp/pin.img bs=1M count=16 2>/dev/null
-	check "pin device" losetup /dev/loop1 /tmp/pin.img
-	grep -q "^dma_pinner " /proc/modules || check "dma_pinner loaded" insmod /modules/dma_pinner.ko
-	check "pin device holds its pattern" /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -i
-	dd if=/dev/zero of=/tmp/bh.img bs=1M count=32 2>/dev/null
-	mkdir -p /mnt/bh
-	check "buffer-head device" losetup /dev/loop2 /tmp/bh.img
+	pk_needs zram && check "zram0 sized" sh -c 'echo 16M >/sys/block/zram0/disksize'
+	if pk_needs swapcache; then
+		check "zram1 added" sh -c 'test "$(cat /sys/class/zram-control/hot_add)" = 1'
+		check "zram1 is swap" sh -c 'echo 32M >/sys/block/zram1/disksize && mkswap /dev/zram1 >/dev/null && swapon /dev/zram1'
+	fi
+	if pk_needs 'pin*'; then
+		dd if=/dev/zero of=/tmp/pin.img bs=1M count=16 2>/dev/null
+		check "pin device" losetup /dev/loop1 /tmp/pin.img
+		grep -q "^dma_pinner " /proc/modules || check "dma_pinner loaded" insmod /modules/dma_pinner.ko
+		check "pin device holds its pattern" /guest/pin-drive -d /dev/loop1 -s "$(seed_for pin-device)" -i
+	fi
+	if pk_needs bh; then
+		dd if=/dev/zero of=/tmp/bh.img bs=1M count=32 2>/dev/null
+		mkdir -p /mnt/bh
+		check "buffer-head device" losetup /dev/loop2 /tmp/bh.img
+	fi
+	# KSM for every kind, not only its own: its scanner is part of the
+	# load these windows were measured under (without it, a writeback
+	# window of 1 s once moved nothing)
 	echo 2000 >/sys/kernel/mm/ksm/pages_to_scan
 	echo 20 >/sys/kernel/mm/ksm/sleep_millisecs
 	echo 1 >/sys/kernel/mm/ksm/run
-	PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
+	PK_FILE_DIR=""
+	! pk_needs file writeback || PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
 	# f2fs: page cache without buffer heads (filemap_migrate_folio)
-	if ! grep -q " /mnt/f2fs " /proc/mounts; then
+	if pk_needs 'f2fs*' && ! grep -q " /mnt/f2fs " /proc/mounts; then
 		dd if=/dev/zero of=/tmp/f2fs.img bs=1M count=0 seek=128 2>/dev/null
 		mkdir -p /mnt/f2fs
 		check "f2fs on a loop device" sh -c 'losetup /dev/loop3 /tmp/f2fs.img &&
@@ -186,7 +211,7 @@ pagekinds_run() {
 	case " $PK_KINDS " in *" f2fs "*) check "f2fs page cache reached the batch ($PK_F2FS_BATCHES syscall batches)" test "$PK_F2FS_BATCHES" -gt 0 ;; esac
 	case " $PK_KINDS " in *" zram "*) check "zsmalloc pages were migrated ($PK_ZSMALLOC_MOVES)" test "$PK_ZSMALLOC_MOVES" -gt 0 ;; esac
 	case " $PK_KINDS " in *" mthp "*) check "mTHP folios below PMD size were allocated" test "$(mthp_allocs)" -gt 0 ;; esac
-	swapoff /dev/zram1
+	! pk_needs swapcache || swapoff /dev/zram1
 }
 
 # mthp_allocs: anonymous mTHP folios of the sizes below PMD faulted in so far
