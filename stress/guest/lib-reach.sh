@@ -17,10 +17,10 @@ reason_hist_begin() {
 	echo 'hist:keys=reason' >"$1/$MIGRATE_EVENT/trigger"
 }
 
-# reason_hist_end TRACEDIR: "count reason" lines of the mm_migrate_pages
+# reason_hist_read TRACEDIR: "count reason" lines of the mm_migrate_pages
 # calls since reason_hist_begin, names from the event's format (its
-# __print_symbolic list of reasons); the trigger removed
-reason_hist_end() {
+# __print_symbolic list of reasons)
+reason_hist_read() {
 	awk '
 		FNR == NR {
 			if (!/^print fmt:/) next
@@ -35,6 +35,11 @@ reason_hist_end() {
 		$1 == "{" && $2 == "reason:" && $5 == "hitcount:" {
 			print $6, ($3 in sym ? sym[$3] : "reason_" $3)
 		}' "$1/$MIGRATE_EVENT/format" "$1/$MIGRATE_EVENT/hist"
+}
+
+# reason_hist_end TRACEDIR: reason_hist_read, then the trigger removed
+reason_hist_end() {
+	reason_hist_read "$1"
 	echo '!hist:keys=reason' >"$1/$MIGRATE_EVENT/trigger"
 }
 
@@ -273,9 +278,11 @@ run_reach_begin() {
 	RUN_SNAP=$(cat $OFFLOAD/stats 2>/dev/null)
 }
 
+# (the run's trigger stays: the run is ending, and removing a trigger
+# takes seconds under TCG)
 run_reach_end() {
 	local r n counts calls folios considered rows
-	counts=$(reason_hist_end $RUN_TRACE)
+	counts=$(reason_hist_read $RUN_TRACE)
 	rows=$(reach_rows "$counts" "$RUN_SNAP")
 	while read -r r n calls folios considered; do
 		[ "$n" = 0 ] && { [ "$calls" = 0 ] || [ "$calls" = na ]; } && continue
