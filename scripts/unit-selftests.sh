@@ -73,12 +73,14 @@ $ok" 'the name is used twice' &&
 		refused "$ok
 why: again" 'key "why" twice' &&
 		refused "${ok/name: a/name: a b}" 'is not [A-Za-z0-9_-]' &&
+		refused "$ok
+skip_on: 6.12" 'is not "VERSION why"' &&
 		refused "status: in
 why: x
 needs: none
 timeout: 5" 'a record without a name'
 }
-t_run "selftests: a malformed record is refused in one line naming it (11 controls)" bad_records
+t_run "selftests: a malformed record is refused in one line naming it (12 controls)" bad_records
 
 # --- the build, on the base's tree -------------------------------------------------
 # base_selftests_tree: what build-selftests.sh reads of the base's tree
@@ -214,6 +216,7 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	entry diff diff none 20
 	entry bails bails none 20
 	entry softoff softoff none 20
+	printf 'name: oldtree\nprog: allgood\nstatus: in\nwhy: a fake\nneeds: none\ntimeout: 20\nskip_on: 6.12 too slow there\n\n'
 	printf 'name: gone\nstatus: out\nwhy: left out\nneeds: none\n'
 } >"$G/mm/mm.list"
 echo 7 >"$G/nr_hugepages"
@@ -290,6 +293,24 @@ needs_and_args() {
 	[ ! -e "$G/work/selftest-pool" ] || { echo "its working directory is left"; return 1; }
 }
 t_run "selftests: runner: hugetlb pool set (N free beyond the held) and put back, {dir}, not built / too small a guest SKIP, out or unknown fail" needs_and_args
+
+# skip_on: the entry skips on a kernel of that version (6.12, 6.12.N,
+# 6.12-rc1), and runs on any other (6.120, 7.2: the control)
+skips_on_version() {
+	local got r
+	for r in 6.12 6.12.118 6.12-rc1; do
+		echo "$r" >"$G/osrelease"
+		got=$(SELFTEST_OSRELEASE=$G/osrelease guest_run "selftest_run oldtree")
+		has "$got" 'ok 1 selftest-oldtree # SKIP on 6.12: too slow there' || { echo "release $r"; return 1; }
+	done
+	for r in 6.120 7.2.13; do
+		echo "$r" >"$G/osrelease"
+		got=$(SELFTEST_OSRELEASE=$G/osrelease guest_run "selftest_run oldtree")
+		has "$got" 'ok 1 selftest-oldtree' 'SELFTEST-END: oldtree	pass	exit=0 seconds=S cases=2 ok=2 fail=0 skip=0 migrations=0' ||
+			{ echo "release $r"; return 1; }
+	done
+}
+t_run "selftests: runner: skip_on VERSION skips on that version only (control: 6.120, 7.2)" skips_on_version
 
 # swap: a zram device of its own made swap for the run, then off and
 # removed; with no zram the entry runs without and says so

@@ -22,11 +22,12 @@ SELFTEST_DIR=${SELFTEST_DIR:-/selftests/mm}
 SELFTEST_LIST=${SELFTEST_LIST:-$SELFTEST_DIR/mm.list}
 SELFTEST_VMSTAT=${SELFTEST_VMSTAT:-/proc/vmstat}
 SELFTEST_MEMINFO=${SELFTEST_MEMINFO:-/proc/meminfo}
+SELFTEST_OSRELEASE=${SELFTEST_OSRELEASE:-/proc/sys/kernel/osrelease}
 # where each program runs (a directory of its own below it): a scenario
 # points it at a filesystem other than tmpfs for the "fs" cases
 SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
 # the keys of a record and the words of its needs
-SELFTEST_KEYS="name prog status why needs args timeout"
+SELFTEST_KEYS="name prog status why needs args timeout skip_on"
 SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring swap lib=numa"
 
 # selftest_records [FILE]: every record as "name<TAB>key<TAB>value"
@@ -68,6 +69,7 @@ selftest_records() {
 			if (k in v) bad("key \"" k "\" twice in one record")
 			if ((k == "name" || k == "prog") && val !~ /^[A-Za-z0-9_-]+$/) bad(k " \"" val "\" is not [A-Za-z0-9_-]")
 			if (k == "timeout" && val !~ /^[1-9][0-9]*$/) bad("timeout \"" val "\" is not a number of seconds")
+			if (k == "skip_on" && val !~ /^[1-9][0-9]*\.[0-9]+ [^ ]/) bad("skip_on \"" val "\" is not \"VERSION why\" (VERSION as 6.12)")
 			v[k] = val; order[++nk] = k
 		}
 		END { if (failed) exit 1; done(); if (failed) exit 1; printf "%s", out }' "${1:-$SELFTEST_LIST}"
@@ -227,6 +229,17 @@ _selftest_get() {
 	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
 }
 
+# _selftest_skip_on "VERSION WHY": "on VERSION: WHY" when the running
+# kernel is VERSION (its release VERSION, VERSION.N or VERSION-...)
+_selftest_skip_on() {
+	local _rel _v=${1%% *}
+	[ -n "$1" ] || return 0
+	read -r _rel <"$SELFTEST_OSRELEASE"
+	case $_rel in
+	"$_v" | "$_v".* | "$_v"-*) echo "on $_v: ${1#* }" ;;
+	esac
+}
+
 # selftest_run NAME [PHASE]: one entry of the list, as the scenario's test
 # point selftest-NAME, or selftest-NAME-PHASE (the same entry run again,
 # under a provider: selftest_scenario) (see the head of this file). An entry that is not built
@@ -254,7 +267,8 @@ selftest_run() {
 		_why=$(sed -n "s/^$_prog: //p" "$SELFTEST_DIR/unbuilt" 2>/dev/null | head -1)
 		_why="not built for this tree: ${_why:-no $SELFTEST_DIR/$_prog}"
 	else
-		_why=$(selftest_unmet "$_needs")
+		_why=$(_selftest_skip_on "$(_selftest_get "$_rec" "$_n" skip_on)")
+		[ -n "$_why" ] || _why=$(selftest_unmet "$_needs")
 	fi
 	if [ -n "$_why" ]; then
 		skip "selftest-$_p" "$_why"
