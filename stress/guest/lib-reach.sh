@@ -17,24 +17,32 @@ reason_hist_begin() {
 	echo 'hist:keys=reason' >"$1/$MIGRATE_EVENT/trigger"
 }
 
-# reason_hist_read TRACEDIR: "count reason" lines of the mm_migrate_pages
-# calls since reason_hist_begin, names from the event's format (its
-# __print_symbolic list of reasons)
-reason_hist_read() {
-	awk '
-		FNR == NR {
-			if (!/^print fmt:/) next
-			n = split(substr($0, index($0, "REC->reason,")), part, "{")
+# REASON_NAMES_AWK: an awk function for the programs below,
+# reason_names(FORMAT, SYM): SYM[number] = name of every reason in the
+# event's format file FORMAT (its __print_symbolic list of reasons, not
+# the mode's, printed before it)
+REASON_NAMES_AWK='
+	function reason_names(format, sym,   line, n, i, part, num, name) {
+		while ((getline line <format) > 0) {
+			if (line !~ /^print fmt:/) continue
+			n = split(substr(line, index(line, "REC->reason,")), part, "{")
 			for (i = 2; i <= n; i++) {
 				num = part[i]; sub(/^[ \t]*/, "", num); sub(/[ ,].*/, "", num)
 				name = part[i]; sub(/^[^"]*"/, "", name); sub(/".*/, "", name)
 				sym[num] = name
 			}
-			next
 		}
+		close(format)
+	}'
+
+# reason_hist_read TRACEDIR: "count reason" lines of the mm_migrate_pages
+# calls since reason_hist_begin, named from the event's format
+reason_hist_read() {
+	awk -v format="$1/$MIGRATE_EVENT/format" "$REASON_NAMES_AWK"'
+		BEGIN { reason_names(format, sym) }
 		$1 == "{" && $2 == "reason:" && $5 == "hitcount:" {
 			print $6, ($3 in sym ? sym[$3] : "reason_" $3)
-		}' "$1/$MIGRATE_EVENT/format" "$1/$MIGRATE_EVENT/hist"
+		}' "$1/$MIGRATE_EVENT/hist"
 }
 
 # reason_hist_end TRACEDIR: reason_hist_read, then the trigger removed
@@ -127,9 +135,9 @@ ROWS
 # and folios, and the guest seconds, on a "KIND:" line that the host
 # gathers into kinds.txt. KIND_MODE names the provider mode of the window.
 # The counts are the growth of the run's counters across the window, read
-# with shell builtins and told apart by one awk: under TCG a process the
-# guest starts costs tenths of a second, and a hist trigger of the
-# window's own, added and removed, cost seconds of every window.
+# by one cat and shell builtins and told apart by one awk: under TCG a
+# process the guest starts costs tenths of a second, and a hist trigger of
+# the window's own, added and removed, cost seconds of every window.
 kind_window() {
 	local _k=$1 _before
 	shift
@@ -170,23 +178,12 @@ stats $_l"
 window_line() {
 	local _na=1
 	has_extra stats && _na=0
-	awk -v kind="$1" -v mode="$2" -v na=$_na -v format="$RUN_TRACE/$MIGRATE_EVENT/format" '
+	awk -v kind="$1" -v mode="$2" -v na=$_na -v format="$RUN_TRACE/$MIGRATE_EVENT/format" "$REASON_NAMES_AWK"'
 		function grew(name) {
 			if (na) return "na"
 			return total[1, col[1, name]] - total[0, col[0, name]]
 		}
-		BEGIN {
-			after = 0
-			while ((getline line <format) > 0) {
-				if (line !~ /^print fmt:/) continue
-				n = split(substr(line, index(line, "REC->reason,")), part, "{")
-				for (i = 2; i <= n; i++) {
-					num = part[i]; sub(/^[ \t]*/, "", num); sub(/[ ,].*/, "", num)
-					name = part[i]; sub(/^[^"]*"/, "", name); sub(/".*/, "", name)
-					sym[num] = name
-				}
-			}
-		}
+		BEGIN { after = 0; reason_names(format, sym) }
 		$0 == "--" { after = 1; next }
 		$1 == "uptime" { up[after] = $2; next }
 		$1 == "hist" { hist[after] = 1 }
