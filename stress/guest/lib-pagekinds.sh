@@ -59,7 +59,9 @@ pk_setup() {
 	echo 20 >/sys/kernel/mm/ksm/sleep_millisecs
 	echo 1 >/sys/kernel/mm/ksm/run
 	PK_FILE_DIR=""
-	! pk_needs file writeback || PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
+	if pk_needs file writeback; then
+		PK_FILE_DIR=$(pagecache_dir) || PK_FILE_DIR=""
+	fi
 	# f2fs: page cache without buffer heads (filemap_migrate_folio)
 	if pk_needs 'f2fs*' && ! grep -q " /mnt/f2fs " /proc/mounts; then
 		dd if=/dev/zero of=/tmp/f2fs.img bs=1M count=0 seek=128 2>/dev/null
@@ -207,11 +209,13 @@ pagekinds_run() {
 	done
 	echo "# pagekinds: swapped in $(($(awk '$1 == "pswpin" { print $2 }' /proc/vmstat) - swap0)) pages, KSM full scans $(($(cat /sys/kernel/mm/ksm/full_scans) - ksm0)), pages_sharing now $(cat /sys/kernel/mm/ksm/pages_sharing)"
 	echo "# pagekinds: mTHP and THP: $(for d in $THP_SYS/hugepages-*kB; do printf '%s %s ' "${d##*-}" "$(cat $d/stats/anon_fault_alloc 2>/dev/null)"; done)"
-	case " $PK_KINDS " in *" swapcache "*) check "swap cache pages were swapped in" test "$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)" -gt "$swap0" ;; esac
-	case " $PK_KINDS " in *" f2fs "*) check "f2fs page cache reached the batch ($PK_F2FS_BATCHES syscall batches)" test "$PK_F2FS_BATCHES" -gt 0 ;; esac
-	case " $PK_KINDS " in *" zram "*) check "zsmalloc pages were migrated ($PK_ZSMALLOC_MOVES)" test "$PK_ZSMALLOC_MOVES" -gt 0 ;; esac
-	case " $PK_KINDS " in *" mthp "*) check "mTHP folios below PMD size were allocated" test "$(mthp_allocs)" -gt 0 ;; esac
-	! pk_needs swapcache || swapoff /dev/zram1
+	if pk_needs swapcache; then
+		check "swap cache pages were swapped in" test "$(awk '$1 == "pswpin" { print $2 }' /proc/vmstat)" -gt "$swap0"
+		swapoff /dev/zram1
+	fi
+	! pk_needs f2fs || check "f2fs page cache reached the batch ($PK_F2FS_BATCHES syscall batches)" test "$PK_F2FS_BATCHES" -gt 0
+	! pk_needs zram || check "zsmalloc pages were migrated ($PK_ZSMALLOC_MOVES)" test "$PK_ZSMALLOC_MOVES" -gt 0
+	! pk_needs mthp || check "mTHP folios below PMD size were allocated" test "$(mthp_allocs)" -gt 0
 }
 
 # mthp_allocs: anonymous mTHP folios of the sizes below PMD faulted in so far
