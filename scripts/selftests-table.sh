@@ -3,14 +3,23 @@
 # guest's SELFTEST lines: stress/guest/lib-selftests.sh).
 #
 #   scripts/selftests-table.sh RUN_DIR          per phase, then per entry
+#   scripts/selftests-table.sh --modes RUN_DIR...
+#                                               the family's runs side by side:
+#                                               per run and phase, then per
+#                                               entry and provider mode
 #   scripts/selftests-table.sh --xfail RUN_DIR  the failing cases, as lines
 #                                               of stress/selftests/base-BASE.xfail
 #
-# The first form prints nothing for a run that ran no selftest. Per phase
+# The first two print nothing for runs that ran no selftest. Per phase
 # (none, provider): cases run, ok, failed, skipped, expected failures, its
 # seconds, pgmigrate_success and provider calls, each also per second. Per
 # entry: its verdict and counts in each phase, its seconds and the pages
-# migrated while it ran.
+# migrated while it ran. --modes names each run's provider phase after its
+# scenario (selftests-fail: "fail"); an entry's cell is its
+# cases/ok/fail/skip, then its verdict when that is not pass; the none
+# column is the first run's, marked "*" where another run's none phase
+# gave the entry another verdict (listed under the table: a flaky test, or
+# one a run's earlier modes disturbed).
 #
 # --xfail is how a base's list of its own failures is made: run
 # selftests-none on the unpatched base (make stress SERIES_UPTO=0
@@ -19,14 +28,30 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-xfail=0
-[ "${1:-}" != --xfail ] || { xfail=1; shift; }
-run=${1:-}
-[ -f "$run/console.log" ] || die "usage: selftests-table.sh [--xfail] RUN_DIR (no console.log in '$run')"
+xfail=0 modes=0
+case ${1:-} in
+--xfail) xfail=1; shift ;;
+--modes) modes=1; shift ;;
+esac
+[ $# = 1 ] || [ "$modes" = 1 ] || die "usage: selftests-table.sh [--xfail | --modes] RUN_DIR... (one run unless --modes)"
+[ $# -ge 1 ] || die "usage: selftests-table.sh --modes RUN_DIR... (no run given)"
+for run in "$@"; do
+	[ -f "$run/console.log" ] || die "usage: selftests-table.sh [--xfail | --modes] RUN_DIR... (no console.log in '$run')"
+done
+run=$1
 
-# the guest's lines, without the console's timestamps and carriage returns
+# lines [RUN]: the guest's lines, without the console's timestamps and
+# carriage returns
 lines() {
-	console_said "$run/console.log" 'SELFTEST[A-Z-]*'
+	console_said "${1:-$run}/console.log" 'SELFTEST[A-Z-]*'
+}
+
+# mode RUN: the provider mode a run of the family ran, from its scenario's
+# name (selftests-fail: fail), else the whole name
+mode() {
+	local s
+	s=$(cat "$1/scenario" 2>/dev/null || basename "$1")
+	echo "${s#selftests-}"
 }
 
 if [ "$xfail" = 1 ]; then
@@ -42,12 +67,27 @@ if [ "$xfail" = 1 ]; then
 	exit 0
 fi
 
-lines | awk -F'\t' '
+# each run's lines behind its mode: "fail", "fail#2" for a second run of
+# it, "fail@6.12" when the runs are of more than one base
+bases=$(for run in "$@"; do cat "$run/base" 2>/dev/null || echo '?'; done | sort -u)
+seen_modes=" "
+for run in "$@"; do
+	m=$(mode "$run") k=2
+	[ "$(wc -l <<<"$bases")" = 1 ] || m+="@$(cat "$run/base" 2>/dev/null || echo '?')"
+	while [[ $seen_modes == *" $m "* ]]; do m=${m%#*}#$k k=$((k + 1)); done
+	seen_modes+="$m "
+	lines "$run" | sed "s|^|$m\t|"
+done | awk -F'\t' -v modes="$modes" '
 	function phase(p) { return p ~ /-provider$/ ? "provider" : "none" }
 	function entry(p) { sub(/-provider$/, "", p); return p }
 	function kv(s, k,   a, n, i) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return 0 }
+	# a run is a mode (its phases: MODE/none, MODE/provider); the
+	# single-run table names its phases none and provider
+	function key(md, ph) { return modes ? md "/" ph : ph }
+	{ md = $1; $0 = substr($0, length(md) + 2) }
+	!(md in runs) { runs[md] = 1; run[++nr] = md }
 	/^SELFTEST-END: / {
-		p = substr($1, 15); ph = phase(p); e = entry(p)
+		p = substr($1, 15); ph = key(md, phase(p)); e = entry(p)
 		if (!(e in seen)) { seen[e] = 1; order[++n] = e }
 		v[e, ph] = $2
 		if ($2 == "skip" && $3 !~ /^exit=/) { why[e, ph] = $3; next }
@@ -59,30 +99,61 @@ lines | awk -F'\t' '
 		next
 	}
 	/^SELFTEST-PHASE: / {
-		ph = substr($1, 17); phases[ph] = $2
+		phases[key(md, substr($1, 17))] = $2
+	}
+	function summary(ph, label,   secs, m, calls, off, d) {
+		secs = kv(phases[ph], "seconds"); m = kv(phases[ph], "pgmigrate_success")
+		calls = kv(phases[ph], "provider_calls"); off = kv(phases[ph], "offloaded")
+		d = secs + 0 > 0 ? secs + 0 : 1
+		printf "selftests %-8s %d cases: %d ok, %d failed, %d skipped, %d expected failures; %d s; %d migrations (%.0f/s), %s batches offloaded, %d provider calls (%.0f/s)\n",
+			label ":", T[ph, "cases"], T[ph, "ok"], T[ph, "fail"], T[ph, "skip"], T[ph, "xfail"], secs, m, m / d, off, calls, calls / d
+	}
+	function cell(e, ph) {
+		if (!((e, ph) in v)) return "-"
+		if ((e, ph) in why) return modes ? v[e, ph] : v[e, ph] " (" why[e, ph] ")"
+		if (modes) return sprintf("%d/%d/%d/%d%s", c[e, ph], o[e, ph], f[e, ph], s[e, ph], v[e, ph] == "pass" ? "" : " " v[e, ph])
+		return sprintf("%s %d/%d/%d/%d %ds%s", v[e, ph], c[e, ph], o[e, ph], f[e, ph], s[e, ph], sec[e, ph], mig[e, ph])
 	}
 	END {
 		if (!n) exit
-		for (j = 1; j <= 2; j++) {
-			ph = j == 1 ? "none" : "provider"
-			if (!(ph in phases)) continue
-			secs = kv(phases[ph], "seconds"); m = kv(phases[ph], "pgmigrate_success")
-			calls = kv(phases[ph], "provider_calls"); off = kv(phases[ph], "offloaded")
-			d = secs + 0 > 0 ? secs + 0 : 1
-			printf "selftests %-8s %d cases: %d ok, %d failed, %d skipped, %d expected failures; %d s; %d migrations (%.0f/s), %s batches offloaded, %d provider calls (%.0f/s)\n",
-				ph ":", T[ph, "cases"], T[ph, "ok"], T[ph, "fail"], T[ph, "skip"], T[ph, "xfail"], secs, m, m / d, off, calls, calls / d
-		}
-		printf "  %-26s %-40s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s migrated)", "PROVIDER"
-		for (i = 1; i <= n; i++) {
-			e = order[i]; line = sprintf("  %-26s", e)
+		if (!modes) {
 			for (j = 1; j <= 2; j++) {
 				ph = j == 1 ? "none" : "provider"
-				if (!((e, ph) in v)) cell = "-"
-				else if ((e, ph) in why) cell = v[e, ph] " (" why[e, ph] ")"
-				else cell = sprintf("%s %d/%d/%d/%d %ds%s", v[e, ph], c[e, ph], o[e, ph], f[e, ph], s[e, ph], sec[e, ph], mig[e, ph])
-				line = line sprintf(" %-40s", cell)
+				if (ph in phases) summary(ph, ph)
+			}
+			printf "  %-26s %-40s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s migrated)", "PROVIDER"
+			cols = 2; col[1] = "none"; col[2] = "provider"; w = 40
+		} else {
+			for (r = 1; r <= nr; r++)
+				for (j = 1; j <= 2; j++) {
+					ph = key(run[r], j == 1 ? "none" : "provider")
+					if (ph in phases) summary(ph, ph)
+				}
+			cols = 1; col[1] = key(run[1], "none"); w = 16
+			line = sprintf("  %-26s %-16s", "ENTRY", "none")
+			for (r = 1; r <= nr; r++) {
+				if (!(key(run[r], "provider") in phases)) continue
+				col[++cols] = key(run[r], "provider"); line = line sprintf(" %-16s", run[r])
+			}
+			sub(/ +$/, "", line)
+			print "  (cases/ok/fail/skip, and the verdict when not pass)"
+			print line
+		}
+		for (i = 1; i <= n; i++) {
+			e = order[i]; line = sprintf("  %-26s", e)
+			for (j = 1; j <= cols; j++) {
+				cl = cell(e, col[j])
+				# the none phase of another run that ran it gave it another verdict
+				for (r = 2; modes && j == 1 && r <= nr; r++) {
+					k = key(run[r], "none")
+					if (!((e, k) in v) || v[e, k] == v[e, col[1]]) continue
+					if (cl !~ /\*$/) cl = cl "*"
+					other[++no] = sprintf("  * %s: %s in %s with no provider", e, cell(e, k), run[r])
+				}
+				line = line sprintf(" %-" w "s", cl)
 			}
 			sub(/ +$/, "", line)
 			print line
 		}
+		for (i = 1; i <= no; i++) print other[i]
 	}'
