@@ -12,6 +12,8 @@
 # verdict: scripts/judge.sh), so that a re-judged run counts as re-judged.
 # Only runs that expect no finding contribute findings: a negative
 # control's expected title is its pass, any other outcome a "missed".
+# Runs of the mm selftests family add their table, a column a provider
+# mode (selftests-table.sh --modes).
 # Emulator events (scripts/emulator.sh) are neither: the boots that ended
 # in one, which run.sh re-ran with the same seed, are counted apart
 # ("emulator events: N"); a run whose own verdict is still "emulator" (an
@@ -147,6 +149,20 @@ known_by_title() {
 	rm -f "$out/known.txt"
 }
 
+# selftests_side_by_side: the runs of the mm selftests family among these
+# (a console with a SELFTEST-PHASE line), one table a column a provider
+# mode (selftests-table.sh --modes); nothing when there are none
+selftests_side_by_side() {
+	local camp k scn seed expect verdict wall dir runs=()
+	while IFS=$'\t' read -r camp k scn seed expect verdict wall dir; do
+		if [ -f "$dir/console.log" ] && grep -q 'SELFTEST-PHASE: ' "$dir/console.log"; then runs+=("$dir"); fi
+	done <"$all"
+	[ ${#runs[@]} -gt 0 ] || return 0
+	echo
+	echo "the mm selftests, a column a provider mode (scripts/selftests-table.sh --modes):"
+	"$TOP/scripts/selftests-table.sh" --modes "${runs[@]}"
+}
+
 # write_summary: summary.txt
 write_summary() {
 	local c camp k scn seed expect verdict wall dir t b first n title
@@ -177,6 +193,7 @@ write_summary() {
 			echo "findings by title: none"
 		fi
 		known_by_title
+		selftests_side_by_side
 	} >"$out/summary.txt"
 }
 
