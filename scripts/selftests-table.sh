@@ -89,7 +89,7 @@ done | awk -F'\t' -v modes="$modes" '
 	/^SELFTEST-END: / {
 		p = substr($1, 15); ph = key(md, phase(p)); e = entry(p)
 		if (!(e in seen)) { seen[e] = 1; order[++n] = e }
-		v[e, ph] = $2
+		v[e, ph] = $2; ran[ph] = 1
 		if ($2 == "skip" && $3 !~ /^exit=/) { why[e, ph] = $3; next }
 		c[e, ph] = kv($3, "cases"); o[e, ph] = kv($3, "ok"); f[e, ph] = kv($3, "fail")
 		s[e, ph] = kv($3, "skip"); x[e, ph] = kv($3, "xfail"); sec[e, ph] = kv($3, "seconds")
@@ -102,6 +102,13 @@ done | awk -F'\t' -v modes="$modes" '
 		phases[key(md, substr($1, 17))] = $2
 	}
 	function summary(ph, label,   secs, m, calls, off, d) {
+		# entries ran, but the run ended (a hang, a crash) before its
+		# phase line: their counts, and no totals
+		if (!(ph in phases)) {
+			printf "selftests %-8s %d cases: %d ok, %d failed, %d skipped, %d expected failures; the run ended before the phase did\n",
+				label ":", T[ph, "cases"], T[ph, "ok"], T[ph, "fail"], T[ph, "skip"], T[ph, "xfail"]
+			return
+		}
 		secs = kv(phases[ph], "seconds"); m = kv(phases[ph], "pgmigrate_success")
 		calls = kv(phases[ph], "provider_calls"); off = kv(phases[ph], "offloaded")
 		d = secs + 0 > 0 ? secs + 0 : 1
@@ -119,7 +126,7 @@ done | awk -F'\t' -v modes="$modes" '
 		if (!modes) {
 			for (j = 1; j <= 2; j++) {
 				ph = j == 1 ? "none" : "provider"
-				if (ph in phases) summary(ph, ph)
+				if (ph in phases || ph in ran) summary(ph, ph)
 			}
 			printf "  %-26s %-40s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s migrated)", "PROVIDER"
 			cols = 2; col[1] = "none"; col[2] = "provider"; w = 40
@@ -127,12 +134,13 @@ done | awk -F'\t' -v modes="$modes" '
 			for (r = 1; r <= nr; r++)
 				for (j = 1; j <= 2; j++) {
 					ph = key(run[r], j == 1 ? "none" : "provider")
-					if (ph in phases) summary(ph, ph)
+					if (ph in phases || ph in ran) summary(ph, ph)
 				}
 			cols = 1; col[1] = key(run[1], "none"); w = 16
 			line = sprintf("  %-26s %-16s", "ENTRY", "none")
 			for (r = 1; r <= nr; r++) {
-				if (!(key(run[r], "provider") in phases)) continue
+				ph = key(run[r], "provider")
+				if (!(ph in phases || ph in ran)) continue
 				col[++cols] = key(run[r], "provider"); line = line sprintf(" %-16s", run[r])
 			}
 			sub(/ +$/, "", line)
