@@ -54,9 +54,9 @@ mode() {
 	echo "${s#selftests-}"
 }
 
-if [ "$xfail" = 1 ]; then
-	# "NAME<TAB>CASE<TAB>why": a failing case, or a program that failed as
-	# a whole ("(program)"), of the phase with no provider
+# xfail_lines: "NAME<TAB>CASE<TAB>why": a failing case, or a program that
+# failed as a whole ("(program)"), of the run's phase with no provider
+xfail_lines() {
 	lines | awk -F'\t' -v base="$(cat "$run/base" 2>/dev/null || echo '?')" -v r="$(basename "$run")" '
 		/^SELFTEST: / && $3 == "fail" { n = substr($1, 11); if (n !~ /-provider$/) print n "\t" $2 "\tfails on the unpatched " base " (" r ")"; next }
 		/^SELFTEST-END: / && ($2 == "fail" || $2 == "timeout") {
@@ -64,20 +64,26 @@ if [ "$xfail" = 1 ]; then
 			split($3, kv, " "); f = kv[5]; sub(/^fail=/, "", f)
 			if (f == 0) print n "\t(program)\tfails on the unpatched " base " (" r ")"
 		}'
-	exit 0
-fi
+}
 
-# each run's lines behind its mode: "fail", "fail#2" for a second run of
-# it, "fail@6.12" when the runs are of more than one base
-bases=$(for run in "$@"; do cat "$run/base" 2>/dev/null || echo '?'; done | sort -u)
-seen_modes=" "
-for run in "$@"; do
-	m=$(mode "$run") k=2
-	[ "$(wc -l <<<"$bases")" = 1 ] || m+="@$(cat "$run/base" 2>/dev/null || echo '?')"
-	while [[ $seen_modes == *" $m "* ]]; do m=${m%#*}#$k k=$((k + 1)); done
-	seen_modes+="$m "
-	lines "$run" | sed "s|^|$m\t|"
-done | awk -F'\t' -v modes="$modes" '
+# mode_lines RUN...: each run's lines behind its mode: "fail", "fail#2"
+# for a second run of it, "fail@6.12" when the runs are of more than one
+# base
+mode_lines() {
+	local bases seen=" " run m k
+	bases=$(for run in "$@"; do cat "$run/base" 2>/dev/null || echo '?'; done | sort -u)
+	for run in "$@"; do
+		m=$(mode "$run") k=2
+		[ "$(wc -l <<<"$bases")" = 1 ] || m+="@$(cat "$run/base" 2>/dev/null || echo '?')"
+		while [[ $seen == *" $m "* ]]; do m=${m%#*}#$k k=$((k + 1)); done
+		seen+="$m "
+		lines "$run" | sed "s|^|$m\t|"
+	done
+}
+
+# table: the table of mode_lines' input (modes=1: the --modes form)
+table() {
+	awk -F'\t' -v modes="$modes" '
 	function phase(p) { return p ~ /-provider$/ ? "provider" : "none" }
 	function entry(p) { sub(/-provider$/, "", p); return p }
 	function kv(s, k,   a, n, i) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return 0 }
@@ -165,3 +171,10 @@ done | awk -F'\t' -v modes="$modes" '
 		}
 		for (i = 1; i <= no; i++) print other[i]
 	}'
+}
+
+if [ "$xfail" = 1 ]; then
+	xfail_lines
+else
+	mode_lines "$@" | table
+fi

@@ -109,6 +109,53 @@ aggregate_known() {
 }
 t_run "aggregate: a run with only known kernel bugs passes, listed apart; as a finding it fails" aggregate_known
 
+# selftests_run DIR SCENARIO BAILS_NONE_VERDICT: a run of the selftests
+# family as its console shows it (the guest's lines: lib-selftests.sh):
+# entry "diff" fails a case under the provider only, "bails" fails as a
+# whole with no provider (or not: the verdict given) and is an expected
+# failure under it
+selftests_run() {
+	mkdir -p "$1"
+	echo "$2" >"$1/scenario"
+	echo 7.2 >"$1/base"
+	printf '[    1.000000][  T100] %s\n' \
+		$'SELFTEST-END: diff\tfail\texit=1 seconds=0 cases=4 ok=2 fail=1 skip=0 xfail=1 migrations=3' \
+		$'SELFTEST-END: diff-provider\tfail\texit=1 seconds=0 cases=4 ok=1 fail=1 skip=0 xfail=2 migrations=3' \
+		"$(printf 'SELFTEST-END: bails\t%s\texit=1 seconds=0 cases=1 ok=1 fail=0 skip=0 migrations=0' "$3")" \
+		$'SELFTEST-END: bails-provider\txfail\texit=1 seconds=0 cases=1 ok=1 fail=0 skip=0 migrations=0' \
+		$'SELFTEST-PHASE: none\tseconds=0 pgmigrate_success=3 offloaded=na provider_calls=0' \
+		$'SELFTEST-PHASE: provider\tseconds=0 pgmigrate_success=3 offloaded=na provider_calls=10' >"$1/console.log"
+}
+
+# the family side by side (selftests-table.sh --modes): a column per run's
+# provider phase named after its scenario, a second run of one mode apart,
+# an entry whose none phase differs between runs marked and listed, a run
+# that ended before its phases did, two bases
+modes_table() {
+	local got r
+	r=$(tmp_dir)
+	selftests_run "$r/one" selftests-fail fail
+	selftests_run "$r/two" selftests-fail pass
+	got=$("$TOP/scripts/selftests-table.sh" --modes "$r/one" "$r/two") || { echo "selftests-table.sh --modes failed"; return 1; }
+	has "$got" \
+		'selftests fail/provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 10 provider calls (10/s)' \
+		'selftests fail#2/none: 5 cases: 3 ok, 1 failed, 0 skipped, 1 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 0 provider calls (0/s)' \
+		'  ENTRY                      none             fail             fail#2' \
+		'  diff                       4/2/1/0 fail     4/1/1/0 fail     4/1/1/0 fail' \
+		'  bails                      1/1/0/0 fail*    1/1/0/0 xfail    1/1/0/0 xfail' \
+		'  * bails: 1/1/0/0 in fail#2 with no provider' || return 1
+	[ "$(grep -c '^  \* ' <<<"$got")" = 1 ] || { echo "an entry marked whose none phases agree"; return 1; }
+	sed -i '/SELFTEST-PHASE: /d' "$r/two/console.log"
+	got=$("$TOP/scripts/selftests-table.sh" --modes "$r/one" "$r/two") || { echo "selftests-table.sh --modes failed"; return 1; }
+	has "$got" '  ENTRY                      none             fail             fail#2' \
+		'selftests fail#2/provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; the run ended before the phase did' || return 1
+	echo 6.12 >"$r/two/base"
+	has "$("$TOP/scripts/selftests-table.sh" --modes "$r/one" "$r/two")" '  ENTRY                      none             fail@7.2         fail@6.12' || return 1
+	! "$TOP/scripts/selftests-table.sh" "$r/one" "$r/two" >/dev/null 2>&1 || { echo "two runs taken without --modes"; return 1; }
+	rm -rf "$r"
+}
+t_run "selftests table: the family's runs side by side, a column a mode, none phases that differ marked" modes_table
+
 # runs of the mm selftests family get their side-by-side table in the
 # report (a column a provider mode); a campaign without any gets none
 aggregate_selftests() {

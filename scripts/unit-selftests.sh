@@ -405,38 +405,6 @@ differential() {
 }
 t_run "selftests: differential: fails only under the provider is its finding; with none too, or on the base: XFAIL" differential
 
-# the family side by side (selftests-table.sh --modes): a column per run's
-# provider phase named after its scenario, a second run of one mode apart,
-# and an entry whose none phase differs between runs marked and listed
-modes_table() {
-	local got two=$UT/diffrun2
-	[ -f "$UT/diffrun/console.log" ] || { echo "no run of the differential test to read"; return 1; }
-	echo selftests-fail >"$UT/diffrun/scenario"
-	rm -rf "$two" && cp -r "$UT/diffrun" "$two"
-	sed -i 's/SELFTEST-END: bails\tfail\t/SELFTEST-END: bails\tpass\t/' "$two/console.log"
-	got=$("$TOP/scripts/selftests-table.sh" --modes "$UT/diffrun" "$two") || { echo "selftests-table.sh --modes failed"; return 1; }
-	has "$got" \
-		'selftests fail/provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 10 provider calls (10/s)' \
-		'selftests fail#2/none: 5 cases: 3 ok, 1 failed, 0 skipped, 1 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 0 provider calls (0/s)' \
-		'  ENTRY                      none             fail             fail#2' \
-		'  diff                       4/2/1/0 fail     4/1/1/0 fail     4/1/1/0 fail' \
-		'  bails                      1/1/0/0 fail*    1/1/0/0 xfail    1/1/0/0 xfail' \
-		'  * bails: 1/1/0/0 in fail#2 with no provider' || return 1
-	[ "$(grep -c '^  \* ' <<<"$got")" = 1 ] || { echo "an entry marked whose none phases agree"; return 1; }
-	# a run that ended before its phases did (a hang, a crash) still has
-	# its column, its counts so far, and says so
-	sed -i '/SELFTEST-PHASE: /d' "$two/console.log"
-	got=$("$TOP/scripts/selftests-table.sh" --modes "$UT/diffrun" "$two") || { echo "selftests-table.sh --modes failed"; return 1; }
-	has "$got" \
-		'selftests fail#2/provider: 5 cases: 2 ok, 1 failed, 0 skipped, 2 expected failures; the run ended before the phase did' \
-		'  ENTRY                      none             fail             fail#2' || return 1
-	echo 6.12 >"$two/base"
-	has "$("$TOP/scripts/selftests-table.sh" --modes "$UT/diffrun" "$two")" '  ENTRY                      none             fail@7.2         fail@6.12' || return 1
-	"$TOP/scripts/selftests-table.sh" "$UT/diffrun" "$two" >/dev/null 2>&1 && { echo "two runs taken without --modes"; return 1; }
-	return 0
-}
-t_run "selftests: the family's runs side by side: a column a mode, none phases that differ marked" modes_table
-
 # make stress SELFTESTS=...: checked on the host (one line, exit 2) before
 # anything is built; kept in the run's reproduce line
 override_checked() {
