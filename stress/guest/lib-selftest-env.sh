@@ -15,8 +15,8 @@ SELFTEST_SYSCTL_VM=${SELFTEST_SYSCTL_VM:-/proc/sys/vm}
 
 # _selftest_sysctls: the vm sysctls a program may change, "name value"
 # lines (the readable and writable ones; a value on one line, blanks as
-# one space). One awk reads them all: a process or three a file cost about
-# 40 s an entry in the guest (two reads and a compare of some 50 files)
+# one space). One awk reads them all: a process or three a file, for every
+# file before and after every program, took as long as many a program
 _selftest_sysctls() {
 	local _f _files=""
 	for _f in "$SELFTEST_SYSCTL_VM"/*; do
@@ -44,18 +44,21 @@ _selftest_sysctls() {
 # hugetlb-soft-offline leaves vm.enable_soft_offline at 0, and
 # memory-failure's soft offline then fails.
 _selftest_sysctls_restore() {
-	local _k _now _v
-	_selftest_sysctls | SELFTEST_SAVED=$2 awk '
+	# awk writes the files too: a value may be empty, which a shell
+	# read of tab-separated fields would take for no field at all
+	_selftest_sysctls | SELFTEST_SAVED=$2 SELFTEST_NAME=$1 SELFTEST_SYSCTL_VM=$SELFTEST_SYSCTL_VM awk '
 		BEGIN {
 			n = split(ENVIRON["SELFTEST_SAVED"], a, "\n")
 			for (i = 1; i <= n; i++) { k = a[i]; sub(/ .*/, "", k); was[k] = substr(a[i], length(k) + 2) }
+			dir = ENVIRON["SELFTEST_SYSCTL_VM"]
 		}
 		{ k = $1; v = substr($0, length(k) + 2) }
-		(k in was) && was[k] != v { print k "\t" v "\t" was[k] }' |
-		while IFS='	' read -r _k _now _v; do
-			echo "# selftest $1 left vm.$_k at $_now: put back to $_v"
-			echo "$_v" >"$SELFTEST_SYSCTL_VM/$_k"
-		done
+		(k in was) && was[k] != v {
+			print "# selftest " ENVIRON["SELFTEST_NAME"] " left vm." k " at " v ": put back to " was[k]
+			f = dir "/" k
+			print was[k] >f
+			close(f)
+		}'
 }
 
 # _selftest_swap_on: a zram device of its own as swap, for an entry that
