@@ -70,11 +70,14 @@ xfail_lines() {
 # for a second run of it, "fail@6.12" when the runs are of more than one
 # base
 mode_lines() {
-	local bases seen=" " run m k
-	bases=$(for run in "$@"; do cat "$run/base" 2>/dev/null || echo '?'; done | sort -u)
+	local base=() mixed=0 seen=" " run m k i
+	for run in "$@"; do base+=("$(cat "$run/base" 2>/dev/null || echo '?')"); done
+	for i in "${!base[@]}"; do [ "${base[i]}" = "${base[0]}" ] || mixed=1; done
+	i=0
 	for run in "$@"; do
 		m=$(mode "$run") k=2
-		[ "$(wc -l <<<"$bases")" = 1 ] || m+="@$(cat "$run/base" 2>/dev/null || echo '?')"
+		[ "$mixed" = 0 ] || m+="@${base[i]}"
+		i=$((i + 1))
 		while [[ $seen == *" $m "* ]]; do m=${m%#*}#$k k=$((k + 1)); done
 		seen+="$m "
 		lines "$run" | sed "s|^|$m\t|"
@@ -95,6 +98,7 @@ table() {
 	/^SELFTEST-END: / {
 		p = substr($1, 15); ph = key(md, phase(p)); e = entry(p)
 		if (!(e in seen)) { seen[e] = 1; order[++n] = e }
+		# ran: the phases seen, by an entry or by their line
 		v[e, ph] = $2; ran[ph] = 1
 		if ($2 == "skip" && $3 !~ /^exit=/) { why[e, ph] = $3; next }
 		c[e, ph] = kv($3, "cases"); o[e, ph] = kv($3, "ok"); f[e, ph] = kv($3, "fail")
@@ -105,7 +109,7 @@ table() {
 		next
 	}
 	/^SELFTEST-PHASE: / {
-		phases[key(md, substr($1, 17))] = $2
+		ph = key(md, substr($1, 17)); phases[ph] = $2; ran[ph] = 1
 	}
 	function summary(ph, label,   secs, m, calls, off, d) {
 		# entries ran, but the run ended (a hang, a crash) before its
@@ -132,7 +136,7 @@ table() {
 		if (!modes) {
 			for (j = 1; j <= 2; j++) {
 				ph = j == 1 ? "none" : "provider"
-				if (ph in phases || ph in ran) summary(ph, ph)
+				if (ph in ran) summary(ph, ph)
 			}
 			printf "  %-26s %-40s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s migrated)", "PROVIDER"
 			cols = 2; col[1] = "none"; col[2] = "provider"; w = 40
@@ -140,14 +144,14 @@ table() {
 			for (r = 1; r <= nr; r++)
 				for (j = 1; j <= 2; j++) {
 					ph = key(run[r], j == 1 ? "none" : "provider")
-					if (ph in phases || ph in ran) summary(ph, ph)
+					if (ph in ran) summary(ph, ph)
 				}
 			cols = 1; col[1] = key(run[1], "none"); w = 16
 			line = sprintf("  %-26s %-16s", "ENTRY", "none")
 			for (r = 1; r <= nr; r++) {
 				ph = key(run[r], "provider")
-				if (!(ph in phases || ph in ran)) continue
-				col[++cols] = key(run[r], "provider"); line = line sprintf(" %-16s", run[r])
+				if (!(ph in ran)) continue
+				col[++cols] = ph; line = line sprintf(" %-16s", run[r])
 			}
 			sub(/ +$/, "", line)
 			print "  (cases/ok/fail/skip, and the verdict when not pass)"
