@@ -44,6 +44,7 @@ help:
 	@echo "                 (default backports, multi; make check uses system, single)"
 	@echo "                 KERNEL_SRC=DIR SERIES=none: a tree that carries the series (docs/own-tree.md)"
 	@echo "                 SELFTESTS='migration ...': a selftests-MODE scenario runs these entries of stress/selftests/mm.list"
+	@echo "                 MODES='stall unregister': selftests-modes runs under these provider modes only"
 	@echo "                 SNAPSHOT=1: runs start from a guest saved at its ready point (a campaign's first run"
 	@echo "                 and one in ten boot cold); INSN_COUNT=1: guest instructions counted (QEMU plugin)"
 	@echo "make fixtures    our series shaped like the posted one (patches/BASE/fixtures/: a hidden"

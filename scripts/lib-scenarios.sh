@@ -18,12 +18,13 @@
 SCENARIOS_DIR=$TOP/stress/scenarios
 CAMPAIGNS_DIR=${CAMPAIGNS_DIR:-$TOP/stress/campaigns}
 # the keys a record may hold; anything else is a typo to refuse
-SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args boot_cold selftests vcpus node_mem"
+SCENARIO_KEYS="description expect groups duration setup_seconds silence reaches provider movers verify_args needs apis flavours boot_args boot_cold selftests modes vcpus node_mem"
 # the groups a scenario may be tagged with (a campaign of that name runs them)
-SCENARIO_GROUPS="check faults fixtures bench selftests"
+SCENARIO_GROUPS="check faults fixtures bench selftests family"
 # the groups "all" (make stress) leaves to their own runs: the benchmarks
-# (make bench) and the mm selftests family (an hour a scenario; nightly)
-SCENARIO_GROUPS_APART="bench selftests"
+# (make bench) and the mm selftests family (an hour a scenario; nightly),
+# in one boot too (hours)
+SCENARIO_GROUPS_APART="bench selftests family"
 
 # scenario_record NAME: its record as "key<TAB>value" lines; a line that is
 # not "key: value", an unknown key or group, or no "---" is an error
@@ -85,6 +86,19 @@ selftests_override_check() {
 		*" $n "*) ;;
 		*) die "SELFTESTS: '$n' is not an \"in\" entry of stress/selftests/mm.list" ;;
 		esac
+	done
+}
+
+# selftests_modes_check SCENARIO MODES: dies unless SCENARIO runs the
+# selftests under modes (a modes line: selftests-modes) and each of MODES
+# is a mode M whose scenario selftests-M has a provider line, the
+# parameters the guest loads for it
+selftests_modes_check() {
+	local m
+	[ -n "$(scenario_field "$1" modes)" ] || die "MODES: scenario $1 runs no provider modes in one boot (selftests-modes does)"
+	for m in $2; do
+		scenario_exists "selftests-$m" && [ -n "$(scenario_field "selftests-$m" provider)" ] ||
+			die "MODES: '$m' is not a provider mode (no stress/scenarios/selftests-$m.scn with a provider line)"
 	done
 }
 

@@ -212,6 +212,7 @@ reproduce_line() {
 	[ "${SERIES_UPTO:-all}" = all ] || line+=" SERIES_UPTO=$SERIES_UPTO"
 	[ "${FLAVOUR:-default}" = default ] || line+=" FLAVOUR=$FLAVOUR"
 	[ -z "${SELFTESTS:-}" ] || line+=" SELFTESTS='$(echo $SELFTESTS)'"
+	[ -z "${MODES:-}" ] || line+=" MODES='$(echo $MODES)'"
 	# a forced CPU copy decides which modules are built, so which tests skip
 	[ "${OFFLOAD_CPU_COPY:-auto}" = auto ] || line+=" OFFLOAD_CPU_COPY=$OFFLOAD_CPU_COPY"
 	# the emulator too, always: a race seen with the vCPUs really parallel

@@ -38,6 +38,8 @@ duration=${duration:-60}
 # SELFTESTS: some entries of stress/selftests/mm.list in place of the
 # selftests family scenario's own (one finding's entry, for make reproduce)
 [ -z "${SELFTESTS:-}" ] || selftests_override_check "$scenario" "$SELFTESTS"
+# MODES: some of selftests-modes' provider modes in place of its own
+[ -z "${MODES:-}" ] || selftests_modes_check "$scenario" "$MODES"
 
 # a scenario of another flavour: refused before anything is built (with
 # KERNEL_ART, the artifact's flavour decides, below)
@@ -64,6 +66,7 @@ args="$(common_boot_args)"
 # the run's own words: a guest restored from a snapshot gets them on ttyS1
 run_words="suite.scenario=$scenario suite.seed=$seed suite.duration=$duration"
 [ -z "${SELFTESTS:-}" ] || run_words+=" suite.selftests=$(echo $SELFTESTS | tr ' ' ,)"
+[ -z "${MODES:-}" ] || run_words+=" suite.modes=$(echo $MODES | tr ' ' ,)"
 # which API the tree has and which of the suite's own patches: what the
 # guest checks, and what it skips on a tree without them
 read -r api _ extras <"$mods/api" || die "$mods has no api file (rebuild the modules)"

@@ -58,9 +58,9 @@ mode() {
 # failed as a whole ("(program)"), of the run's phase with no provider
 xfail_lines() {
 	lines | awk -F'\t' -v base="$(cat "$run/base" 2>/dev/null || echo '?')" -v r="$(basename "$run")" '
-		/^SELFTEST: / && $3 == "fail" { n = substr($1, 11); if (n !~ /-provider$/) print n "\t" $2 "\tfails on the unpatched " base " (" r ")"; next }
+		/^SELFTEST: / && $3 == "fail" { n = substr($1, 11); if (n !~ /-provider(-[a-z]+)?$/) print n "\t" $2 "\tfails on the unpatched " base " (" r ")"; next }
 		/^SELFTEST-END: / && ($2 == "fail" || $2 == "timeout") {
-			n = substr($1, 15); if (n ~ /-provider$/) next
+			n = substr($1, 15); if (n ~ /-provider(-[a-z]+)?$/) next
 			split($3, kv, " "); f = kv[5]; sub(/^fail=/, "", f)
 			if (f == 0) print n "\t(program)\tfails on the unpatched " base " (" r ")"
 		}'
@@ -87,19 +87,32 @@ mode_lines() {
 # table: the table of mode_lines' input (modes=1: the --modes form)
 table() {
 	awk -F'\t' -v modes="$modes" '
-	function phase(p) { return p ~ /-provider$/ ? "provider" : "none" }
-	function entry(p) { sub(/-provider$/, "", p); return p }
+	# a point: ENTRY with no provider, ENTRY-provider under the provider
+	# of a selftests-MODE run, ENTRY-provider-MODE under each mode of selftests-modes
+	function phase(p) { return match(p, /-provider(-[a-z]+)?$/) ? substr(p, RSTART + 1) : "none" }
+	function entry(p) { sub(/-provider(-[a-z]+)?$/, "", p); return p }
 	function kv(s, k,   a, n, i) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return 0 }
-	# a run is a mode (its phases: MODE/none, MODE/provider); the
-	# single-run table names its phases none and provider
+	# a run is a mode (its phases: MODE/none, MODE/provider, or
+	# modes/provider-M a mode M); the single-run table names its phases
+	# none, provider, provider-M
 	function key(md, ph) { return modes ? md "/" ph : ph }
+	# the column of a provider phase: the mode of its run, or M followed
+	# by the "#2" or "@BASE" of its run
+	function column_label(md, ph,   d) { if (ph == "provider") return md; d = md; sub(/^[^#@]*/, "", d); return substr(ph, 10) d }
+	# a mode run alone and in selftests-modes too: fail, fail#2
+	function saw(ph,   l, b, k) {
+		if (ph in ran) return
+		ran[ph] = 1; po[++npo] = ph; l = b = column_label(md, substr(ph, index(ph, "/") + 1)); k = 2
+		while (l in taken) l = b "#" k++
+		taken[l] = 1; lab[ph] = l
+	}
 	{ md = $1; $0 = substr($0, length(md) + 2) }
 	!(md in runs) { runs[md] = 1; run[++nr] = md }
 	/^SELFTEST-END: / {
 		p = substr($1, 15); ph = key(md, phase(p)); e = entry(p)
 		if (!(e in seen)) { seen[e] = 1; order[++n] = e }
-		# ran: the phases seen, by an entry or by their line
-		v[e, ph] = $2; ran[ph] = 1
+		# the phases seen, by an entry or by their line, in that order
+		v[e, ph] = $2; saw(ph)
 		if ($2 == "skip" && $3 !~ /^exit=/) { why[e, ph] = $3; next }
 		c[e, ph] = kv($3, "cases"); o[e, ph] = kv($3, "ok"); f[e, ph] = kv($3, "fail")
 		s[e, ph] = kv($3, "skip"); x[e, ph] = kv($3, "xfail"); sec[e, ph] = kv($3, "seconds")
@@ -109,7 +122,7 @@ table() {
 		next
 	}
 	/^SELFTEST-PHASE: / {
-		ph = key(md, substr($1, 17)); phases[ph] = $2; ran[ph] = 1
+		ph = key(md, substr($1, 17)); phases[ph] = $2; saw(ph)
 	}
 	function summary(ph, label,   secs, m, calls, off, d) {
 		# entries ran, but the run ended (a hang, a crash) before its
@@ -133,25 +146,23 @@ table() {
 	}
 	END {
 		if (!n) exit
+		for (j = 1; j <= npo; j++) summary(po[j], po[j])
 		if (!modes) {
-			for (j = 1; j <= 2; j++) {
-				ph = j == 1 ? "none" : "provider"
-				if (ph in ran) summary(ph, ph)
-			}
-			printf "  %-26s %-40s %s\n", "ENTRY", "NONE (verdict cases/ok/fail/skip s migrated)", "PROVIDER"
-			cols = 2; col[1] = "none"; col[2] = "provider"; w = 40
+			# none, then each provider phase; a run with none alone
+			# keeps an empty provider column
+			cols = 0; w = 40
+			for (j = 1; j <= npo; j++) col[++cols] = po[j]
+			if (cols == 1) col[++cols] = "provider"
+			line = sprintf("  %-26s", "ENTRY")
+			for (j = 1; j <= cols; j++)
+				line = line sprintf(j < cols ? " %-40s" : " %s", col[j] == "none" ? "NONE (verdict cases/ok/fail/skip s migrated)" : toupper(col[j]))
+			print line
 		} else {
-			for (r = 1; r <= nr; r++)
-				for (j = 1; j <= 2; j++) {
-					ph = key(run[r], j == 1 ? "none" : "provider")
-					if (ph in ran) summary(ph, ph)
-				}
 			cols = 1; col[1] = key(run[1], "none"); w = 16
 			line = sprintf("  %-26s %-16s", "ENTRY", "none")
-			for (r = 1; r <= nr; r++) {
-				ph = key(run[r], "provider")
-				if (!(ph in ran)) continue
-				col[++cols] = ph; line = line sprintf(" %-16s", run[r])
+			for (j = 1; j <= npo; j++) {
+				if (po[j] ~ /\/none$/) continue
+				col[++cols] = po[j]; line = line sprintf(" %-16s", lab[po[j]])
 			}
 			sub(/ +$/, "", line)
 			print "  (cases/ok/fail/skip, and the verdict when not pass)"

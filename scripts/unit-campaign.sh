@@ -156,6 +156,33 @@ modes_table() {
 }
 t_run "selftests table: the family's runs side by side, a column a mode, none phases that differ marked" modes_table
 
+# a selftests-modes run (one boot: none, then a phase a mode): a column a
+# mode, in the single-run table and beside a run of one of its modes
+modes_run_table() {
+	local got r
+	r=$(tmp_dir)
+	selftests_run "$r/one" selftests-fail fail
+	mkdir -p "$r/modes" && echo selftests-modes >"$r/modes/scenario" && echo 7.2 >"$r/modes/base"
+	printf '[    1.000000][  T100] %s\n' \
+		$'SELFTEST-END: diff\tpass\texit=0 seconds=0 cases=4 ok=4 fail=0 skip=0 migrations=3' \
+		$'SELFTEST: diff-provider-fail\tmoved\tfail' \
+		$'SELFTEST-END: diff-provider-fail\tfail\texit=1 seconds=0 cases=4 ok=3 fail=1 skip=0 migrations=3' \
+		$'SELFTEST-END: diff-provider-stall\tpass\texit=0 seconds=0 cases=4 ok=4 fail=0 skip=0 migrations=3' \
+		$'SELFTEST-PHASE: none\tseconds=0 pgmigrate_success=3 offloaded=na provider_calls=0' \
+		$'SELFTEST-PHASE: provider-fail\tseconds=0 pgmigrate_success=3 offloaded=na provider_calls=7' \
+		$'SELFTEST-PHASE: provider-stall\tseconds=0 pgmigrate_success=3 offloaded=na provider_calls=9' >"$r/modes/console.log"
+	got=$("$TOP/scripts/selftests-table.sh" "$r/modes") || { echo "selftests-table.sh failed"; return 1; }
+	has "$got" 'selftests provider-stall: 4 cases: 4 ok, 0 failed, 0 skipped, 0 expected failures; 0 s; 3 migrations (3/s), na batches offloaded, 9 provider calls (9/s)' \
+		'  diff                       pass 4/4/0/0 0s 3m                       fail 4/3/1/0 0s 3m                       pass 4/4/0/0 0s 3m' || return 1
+	[[ $got == *"PROVIDER-FAIL"*"PROVIDER-STALL"* ]] || { echo "no column a mode: $got"; return 1; }
+	got=$("$TOP/scripts/selftests-table.sh" --modes "$r/one" "$r/modes") || { echo "selftests-table.sh --modes failed"; return 1; }
+	has "$got" '  ENTRY                      none             fail             fail#2           stall' \
+		'  diff                       4/2/1/0 fail*    4/1/1/0 fail     4/3/1/0 fail     4/4/0/0' || return 1
+	[ -z "$("$TOP/scripts/selftests-table.sh" --xfail "$r/modes")" ] || { echo "--xfail listed a mode's failure"; return 1; }
+	rm -rf "$r"
+}
+t_run "selftests table: a run of every mode in one boot, a column a mode" modes_run_table
+
 # runs of the mm selftests family get their side-by-side table in the
 # report (a column a provider mode); a campaign without any gets none
 aggregate_selftests() {

@@ -231,7 +231,7 @@ for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 guest_run() {
 	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_MEMINFO=$G/meminfo SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
 		SELFTEST_SYSCTL_VM=$G/vm SELFTEST_ZRAM_CONTROL=$G/zram-control SELFTEST_SYS_BLOCK=$G/block \
-		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftest-env.sh'; . '$TOP/stress/guest/lib-selftests.sh'
+		busybox sh -c ". '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftest-env.sh'; . '$TOP/stress/guest/lib-selftests.sh'; . '$TOP/stress/guest/lib-selftest-family.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
 }
 # the program's KTAP nested under the scenario's, a line per case, its
@@ -405,22 +405,46 @@ differential() {
 }
 t_run "selftests: differential: fails only under the provider is its finding; with none too, or on the base: XFAIL" differential
 
+# selftests-modes: one phase with none, then each mode of MODES with the
+# provider line of its selftests-MODE scenario; a mode without one fails
+modes_in_one_boot() {
+	local got s=$UT/scn stubs="G=$G; export G
+		provider_load() { echo \"\$*\" >>\"\$G/loads\"; touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
+		provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }"
+	mkdir -p "$s" && rm -f "$G/loads" && printf 'provider: weights=fail:1\n---\n' >"$s/selftests-fail.scn"
+	printf 'description: x\nprovider: weights=stall:1 stall_us_max=9\n---\n' >"$s/selftests-stall.scn"
+	got=$(guest_run "$stubs; SELFTEST_SCENARIOS=$s SELFTESTS='diff skipall' MODES='fail stall' selftest_scenario")
+	has "$got" 'not ok 1 selftest-diff' 'not ok 2 selftest-diff-provider-fail' 'not ok 3 selftest-diff-provider-stall' \
+		'SELFTEST: diff-provider-stall	moved	fail' 'ok 6 selftest-skipall-provider-stall # SKIP skipped with no provider' \
+		'SELFTEST-PHASE: provider-stall	seconds=S pgmigrate_success=3 offloaded=na provider_calls=5' \
+		'ok 8 the provider was called (stall)' || return 1
+	[ "$(grep -c '^SELFTEST-PHASE: ' <<<"$got")" = 3 ] || { echo "not three phase lines"; return 1; }
+	[ "$(paste -sd'|' "$G/loads")" = "weights=fail:1|weights=stall:1 stall_us_max=9" ] || { echo "loads: $(cat "$G/loads")"; return 1; }
+	got=$(guest_run "$stubs; SELFTEST_SCENARIOS=$s SELFTESTS=diff MODES='fail nosuch' selftest_scenario")
+	has "$got" 'not ok 1 selftest-modes' || return 1
+	[ "$(grep -c 'Subtest: selftest-diff' <<<"$got")" = 0 ] || { echo "ran with a mode unknown"; return 1; }
+}
+t_run "selftests: modes in one boot: none once, then each mode with its scenario's provider; an unknown mode fails" modes_in_one_boot
+
 # make stress SELFTESTS=...: checked on the host (one line, exit 2) before
 # anything is built; kept in the run's reproduce line
 override_checked() {
-	local err rc
-	(selftests_override_check selftests-pass "migration memory-failure") || { echo "good names refused"; return 1; }
-	for bad in "selftests-pass|migration nosuch|'nosuch' is not an \"in\" entry" "selftests-pass|hmm-tests|'hmm-tests' is not an \"in\" entry" \
-		"smoke|migration|scenario smoke runs no mm selftests"; do
-		IFS='|' read -r sc names want <<<"$bad"
+	local err rc check sc names want
+	(selftests_override_check selftests-pass "migration memory-failure") && (selftests_modes_check selftests-modes "fail stall") ||
+		{ echo "good names or modes refused"; return 1; }
+	for bad in "override|selftests-pass|migration nosuch|'nosuch' is not an \"in\" entry" "override|selftests-pass|hmm-tests|'hmm-tests' is not an \"in\" entry" \
+		"override|smoke|migration|scenario smoke runs no mm selftests" "modes|selftests-modes|fail modes|'modes' is not a provider mode" \
+		"modes|selftests-fail|stall|runs no provider modes"; do
+		IFS='|' read -r check sc names want <<<"$bad"
 		rc=0
-		err=$( (selftests_override_check "$sc" "$names") 2>&1) || rc=$?
+		err=$( ("selftests_${check}_check" "$sc" "$names") 2>&1) || rc=$?
 		[ "$rc" = 2 ] && [ "$(grep -c . <<<"$err")" = 1 ] && [[ $err == *"$want"* ]] ||
-			{ echo "$sc '$names': exit $rc, '$err'"; return 1; }
+			{ echo "$check $sc '$names': exit $rc, '$err'"; return 1; }
 	done
+	[[ $(MODES='fail  stall' reproduce_line /nonexistent selftests-modes 1 30) == *" MODES='fail stall' "* ]] || { echo "no MODES in the reproduce line"; return 1; }
 	[[ $(SELFTESTS='migration  rmap' reproduce_line /nonexistent selftests-pass 1 30) == *" SELFTESTS='migration rmap' "* ]] ||
 		{ echo "reproduce line: $(SELFTESTS='migration rmap' reproduce_line /nonexistent selftests-pass 1 30)"; return 1; }
 }
-t_run "selftests: SELFTESTS= is checked against the list (exit 2, one line) and kept in the reproduce line" override_checked
+t_run "selftests: SELFTESTS= and MODES= are checked (exit 2, one line) and kept in the reproduce line" override_checked
 
 t_summary
