@@ -183,6 +183,7 @@ t_suite "$TOP/scripts/unit-judge.sh"    # judge.sh on fixture results, emulator 
 t_suite "$TOP/scripts/unit-campaign.sh" # seeds, the findings reader, campaign reports
 t_suite "$TOP/scripts/unit-symvers.sh"
 t_suite "$TOP/scripts/unit-selftests.sh" # the kernel's mm selftests: list, static build, guest runner
+t_suite "$TOP/scripts/unit-selftest-family.sh" # their differential oracle, the modes in one boot
 t_suite "$TOP/scripts/unit-insn.sh" # the instruction counter: ranges, windows, the plugin's build
 t_suite "$TOP/scripts/unit-report.sh" # make report and make bisect's git side, on fixtures
 t_suite "$TOP/scripts/unit-shape.sh"  # no file over 450 lines, no function over 100
