@@ -55,14 +55,20 @@ mode() {
 }
 
 # xfail_lines: "NAME<TAB>CASE<TAB>why": a failing case, or a program that
-# failed as a whole ("(program)"), of the run's phase with no provider
+# failed as a whole ("(program)"), of the run's phase with no provider; a
+# program's line ends in its last "ERROR" or "Bail out!" line, when it
+# printed one, the text that tells its failure from another
+# (selftest_ktap)
 xfail_lines() {
-	lines | awk -F'\t' -v base="$(cat "$run/base" 2>/dev/null || echo '?')" -v r="$(basename "$run")" '
+	tr -d '\r' <"$run/console.log" | sed 's/^\[[^]]*\]\(\[[^]]*\]\)* *//' |
+		awk -F'\t' -v base="$(cat "$run/base" 2>/dev/null || echo '?')" -v r="$(basename "$run")" '
+		/^ *# Subtest: selftest-/ { cur = $0; sub(/.*# Subtest: selftest-/, "", cur); next }
+		/^ *# (ERROR|Bail out!)/ && cur != "" { t = $0; sub(/^ *# /, "", t); text[cur] = t; next }
 		/^SELFTEST: / && $3 == "fail" { n = substr($1, 11); if (n !~ /-provider(-[a-z]+)?$/) print n "\t" $2 "\tfails on the unpatched " base " (" r ")"; next }
 		/^SELFTEST-END: / && ($2 == "fail" || $2 == "timeout") {
 			n = substr($1, 15); if (n ~ /-provider(-[a-z]+)?$/) next
 			split($3, kv, " "); f = kv[5]; sub(/^fail=/, "", f)
-			if (f == 0) print n "\t(program)\tfails on the unpatched " base " (" r ")"
+			if (f == 0) print n "\t(program)\tfails on the unpatched " base " (" r ")" (n in text ? "\t" text[n] : "")
 		}'
 }
 
