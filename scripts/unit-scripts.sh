@@ -80,11 +80,13 @@ t_run "flavours: fragments override earlier checks, boot files read (control: a 
 # host's values (a scenario of each key's use is in the list)
 scenarios_complete() {
 	local s rc=0 host guest
-	for s in $(scenario_names) $(scenario_names bench) $(scenario_names selftests); do
+	for s in $(scenario_names) $(scenario_names bench) $(scenario_names selftests) $(scenario_names family); do
 		( [ -n "$(scenario_field "$s" description)" ] && [ -n "$(scenario_field "$s" expect)" ] &&
 			{ sed '1,/^---$/d' "$SCENARIOS_DIR/$s.scn" | grep -q '^run() {' ||
 				[ -n "$(scenario_field "$s" provider)" ] || [ -n "$(scenario_field "$s" selftests)" ]; } ) ||
 			{ echo "$s: needs a description, an expect and run(), a provider or selftests"; rc=1; }
+		# each mode of a modes line is a selftests-M scenario with a provider line
+		[ -z "$(scenario_field "$s" modes)" ] || (selftests_modes_check "$s" "$(scenario_field "$s" modes)") || rc=1
 	done
 	for s in unregister-race oracle-kcsan bench-latency knob-fuzz selftests-corrupt; do
 		host=$(scenario_record "$s" | awk -F'\t' '{ print toupper($1) "=" $2 }' | sort)

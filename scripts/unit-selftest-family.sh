@@ -12,6 +12,11 @@ set -uo pipefail
 UT=$(tmp_dir)
 TEST_GROUP="unit: mm selftests, the differential"
 . "$TOP/scripts/lib-unit-selftests.sh"
+# the provider's helpers as stubs, for guest_run: a load is a line of
+# G/loads and G/provider-on while loaded (the fake diff fails a case then)
+PROVIDER_STUBS="G=$G; export G
+	provider_load() { echo \"\$*\" >>\"\$G/loads\"; touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
+	provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }"
 
 # the differential (selftest_scenario, with the provider's helpers as
 # stubs): a case that fails only under the provider is a finding of the
@@ -20,9 +25,7 @@ TEST_GROUP="unit: mm selftests, the differential"
 differential() {
 	local got con=$UT/diff-console.log out
 	printf 'diff\tbase broken\tfails on the unpatched base\n' >"$G/mm/base.xfail"
-	got=$(guest_run "G=$G; export G
-		provider_load() { touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
-		provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }
+	got=$(guest_run "$PROVIDER_STUBS
 		check() { shift; \"\$@\" && ok x || not_ok x; }
 		SELFTESTS='diff bails skipall' PROVIDER=weights=pass:100 selftest_scenario")
 	rm -f "$G/mm/base.xfail" "$G/provider-on"
@@ -61,8 +64,7 @@ t_run "selftests: differential: fails only under the provider is its finding; wi
 # same failure is expected, another is a finding; under the provider it
 # is expected once it failed with none (the text no longer asked)
 base_text() {
-	local got stubs="G=$G; export G; provider_load() { :; }; provider_stat() { echo 5; }; provider_unload() { :; }
-		offload_snapshot() { :; }; offload_delta() { echo na; }"
+	local got stubs=$PROVIDER_STUBS
 	printf 'bails\t(program)\tbails on the base\tno huge page\n' >"$G/mm/base.xfail"
 	got=$(guest_run "$stubs; SELFTESTS=bails PROVIDER=x selftest_scenario")
 	has "$got" 'ok 1 selftest-bails # XFAIL bails on the base (exit 1: Bail out! no huge page)' \
@@ -78,9 +80,7 @@ t_run "selftests: a program's failure is the base's only with the base's text; w
 # selftests-modes: one phase with none, then each mode of MODES with the
 # provider line of its selftests-MODE scenario; a mode without one fails
 modes_in_one_boot() {
-	local got s=$UT/scn stubs="G=$G; export G
-		provider_load() { echo \"\$*\" >>\"\$G/loads\"; touch \"\$G/provider-on\"; }; provider_stat() { echo 5; }
-		provider_unload() { rm -f \"\$G/provider-on\"; }; offload_snapshot() { :; }; offload_delta() { echo na; }"
+	local got s=$UT/scn stubs=$PROVIDER_STUBS
 	mkdir -p "$s" && rm -f "$G/loads" && printf 'provider: weights=fail:1\n---\n' >"$s/selftests-fail.scn"
 	printf 'description: x\nprovider: weights=stall:1 stall_us_max=9\n---\n' >"$s/selftests-stall.scn"
 	got=$(guest_run "$stubs; SELFTEST_SCENARIOS=$s SELFTESTS='diff skipall' MODES='fail stall' selftest_scenario")

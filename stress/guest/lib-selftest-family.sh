@@ -26,7 +26,7 @@ selftest_scenario() {
 	[ "$_names" != all ] || _names=$(selftest_names in)
 	# not in $(...): its not_ok must count in this shell's KTAP
 	_selftest_provider_phases /tmp/selftest-provider-phases || return 1
-	_phases=$(cat /tmp/selftest-provider-phases)
+	_phases=$(cut -f1 /tmp/selftest-provider-phases)
 	: >/tmp/selftest-fails-none
 	: >/tmp/selftest-phases
 	# every reason the tests migrate for goes to the provider, not only the
@@ -39,7 +39,7 @@ selftest_scenario() {
 		# skipped as a whole with no provider (no userfaultfd, too few
 		# vCPUs): nothing to compare, and no provider loaded for it
 		if [ "$SELFTEST_VERDICT" = skip ]; then
-			for _ph in $(echo "$_phases" | cut -f1); do
+			for _ph in $_phases; do
 				skip "selftest-$_n-$_ph" "skipped with no provider"
 				printf 'SELFTEST-END: %s\tskip\t%s\n' "$_n-$_ph" "skipped with no provider"
 			done
@@ -47,13 +47,13 @@ selftest_scenario() {
 		fi
 		_selftest_xfail "fails with no provider too"
 		# a loop in this shell, not a pipe's: the KTAP numbering is its
-		for _ph in $(echo "$_phases" | cut -f1); do
-			_p=$(echo "$_phases" | awk -F'\t' -v p="$_ph" '$1 == p { print $2 }')
+		for _ph in $_phases; do
+			_p=$(awk -F'\t' -v p="$_ph" '$1 == p { print $2 }' /tmp/selftest-provider-phases)
 			_selftest_phase_run "$_ph" "$_n" "$_p"
 		done
 	done
 	_selftest_phase_lines
-	for _ph in $(echo "$_phases" | cut -f1); do
+	for _ph in $_phases; do
 		_p="the provider was called"
 		[ "$_ph" = provider ] || _p="$_p (${_ph#provider-})"
 		check "$_p" test "$(awk -F'\t' -v p="$_ph" '$1 == p { n += $5 } END { print n + 0 }' /tmp/selftest-phases)" -gt 0
@@ -88,11 +88,6 @@ _selftest_provider_phases() {
 _selftest_xfail() {
 	cat "$SELFTEST_XFAIL_BASE" >/tmp/selftest-xfail 2>/dev/null || : >/tmp/selftest-xfail
 	[ -z "$1" ] || sed "s/\$/\t$1/" /tmp/selftest-fails-none >>/tmp/selftest-xfail
-}
-
-# _selftest_migrations: pages migrated since boot (vmstat pgmigrate_success)
-_selftest_migrations() {
-	awk '$1 == "pgmigrate_success" { print $2 }' "$SELFTEST_VMSTAT"
 }
 
 # _selftest_phase_run PHASE NAME PARAMS: the entry once, as

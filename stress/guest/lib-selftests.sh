@@ -240,6 +240,11 @@ _selftest_get() {
 	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
 }
 
+# _selftest_migrations: pages migrated since boot (vmstat pgmigrate_success)
+_selftest_migrations() {
+	awk '$1 == "pgmigrate_success" { print $2 }' "$SELFTEST_VMSTAT"
+}
+
 # _selftest_skip_on "VERSION WHY": "on VERSION: WHY" when the running
 # kernel is VERSION (its release VERSION, VERSION.N or VERSION-...)
 _selftest_skip_on() {
