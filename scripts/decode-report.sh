@@ -24,7 +24,7 @@ cat >"$report"
 # without the printk prefix, and not the Code: lines it disassembles
 decode() {
 	if [ "$1" = record ]; then
-		sed 's/^\[[^]]*\]\(\[[^]]*\]\)*//' "$report" | grep '+0x' | grep -v 'Code: ' | sort -u || true
+		console_text "$report" | grep '+0x' | grep -v 'Code: ' | sort -u || true
 	else
 		cat "$report"
 	fi | env -u CROSS_COMPILE -u LLVM PATH="$TOP/scripts/decode:$PATH" DECODE_PASS=$1 \

@@ -173,7 +173,7 @@ run_verdict() {
 guest_ktap() {
 	local todo=""
 	[ "$expect" = pass ] || todo="TODO a negative control, meant to fail"
-	sed -n 's/\r$//; s/^\[[^]]*\]\(\[[^]]*\]\)\{0,1\} //p' "$1" |
+	console_text "$1" |
 		awk -v todo="$todo" '/^KTAP version 1$/ { on = 1 }
 			!on { next }
 			todo != "" && /^ *not ok [0-9]+/ && !/# (SKIP|TODO)/ {

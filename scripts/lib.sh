@@ -325,11 +325,19 @@ SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/suite-$(basename "$0" .sh).XXXXXX")
 tmp_file() { # [SUFFIX]
 	mktemp "$SUITE_TMP/f.XXXXXX${1:-}"
 }
+# console_text FILE: a console log (or a report cut from one) as the
+# kernel and the guest wrote it: no carriage returns, printk's prefix
+# ("[time]", then "[Tpid]" or "[Cn]" on kernels that add one) and the one
+# space after it taken off; the indent of a nested KTAP line is kept
+console_text() {
+	tr -d '\r' <"$1" | sed 's/^\[[^]]*\]\(\[[^]]*\]\)* \{0,1\}//'
+}
+
 # console_said CONSOLE TAG: the guest's "TAG: ..." lines of a console log,
-# from the tag on, without the printk prefix and carriage returns (TAG a
-# sed basic regex: SELFTEST[A-Z-]* for all the selftests' lines)
+# from the tag on (TAG a sed basic regex: SELFTEST[A-Z-]* for all the
+# selftests' lines)
 console_said() {
-	tr -d '\r' <"$1" | sed -n "s/^\[[^]]*\]\(\[[^]]*\]\)* *\($2: \)/\2/p"
+	console_text "$1" | sed -n "s/^ *\($2: \)/\1/p"
 }
 
 tmp_dir() {

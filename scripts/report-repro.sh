@@ -46,11 +46,10 @@ read_subtest() {
 	sub="" label="" value=""
 	[[ $title =~ ^KTAP:\ not\ ok\ ([^.]+) ]] || return 0
 	sub=${BASH_REMATCH[1]}
-	read -r label value < <(awk -v s="# Subtest: $sub" '
-		{ l = $0; sub(/\r$/, "", l); sub(/^\[[^]]*\](\[[^]]*\])? */, "", l) }
-		l == s { print lab, val; found = 1; exit }
-		l ~ /^# seed [^=]+=[0-9]+$/ { x = substr(l, 8); lab = x; sub(/=.*/, "", lab); val = x; sub(/^[^=]*=/, "", val) }
-		END { if (!found) print "" }' "$run/console.log") || true
+	read -r label value < <(console_text "$run/console.log" | awk -v s="# Subtest: $sub" '
+		$0 == s { print lab, val; found = 1; exit }
+		/^# seed [^=]+=[0-9]+$/ { x = substr($0, 8); lab = x; sub(/=.*/, "", lab); val = x; sub(/^[^=]*=/, "", val) }
+		END { if (!found) print "" }') || true
 }
 
 # pattern_regex PATTERN: a seed_for label with $vars as an anchored ERE

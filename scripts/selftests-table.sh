@@ -60,7 +60,7 @@ mode() {
 # printed one, the text that tells its failure from another
 # (selftest_ktap)
 xfail_lines() {
-	tr -d '\r' <"$run/console.log" | sed 's/^\[[^]]*\]\(\[[^]]*\]\)* *//' |
+	console_text "$run/console.log" |
 		awk -F'\t' -v base="$(cat "$run/base" 2>/dev/null || echo '?')" -v r="$(basename "$run")" '
 		/^ *# Subtest: selftest-/ { cur = $0; sub(/.*# Subtest: selftest-/, "", cur); next }
 		/^ *# (ERROR|Bail out!)/ && cur != "" { t = $0; sub(/^ *# /, "", t); text[cur] = t; next }
