@@ -12,7 +12,7 @@
 #
 # The record ends at the first line "---". Only this file reads it on the
 # host (scenario_field, scenario_record), without running anything; the
-# guest has its own reader (scenario_load in stress/guest/run-scenario).
+# guest has its own reader (stress/guest/lib-record.sh).
 # Every key is described in docs/scenarios.md.
 
 SCENARIOS_DIR=$TOP/stress/scenarios

@@ -93,16 +93,23 @@ scenarios_complete() {
 		guest=$(scenario_loaded "$s" | sort) || { echo "$s: the guest's reader failed"; rc=1; }
 		[ "$host" = "$guest" ] || { echo "$s: host and guest read the record apart:"; diff <(echo "$host") <(echo "$guest"); rc=1; }
 	done
+	# the family's modes: the guest takes each one's provider line with record_field
+	for s in $(scenario_names); do
+		host=$(scenario_field "$s" provider)
+		[ -n "$host" ] && [ "${s#selftests-}" != "$s" ] || continue
+		guest=$(busybox sh -c '. "$1"; record_field "$2" provider' _ "$TOP/stress/guest/lib-record.sh" "$SCENARIOS_DIR/$s.scn")
+		[ "$host" = "$guest" ] || { echo "$s: record_field reads provider \"$guest\", the host \"$host\""; rc=1; }
+	done
 	return $rc
 }
 # scenario_loaded NAME: the record as the guest's scenario_load sets it,
-# run under busybox sh with the program's functions and a stub for lib.sh
+# under busybox sh with the guest's reader (its /tmp files in a
+# directory of the test's own)
 scenario_loaded() {
 	local d keys
 	d=$(tmp_dir)
 	keys=$(echo "$SCENARIO_KEYS" | tr a-z A-Z)
-	sed -n '/^scenario_load() {/,/^}/p' "$TOP/stress/guest/run-scenario" >"$d/load.sh"
-	sed "s#/tmp/#$d/#g" -i "$d/load.sh"
+	sed "s#/tmp/#$d/#g" "$TOP/stress/guest/lib-record.sh" >"$d/load.sh"
 	busybox sh -c '. "$1/load.sh"; scenario_load "$2" >/dev/null
 		for k in $3; do eval "v=\${$k+set}"; [ -z "$v" ] || eval "echo \"$k=\$$k\""; done' _ "$d" "$SCENARIOS_DIR/$1.scn" "$keys"
 }

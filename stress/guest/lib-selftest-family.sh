@@ -73,7 +73,9 @@ _selftest_provider_phases() {
 		return 0
 	fi
 	for _m in $MODES; do
-		_p=$(sed -n '/^---$/q; s/^provider: *//p' "$SELFTEST_SCENARIOS/selftests-$_m.scn" 2>/dev/null)
+		_p=""
+		[ ! -f "$SELFTEST_SCENARIOS/selftests-$_m.scn" ] ||
+			_p=$(record_field "$SELFTEST_SCENARIOS/selftests-$_m.scn" provider)
 		if [ -z "$_p" ]; then
 			not_ok "selftest-modes" "mode $_m: no provider line in $SELFTEST_SCENARIOS/selftests-$_m.scn"
 			return 1
