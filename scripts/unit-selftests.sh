@@ -176,10 +176,22 @@ nests_ktap() {
 		'    ok 4 known # XFAIL old kernel' 'SELFTEST: mixed	known	ok' \
 		'    # a line of its own' '    # Totals: pass:1 fail:1' '    # selftest mixed: exit 1 after S s' \
 		'SELFTEST-END: mixed	fail	exit=1 seconds=S cases=4 ok=2 fail=1 skip=1 migrations=0' \
-		'# 1 of 4 cases failed (exit 1)' 'not ok 1 selftest-mixed' 'rc=1' '1..1' '# totals: pass:0 fail:1')
+		'# selftest mixed: vmstat while it ran: none of the watched counters changed' '# 1 of 4 cases failed (exit 1)' 'not ok 1 selftest-mixed' 'rc=1' '1..1' '# totals: pass:0 fail:1')
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); return 1; }
 }
 t_run "selftests: runner: the program's KTAP is a subtest, a SELFTEST line per case" nests_ktap
+
+# a failing program's run says which watched vmstat counters moved while
+# it ran (diff adds 3 to pgmigrate_success); a passing one says nothing
+vmstat_of_failure() {
+	local got
+	printf 'pgmigrate_success 100\nthp_split_page 7\nnr_free_pages 9\n' >"$G/vmstat"
+	got=$(export G; guest_run "selftest_run diff; selftest_run allgood")
+	printf 'pgmigrate_fail 5\npgmigrate_success 100\n' >"$G/vmstat"
+	has "$got" '# selftest diff: vmstat while it ran: pgmigrate_success +3' 'not ok 1 selftest-diff' || return 1
+	[ "$(grep -c 'vmstat while it ran' <<<"$got")" = 1 ] || { echo "a vmstat line for the passing program:"; echo "$got"; return 1; }
+}
+t_run "selftests: runner: a failing program names the vmstat counters that moved while it ran" vmstat_of_failure
 
 # the verdicts: every case ok, none of its own (from the exit status: 0,
 # 4 and 1), all skipped by its plan, killed past its timeout with what it

@@ -28,6 +28,11 @@ SELFTEST_OSRELEASE=${SELFTEST_OSRELEASE:-/proc/sys/kernel/osrelease}
 SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
 # the keys of a record and the words of its needs
 SELFTEST_KEYS="name prog status why needs args timeout skip_on"
+# the vmstat counters a failing program's run reports the change of: who
+# else moved, split or collapsed its huge pages while it ran (NUMA
+# balancing, compaction, khugepaged), to tell a provider's effect from
+# the test's own timing
+SELFTEST_VMSTAT_WATCH="pgmigrate_success pgmigrate_fail thp_migration_success thp_migration_fail thp_migration_split numa_pages_migrated compact_isolated thp_split_page thp_split_page_failed thp_split_pmd thp_collapse_alloc thp_collapse_alloc_failed"
 SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring swap lib=numa"
 
 # selftest_records [FILE]: every record as "name<TAB>key<TAB>value"
@@ -240,6 +245,15 @@ _selftest_get() {
 	printf '%s\n' "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }'
 }
 
+# _selftest_vmstat_moved NAME BEFORE: one line, the counters of
+# SELFTEST_VMSTAT_WATCH that changed since the copy of vmstat BEFORE
+_selftest_vmstat_moved() {
+	awk -v name="$1" -v watch=" $SELFTEST_VMSTAT_WATCH " '
+		FNR == NR { was[$1] = $2; next }
+		index(watch, " " $1 " ") && $2 != was[$1] { s = s " " $1 " " ($2 >= was[$1] ? "+" : "") $2 - was[$1] }
+		END { print "# selftest " name ": vmstat while it ran:" (s == "" ? " none of the watched counters changed" : s) }' "$2" "$SELFTEST_VMSTAT"
+}
+
 # _selftest_migrations: pages migrated since boot (vmstat pgmigrate_success)
 _selftest_migrations() {
 	awk '$1 == "pgmigrate_success" { print $2 }' "$SELFTEST_VMSTAT"
@@ -325,6 +339,7 @@ selftest_run() {
 	# runner: some exec themselves as ./PROG (ksm_functional_tests)
 	ln -s "$SELFTEST_DIR/$_prog" "$_dir/$_prog"
 	_m0=$(_selftest_migrations)
+	cat "$SELFTEST_VMSTAT" >/tmp/selftest-vmstat0
 	# shellcheck disable=SC2046 # the arguments are split on blanks
 	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
 		SELFTEST_MIGRATED0=$_m0 selftest_ktap "$_n" "$_sum" "$_p"
@@ -336,6 +351,9 @@ selftest_run() {
 	_vwhy="the filter of its output wrote no verdict"
 	[ ! -s "$_sum" ] || IFS='	' read -r SELFTEST_MIGRATED _v _vwhy <"$_sum"
 	rm -f "$_sum"
+	case $_v in
+	fail | timeout) _selftest_vmstat_moved "$_n" /tmp/selftest-vmstat0 ;;
+	esac
 	SELFTEST_VERDICT=$_v
 	case $_v in
 	pass) ok "selftest-$_p" ;;
