@@ -128,18 +128,28 @@ series_lines() {
 }
 
 # --- the console: the finding's report, decoded; a KTAP point's whole subtest
-# (the integrity drivers print page, word, expected and found above it)
+# (the integrity drivers print page, word, expected and found above it),
+# or the point's own when it has one (a selftest program's run, its failure
+# and the vmstat line at its end); past 60 lines its first 30 and last 30
 excerpt() {
-	local sub
-	if [[ $title =~ ^KTAP:\ not\ ok\ ([^.]+) ]]; then
-		sub=${BASH_REMATCH[1]}
+	local sub point
+	if [[ $title =~ ^KTAP:\ not\ ok\ ([^.]+)(\.([^.]+))? ]]; then
+		sub=${BASH_REMATCH[1]} point=${BASH_REMATCH[3]}
 		# (awk reads to the end, its input never cut short: under pipefail
 		# a writer on a closed pipe would fail the report with SIGPIPE)
-		tr -d '\r' <"$run/console.log" | awk -v s="# Subtest: $sub" -v e="not ok [0-9]+ $sub\$" '
-			done { next }
-			index($0, s) && substr($0, length($0) - length(s) + 1) == s { on = 1 }
-			on { print; if (++n >= 60) done = 1 }
-			on && $0 ~ e { done = 1 }'
+		tr -d '\r' <"$run/console.log" | awk -v s="# Subtest: $sub" -v p="# Subtest: $point" -v e1="not ok [0-9]+ $sub\$" -v e2="not ok [0-9]+ $point\$" '
+			function is(l, t) { return t != "# Subtest: " && index(l, t) && substr(l, length(l) - length(t) + 1) == t }
+			{ all[++nr] = $0 }
+			is($0, s) && !a { a = nr }
+			is($0, p) && !b { b = nr }
+			END {
+				from = b ? b : a; e = b ? e2 : e1
+				if (!from) exit
+				for (to = from; to < nr && all[to] !~ e; to++) ;
+				for (i = from; i <= to; i++)
+					if (to - from < 60 || i < from + 30 || i > to - 30) print all[i]
+					else if (i == from + 30) print "[... " to - from - 59 " lines left out ...]"
+			}'
 		return
 	fi
 	# the report up to the panic it caused (the same trace again), at most 150 lines

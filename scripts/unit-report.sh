@@ -210,6 +210,41 @@ EOF2
 }
 t_run "report: a kernel WARNING: excerpt up to its panic; a provider scenario says why it has no reproducer" report_kernel_warn
 
+# a selftest program's run that failed under a provider: the excerpt is
+# its own subtest, ending in its failure and the vmstat line, not the
+# head of the scenario's thousands of lines
+report_selftest_point() {
+	local d=$FX/selftest-run i
+	fixture_run "$d" "base tarball:/b/debs/linux-source-7.2_7.2.13-1/usr/src/linux-source-7.2.tar.xz:1-2" \
+		"make reproduce BASE=7.2 SCENARIO=selftests-modes SEED=15" || return 1
+	{
+		echo '[   15.033970][    T1] SUITE: seed=15 scenario=selftests-modes duration=30 api=v6 extras=stats,kunit'
+		echo '[   15.589822][   T63] KTAP version 1'
+		echo '[   15.590767][   T63] # Subtest: selftests-modes'
+		for i in $(seq 1 80); do echo "[   16.000000][   T63]     # filler $i"; done
+		echo '[   16.100000][   T63] ok 1 selftest-split'
+		echo '[   16.200000][   T70]     KTAP version 1'
+		echo '[   16.200001][   T70]     # Subtest: selftest-split-provider-stall'
+		echo '[   16.200002][   T70]     1..1'
+		echo '[   16.300000][   T70]     # order 4: expected 128 got 95'
+		echo '[   16.300001][   T70]     # Bail out! Unexpected THP split'
+		echo '[   16.300002][   T70]     # selftest split: exit 1 after 3 s'
+		printf '[   16.300003][   T70] SELFTEST-END: split-provider-stall\tfail\texit=1 seconds=3 cases=0 ok=0 fail=0 skip=0 migrations=0\n'
+		echo '[   16.300004][   T70] # selftest split: vmstat while it ran: numa_pages_migrated +16'
+		echo '[   16.300005][   T63] not ok 2 selftest-split-provider-stall'
+		echo '[   16.400000][   T63] 1..2'
+	} | sed 's/$/\r/' >"$d/console.log"
+	echo selftests-modes >"$d/scenario"
+	"$BUILD/triage/triage" --reports "$d" "$d/console.log" >"$d/findings.tsv"
+	grep -q 'KTAP: not ok selftests-modes.selftest-split-provider-stall' "$d/findings.tsv" || { echo "the fixture gives no such title:"; cat "$d/findings.tsv"; return 1; }
+	REPRO_RUNS=0 BASE_RUNS=0 "$TOP/scripts/report.sh" "$d" >/dev/null || { echo "report.sh failed"; return 1; }
+	for i in 'Bail out! Unexpected THP split' 'vmstat while it ran: numa_pages_migrated +16' 'not ok 2 selftest-split-provider-stall'; do
+		grep -qF -- "$i" "$d/report.txt" || { echo "the excerpt lacks: $i"; return 1; }
+	done
+	! grep -q 'filler' "$d/report.txt" || { echo "the excerpt is the scenario's head"; return 1; }
+}
+t_run "report: a selftest program's failing run: its own subtest is the excerpt" report_selftest_point
+
 # refusals: one line on stderr, exit 2
 expect_refusal() { # NAME PATTERN COMMAND...
 	local name=$1 pat=$2 rc=0 err
