@@ -68,3 +68,20 @@ run_boot() {
 verdict_meets() {
 	[ "$1" = "$2" ] || { [ "$1" = known ] && [ "$2" = pass ]; }
 }
+
+# title_selftest_env TITLE: for a finding of the mm selftests family
+# (a point or case of selftest-NAME or selftest-NAME-provider[-MODE]), the
+# words that run that entry alone, under that mode: "SELFTESTS=NAME", and
+# "MODES=MODE" when the title names one; nothing for another title. A run
+# of the whole list is hours; the entry that failed is minutes.
+title_selftest_env() {
+	local point
+	point=$(tr '.' '\n' <<<"${1#KTAP: not ok }" | sed -n 's/^selftest-//p' | head -1)
+	[ -n "$point" ] || return 0
+	if [[ $point =~ ^(.+)-provider(-([a-z]+))?$ ]]; then
+		echo "SELFTESTS=${BASH_REMATCH[1]}"
+		[ -z "${BASH_REMATCH[3]}" ] || echo "MODES=${BASH_REMATCH[3]}"
+	else
+		echo "SELFTESTS=$point"
+	fi
+}

@@ -35,6 +35,7 @@ read_run() {
 
 	# the run() body, continuation lines joined
 	body=$(sed -n '/^run() {/,/^}/p' "$scn" | sed '1d;$d' | sed -e ':a' -e '/\\$/N; s/\\\n[[:space:]]*/ /; ta')
+	[ -z "$(scenario_field "$scenario" selftests)" ] || die "scenario $scenario runs the kernel's own mm selftests (the tree's tools/testing/selftests/mm) under fault_provider: the finding needs the suite's module, so no stand-alone program reproduces it; the entry alone does (the make reproduce line below)"
 	[ -n "$body" ] || die "scenario $scenario is the suite's provider skeleton (fault_provider $(scenario_field "$scenario" provider) under migrate-verify): the finding needs the suite's module, so no stand-alone program reproduces it"
 	mapfile -t calls < <(grep -n '/guest/[a-z-]*' <<<"$body" || true)
 	[ ${#calls[@]} -gt 0 ] || die "scenario $scenario runs no guest driver of its own: no stand-alone reproducer"

@@ -53,16 +53,25 @@ read_run() {
 
 # --- the run's environment, to build and boot the same again -----------------
 # run_environment: run_env, from its reproduce line (VAR=value words), and
-# the revision of a git tree; series_mode
+# the revision of a git tree; series_mode. A finding of the selftests
+# family is measured on its entry alone, under its mode (narrowed says so)
 run_environment() {
 	local kv
-	run_env=()
+	run_env=() narrowed=""
 	while IFS= read -r kv; do
 		case ${kv%%=*} in
-		BASE | EXTRA_PATCHES | KERNEL_SRC | SERIES | SERIES_UPTO | FLAVOUR | OFFLOAD_CPU_COPY | QEMU | TCG_THREAD) run_env+=("$kv") ;;
+		BASE | EXTRA_PATCHES | KERNEL_SRC | SERIES | SERIES_UPTO | FLAVOUR | OFFLOAD_CPU_COPY | QEMU | TCG_THREAD | SELFTESTS | MODES) run_env+=("$kv") ;;
 		esac
 	done < <(python3 -c 'import shlex, sys; [print(w) for w in shlex.split(sys.stdin.read()) if "=" in w]' \
 		<"$run/reproduce" 2>/dev/null || true)
+	if [ -n "$(scenario_field "$scenario" selftests 2>/dev/null)" ]; then
+		for kv in $(title_selftest_env "$title"); do
+			local keep=() w
+			for w in "${run_env[@]}"; do [ "${w%%=*}" = "${kv%%=*}" ] || keep+=("$w"); done
+			run_env=("${keep[@]}" "$kv")
+			narrowed+=" $kv"
+		done
+	fi
 	if [ "$kind" = git ]; then
 		mapfile -t run_env < <(printf '%s\n' "${run_env[@]}" | grep -v '^KERNEL_SRC=')
 		run_env+=("KERNEL_SRC=$tree" "KERNEL_REV=$rev")
@@ -203,7 +212,7 @@ hit_rate() {
 		echo "not measured: make reproduce failed: $(tail -1 <<<"$out")"
 		return
 	fi
-	echo "$(sed -n 's/^hit rate: *//p' <<<"$out" | tail -1) runs (make reproduce RUNS=$repro_runs, $(date -u +%Y-%m-%d))$([ -n "$want" ] && [ "$want" != "$have" ] && echo "; on a rebuilt kernel ($(basename "$have"), the run's $(basename "$want")): the sources or the suite changed since")"
+	echo "$(sed -n 's/^hit rate: *//p' <<<"$out" | tail -1) runs (make reproduce RUNS=$repro_runs${narrowed:+$narrowed: the entry alone}, $(date -u +%Y-%m-%d))$([ -n "$want" ] && [ "$want" != "$have" ] && echo "; on a rebuilt kernel ($(basename "$have"), the run's $(basename "$want")): the sources or the suite changed since")"
 }
 base_result() {
 	local benv=() what out dir rc=0 titles hits=0 tag
@@ -319,7 +328,12 @@ write_report() {
 	else
 		echo "  none: $(tail -1 "$repro_out" | sed 's/^error: //')"
 	fi
-	echo "  the whole scenario: make reproduce $(printf '%q ' "${run_env[@]}")SCENARIO=$scenario SEED=$seed DURATION=$duration"
+	if [ -n "$narrowed" ]; then
+		echo "  the entry alone, under its mode: make reproduce $(printf '%q ' "${run_env[@]}")SCENARIO=$scenario SEED=$seed DURATION=$duration"
+		echo "  the run as it was (every entry before it too): $(cat "$run/reproduce" 2>/dev/null)"
+	else
+		echo "  the whole scenario: make reproduce $(printf '%q ' "${run_env[@]}")SCENARIO=$scenario SEED=$seed DURATION=$duration"
+	fi
 	echo
 	if [ ${#nm[@]} -gt 0 ]; then
 		echo "Not measured in this report:"

@@ -216,7 +216,7 @@ t_run "report: a kernel WARNING: excerpt up to its panic; a provider scenario sa
 report_selftest_point() {
 	local d=$FX/selftest-run i
 	fixture_run "$d" "base tarball:/b/debs/linux-source-7.2_7.2.13-1/usr/src/linux-source-7.2.tar.xz:1-2" \
-		"make reproduce BASE=7.2 SCENARIO=selftests-modes SEED=15" || return 1
+		"make reproduce BASE=7.2 SCENARIO=selftests-modes SEED=15 SELFTESTS='migration split' MODES='stall unregister'" || return 1
 	{
 		echo '[   15.033970][    T1] SUITE: seed=15 scenario=selftests-modes duration=30 api=v6 extras=stats,kunit'
 		echo '[   15.589822][   T63] KTAP version 1'
@@ -242,8 +242,30 @@ report_selftest_point() {
 		grep -qF -- "$i" "$d/report.txt" || { echo "the excerpt lacks: $i"; return 1; }
 	done
 	! grep -q 'filler' "$d/report.txt" || { echo "the excerpt is the scenario's head"; return 1; }
+	grep -qF 'the entry alone, under its mode: make reproduce BASE=7.2 SELFTESTS=split MODES=stall SCENARIO=selftests-modes SEED=' "$d/report.txt" ||
+		{ echo "no reproduce line of the entry alone:"; grep -A2 '^Reproducer' "$d/report.txt"; return 1; }
+	grep -q "^  none: scenario selftests-modes runs the kernel's own mm selftests" "$d/report.txt" || { echo "no reason for the missing reproducer"; return 1; }
 }
-t_run "report: a selftest program's failing run: its own subtest is the excerpt" report_selftest_point
+t_run "report: a selftest program's failing run: its own subtest is the excerpt, the entry alone its reproduce line" report_selftest_point
+
+# the entry and mode a family title names (the hit rate runs them alone);
+# another title names none
+selftest_title_words() {
+	local t want got bad=0
+	while IFS='|' read -r t want; do
+		got=$(title_selftest_env "$t" | paste -sd' ')
+		[ "$got" = "$want" ] || { echo "$t: '$got', not '$want'"; bad=1; }
+	done <<'EOF2'
+KTAP: not ok selftests-modes.selftest-split_huge_page_test-provider-stall|SELFTESTS=split_huge_page_test MODES=stall
+KTAP: not ok selftest-uffd-unit-tests-provider-unregister.sigbus-wp|SELFTESTS=uffd-unit-tests MODES=unregister
+KTAP: not ok selftests-stall.selftest-ksm_tests-numa-provider|SELFTESTS=ksm_tests-numa
+KTAP: not ok selftests-none.selftest-khugepaged|SELFTESTS=khugepaged
+KTAP: not ok hugetlb-anon.data-integrity|
+KASAN: slab-use-after-free in migrate_pages_batch|
+EOF2
+	return $bad
+}
+t_run "report: a selftests family title names its entry and mode; others none" selftest_title_words
 
 # refusals: one line on stderr, exit 2
 expect_refusal() { # NAME PATTERN COMMAND...
