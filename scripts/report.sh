@@ -66,18 +66,23 @@ run_environment() {
 		<"$run/reproduce" 2>/dev/null || true)
 	if [ -n "$(scenario_field "$scenario" selftests 2>/dev/null)" ]; then
 		for kv in $(title_selftest_env "$title"); do
-			local keep=() w
-			for w in "${run_env[@]}"; do [ "${w%%=*}" = "${kv%%=*}" ] || keep+=("$w"); done
-			run_env=("${keep[@]}" "$kv")
+			run_env_put "$kv"
 			narrowed+=" $kv"
 		done
 	fi
 	if [ "$kind" = git ]; then
-		mapfile -t run_env < <(printf '%s\n' "${run_env[@]}" | grep -v '^KERNEL_SRC=')
-		run_env+=("KERNEL_SRC=$tree" "KERNEL_REV=$rev")
+		run_env_put "KERNEL_SRC=$tree"
+		run_env_put "KERNEL_REV=$rev"
 	fi
 	series_mode=$(printf '%s\n' "${run_env[@]}" | sed -n 's/^SERIES=//p' | tail -1)
 	series_mode=${series_mode:-base}
+}
+
+# run_env_put VAR=VALUE: VAR's word in run_env, in place of the one it had
+run_env_put() {
+	local keep=() w
+	for w in "${run_env[@]}"; do [ "${w%%=*}" = "${1%%=*}" ] || keep+=("$w"); done
+	run_env=("${keep[@]}" "$1")
 }
 
 # --- the tree --------------------------------------------------------------------

@@ -254,9 +254,10 @@ _selftest_vmstat_moved() {
 		END { print "# selftest " name ": vmstat while it ran:" (s == "" ? " none of the watched counters changed" : s) }' "$2" "$SELFTEST_VMSTAT"
 }
 
-# _selftest_migrations: pages migrated since boot (vmstat pgmigrate_success)
+# _selftest_migrations VMSTAT: pages migrated since boot (pgmigrate_success
+# of VMSTAT, a copy of vmstat)
 _selftest_migrations() {
-	awk '$1 == "pgmigrate_success" { print $2 }' "$SELFTEST_VMSTAT"
+	awk '$1 == "pgmigrate_success" { print $2 }' "$1"
 }
 
 # _selftest_skip_on "VERSION WHY": "on VERSION: WHY" when the running
@@ -338,8 +339,10 @@ selftest_run() {
 	# the program is in its working directory too, as under kselftest's
 	# runner: some exec themselves as ./PROG (ksm_functional_tests)
 	ln -s "$SELFTEST_DIR/$_prog" "$_dir/$_prog"
-	_m0=$(_selftest_migrations)
+	# one copy of vmstat before it: the migrations' start and the watched
+	# counters' (_selftest_vmstat_moved)
 	cat "$SELFTEST_VMSTAT" >/tmp/selftest-vmstat0
+	_m0=$(_selftest_migrations /tmp/selftest-vmstat0)
 	# shellcheck disable=SC2046 # the arguments are split on blanks
 	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
 		SELFTEST_MIGRATED0=$_m0 selftest_ktap "$_n" "$_sum" "$_p"
