@@ -54,6 +54,7 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	entry crash crash none 20
 	entry pool pool hugepages=3 20 '{dir} x'
 	entry swapper plain swap 20
+	entry fsuser pool fs 20 '{dir}'
 	entry notbuilt notbuilt none 20
 	entry bigguest allgood cpus=999 20
 	entry diff diff none 20
@@ -74,6 +75,7 @@ for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$G/bin/$a"; done
 guest_run() {
 	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_MEMINFO=$G/meminfo SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
 		SELFTEST_SYSCTL_VM=$G/vm SELFTEST_ZRAM_CONTROL=$G/zram-control SELFTEST_SYS_BLOCK=$G/block \
+		SELFTEST_LOOP_CONTROL=$G/loop-control SELFTEST_FS_MOUNT=$G/fsmnt SELFTEST_FS_IMAGE=$G/fs.img \
 		busybox sh -c ". '$TOP/stress/guest/lib-record.sh'; . '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftest-env.sh'; . '$TOP/stress/guest/lib-selftests.sh'; . '$TOP/stress/guest/lib-selftest-family.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
 }

@@ -278,6 +278,39 @@ swap_need() {
 }
 t_run "selftests: runner: swap: a zram device made swap for the entry, then removed; none without zram" swap_need
 
+# fs: a fresh ext2 on a loop device for the entry, which runs in it (its
+# {dir} too), then unmounted and the device freed; with no loop device,
+# or when the filesystem cannot be made, it runs in the working directory
+fs_need() {
+	local got fakes want
+	: >"$G/loop-control"
+	fakes="losetup() { echo \"losetup \$*\" >>'$G/fslog'; [ \"\$1\" != -f ] || echo /dev/loop5; }
+		mke2fs() { echo \"mke2fs \$*\" >>'$G/fslog'; [ -z \"\${MKE2FS_FAILS:-}\" ]; }
+		mount() { echo \"mount \$*\" >>'$G/fslog'; }
+		umount() { echo \"umount \$*\" >>'$G/fslog'; }"
+	: >"$G/fslog"
+	got=$(guest_run "$fakes; selftest_run fsuser")
+	has "$got" "# selftest fsuser: filesystem ext2 on /dev/loop5 at $G/fsmnt" \
+		"    ok 1 pool=7 dir=$G/fsmnt/selftest-fsuser cwd=$G/fsmnt/selftest-fsuser" 'ok 1 selftest-fsuser' || return 1
+	want=$(printf '%s\n' 'losetup -f' "losetup /dev/loop5 $G/fs.img" 'mke2fs -F -b 4096 /dev/loop5' \
+		"mount -t ext2 /dev/loop5 $G/fsmnt" "umount $G/fsmnt" 'losetup -d /dev/loop5')
+	[ "$(cat "$G/fslog")" = "$want" ] || { echo "fs commands: $(cat "$G/fslog")"; return 1; }
+	[ ! -e "$G/fs.img" ] || { echo "the image was left"; return 1; }
+	# control: the filesystem cannot be made: the device is freed, the
+	# entry runs in the working directory
+	: >"$G/fslog"
+	got=$(MKE2FS_FAILS=1 guest_run "$fakes; selftest_run fsuser")
+	has "$got" "# selftest fsuser: filesystem none: no loop device could be made, it runs in $G/work" \
+		"    ok 1 pool=7 dir=$G/work/selftest-fsuser cwd=$G/work/selftest-fsuser" || return 1
+	[ "$(tail -1 "$G/fslog")" = 'losetup -d /dev/loop5' ] && [ ! -e "$G/fs.img" ] ||
+		{ echo "after a failed mke2fs: $(cat "$G/fslog")"; return 1; }
+	# control: no loop devices in the guest
+	rm -f "$G/loop-control"
+	got=$(guest_run "$fakes; selftest_run fsuser")
+	has "$got" "# selftest fsuser: filesystem none: no loop device could be made, it runs in $G/work"
+}
+t_run "selftests: runner: fs: an ext2 on a loop device for the entry, then freed; none without one" fs_need
+
 # a vm sysctl a program leaves changed is put back, with a comment; the
 # one-shot ones (drop_caches, compact_memory) are written before each
 sysctls_put_back() {

@@ -1,12 +1,20 @@
 # The settings around one mm selftest program (stress/guest/lib-selftests.sh
-# runs it): the hugetlb pool, the vm sysctls it may leave changed, and a
-# swap device for an entry that swaps out. Busybox sh in the guest; the
-# host's tests point the paths elsewhere.
+# runs it): the hugetlb pool, the vm sysctls it may leave changed, a swap
+# device for an entry that swaps out and a filesystem for one that needs
+# page cache other than tmpfs'. Busybox sh in the guest; the host's tests
+# point the paths elsewhere.
 
 # swap: the size of the zram swap an entry that needs it runs with
 SELFTEST_SWAP_SIZE=${SELFTEST_SWAP_SIZE:-256M}
 SELFTEST_ZRAM_CONTROL=${SELFTEST_ZRAM_CONTROL:-/sys/class/zram-control}
 SELFTEST_SYS_BLOCK=${SELFTEST_SYS_BLOCK:-/sys/block}
+# fs: where the filesystem an entry that needs one is mounted, the file
+# under it and its size in MB, and the loop devices' control (no such
+# file: no filesystem is made)
+SELFTEST_FS_MOUNT=${SELFTEST_FS_MOUNT:-/mnt/selftest-fs}
+SELFTEST_FS_IMAGE=${SELFTEST_FS_IMAGE:-/tmp/selftest-fs.img}
+SELFTEST_FS_MB=${SELFTEST_FS_MB:-128}
+SELFTEST_LOOP_CONTROL=${SELFTEST_LOOP_CONTROL:-/dev/loop-control}
 
 # the default-size hugetlb pool, and the vm sysctls (the host's tests
 # point them elsewhere)
@@ -80,4 +88,35 @@ _selftest_swap_on() {
 # _selftest_swap_off N: that swap off and its device gone
 _selftest_swap_off() {
 	swapoff "/dev/zram$1" && echo "$1" >"$SELFTEST_ZRAM_CONTROL/hot_remove"
+}
+
+# _selftest_fs_on: a fresh ext2 (4K blocks, mounted by the ext4 driver:
+# large folios on 7.x, buffer heads on every page) on a loop device over
+# a sparse file in /tmp (SELFTEST_FS_IMAGE), mounted at SELFTEST_FS_MOUNT,
+# for an entry whose cases skip on tmpfs (page-cache THP splits, soft
+# offline of clean and dirty page cache). Fresh for each program: nothing
+# one leaves (a poisoned page's file) meets the next. Prints the loop
+# device, nothing when none could be made (the entry then runs in /tmp
+# and its fs cases skip, as they did before).
+_selftest_fs_on() {
+	local _dev _img="$SELFTEST_FS_IMAGE"
+	[ -e "$SELFTEST_LOOP_CONTROL" ] || return 0
+	_dev=$(losetup -f) || return 0
+	if ! dd if=/dev/zero of="$_img" bs=1M count=0 seek="$SELFTEST_FS_MB" 2>/dev/null ||
+		! losetup "$_dev" "$_img"; then
+		rm -f "$_img"
+		return 0
+	fi
+	if mke2fs -F -b 4096 "$_dev" >/dev/null 2>&1 && mkdir -p "$SELFTEST_FS_MOUNT" &&
+		mount -t ext2 "$_dev" "$SELFTEST_FS_MOUNT"; then
+		echo "$_dev"
+	else
+		losetup -d "$_dev"
+		rm -f "$_img"
+	fi
+}
+
+# _selftest_fs_off DEV: that filesystem unmounted, its device and file gone
+_selftest_fs_off() {
+	umount "$SELFTEST_FS_MOUNT" && losetup -d "$1" && rm -f "$SELFTEST_FS_IMAGE"
 }

@@ -23,8 +23,8 @@ SELFTEST_LIST=${SELFTEST_LIST:-$SELFTEST_DIR/mm.list}
 SELFTEST_VMSTAT=${SELFTEST_VMSTAT:-/proc/vmstat}
 SELFTEST_MEMINFO=${SELFTEST_MEMINFO:-/proc/meminfo}
 SELFTEST_OSRELEASE=${SELFTEST_OSRELEASE:-/proc/sys/kernel/osrelease}
-# where each program runs (a directory of its own below it): a scenario
-# points it at a filesystem other than tmpfs for the "fs" cases
+# where each program runs (a directory of its own below it); one that
+# needs "fs" runs in a filesystem of its own (_selftest_fs_on)
 SELFTEST_WORKDIR=${SELFTEST_WORKDIR:-/tmp}
 # the keys of a record and the words of its needs
 SELFTEST_KEYS="name prog status why needs args timeout skip_on"
@@ -280,7 +280,7 @@ _selftest_skip_on() {
 # SELFTEST_MIGRATED: the pages migrated while it ran; SELFTEST_VERDICT:
 # pass, xfail, skip, fail or timeout.
 selftest_run() {
-	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap=""
+	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap="" _fs=""
 	SELFTEST_MIGRATED=0 SELFTEST_VERDICT=fail
 	_rec=$(selftest_records) || { not_ok "selftest-$_p" "the list $SELFTEST_LIST cannot be read"; return 1; }
 	_st=$(_selftest_get "$_rec" "$_n" status)
@@ -316,6 +316,11 @@ selftest_run() {
 			_w="on /dev/zram$_swap ($SELFTEST_SWAP_SIZE)"
 			[ -n "$_swap" ] || _w="none: no zram device could be made"
 			echo "# selftest $_n: swap $_w" ;;
+		fs)
+			_fs=$(_selftest_fs_on)
+			_w="ext2 on $_fs at $SELFTEST_FS_MOUNT"
+			[ -n "$_fs" ] || _w="none: no loop device could be made, it runs in $SELFTEST_WORKDIR"
+			echo "# selftest $_n: filesystem $_w" ;;
 		esac
 	done
 	if [ -n "$_hp" ]; then
@@ -328,6 +333,7 @@ selftest_run() {
 		echo "# selftest $_n: hugetlb pool of $(cat "$SELFTEST_HUGEPAGES") pages ($_hp asked free, ${_held:-0} held, $_hp0 before)"
 	fi
 	_dir=$SELFTEST_WORKDIR/selftest-$_p
+	[ -z "$_fs" ] || _dir=$SELFTEST_FS_MOUNT/selftest-$_p
 	_sum=/tmp/selftest-$_p.summary
 	rm -rf "$_dir" "$_sum"
 	mkdir -p "$_dir"
@@ -351,6 +357,8 @@ selftest_run() {
 		echo "# selftest $_n: swap on /dev/zram$_swap could not be taken off"
 	_selftest_sysctls_restore "$_n" "$_sysctls"
 	rm -rf "$_dir"
+	[ -z "$_fs" ] || _selftest_fs_off "$_fs" ||
+		echo "# selftest $_n: the filesystem on $_fs could not be taken off"
 	_vwhy="the filter of its output wrote no verdict"
 	[ ! -s "$_sum" ] || IFS='	' read -r SELFTEST_MIGRATED _v _vwhy <"$_sum"
 	rm -f "$_sum"
