@@ -24,15 +24,15 @@ run_has_title() {
 	grep -qxF -- "$2" <<<"$(run_titles "$1")"
 }
 
-# first_starting TEXT: the first line of stdin that starts with TEXT (read
-# to the end: a writer left with a closed pipe fails under pipefail)
-first_starting() {
-	awk -v p="$1" '!f && index($0, p) == 1 { print; f = 1 }'
+# first_matching ERE: the first line of stdin that matches ERE (read to
+# the end: a writer left with a closed pipe fails under pipefail)
+first_matching() {
+	awk -v re="$1" '!f && $0 ~ re { print; f = 1 }'
 }
 
-# run_first_title_starting DIR TEXT: its first title that starts with TEXT
-run_first_title_starting() {
-	run_titles "$1" | first_starting "$2"
+# run_first_title_matching DIR ERE: its first title that matches ERE
+run_first_title_matching() {
+	run_titles "$1" | first_matching "$2"
 }
 
 # run_title_line DIR TITLE: the console line its finding of TITLE starts at
@@ -68,6 +68,12 @@ run_boot() {
 verdict_meets() {
 	[ "$1" = "$2" ] || { [ "$1" = known ] && [ "$2" = pass ]; }
 }
+
+# SELFTEST_TITLE_ERE: a finding of the mm selftests' own, one of a
+# program's cases (KTAP: not ok selftest-NAME[-provider[-MODE]].CASE) or the
+# program as a whole (KTAP: not ok SCENARIO.selftest-NAME...: a bail out,
+# a crash, a timeout); not KUnit's at boot nor a scenario's other points
+SELFTEST_TITLE_ERE='^KTAP: not ok ([^.]+[.])?selftest-'
 
 # title_selftest_env TITLE: for a finding of the mm selftests family
 # (a point or case of selftest-NAME or selftest-NAME-provider[-MODE]), the

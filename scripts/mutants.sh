@@ -55,12 +55,12 @@ MUTANTS=$(base_dir)/mutants
 COCCI=${COCCI_RULES:-$TOP/patches/cocci}
 user_tree=0
 [ "${SERIES:-base}" = none ] && [ -n "${KERNEL_SRC:-}" ] && user_tree=1
-# UNDER: every row under this scenario; under_prefix: the start of the
-# titles that count there (a selftest's own case, not KUnit at boot)
-under=${UNDER:-} under_prefix=""
+# UNDER: every row under this scenario; under_match: the titles that
+# count there (under the selftests, a selftest's own: SELFTEST_TITLE_ERE)
+under=${UNDER:-} under_match=""
 if [ -n "$under" ]; then
 	scenario_exists "$under" || die "UNDER: no scenario '$under' (make list)"
-	! scenario_in_group "$under" selftests || under_prefix="KTAP: not ok selftest-"
+	! scenario_in_group "$under" selftests || under_match=$SELFTEST_TITLE_ERE
 fi
 if [ -n "${SELFTESTS:-}" ]; then
 	[ -n "$under" ] || die "SELFTESTS: give UNDER=selftests-MODE, the scenario that runs them"
@@ -300,7 +300,7 @@ row() {
 	fi
 	# a second oracle must not be hidden by the first finding: run on to it
 	stop=${want:+title:$want}
-	[ -z "$under_prefix" ] || stop=prefix:$under_prefix
+	[ -z "$under_match" ] || stop=match:$under_match
 	dir=$(EXTRA_PATCHES=$extra KERNEL_ART=$art RUN_PROGRESS=0 QUIET_SUMMARY=1 \
 		STOP_ON=$stop "$TOP/scripts/run.sh" "$s" "$seed" | tail -1) || rc=$?
 	[ "$rc" = 130 ] && exit 130
@@ -313,8 +313,8 @@ row() {
 	# control is caught when its expected finding came out
 	if [ "$v" = corrupt-provider ]; then
 		result=$([ "$verdict" = caught ] && echo caught || echo missed)
-	elif [ -n "$under_prefix" ]; then
-		first=$(run_first_title_starting "$dir" "$under_prefix")
+	elif [ -n "$under_match" ]; then
+		first=$(run_first_title_matching "$dir" "$under_match")
 		result=$([ -n "$first" ] && echo caught || echo missed)
 		line=$(run_title_line "$dir" "$first")
 	elif [ -n "$want" ]; then

@@ -36,7 +36,7 @@
 # bookworm's 7.2; backports: 10.x; unstable: 11.x; scripts/fetch-qemu.sh
 # fetches them once, nothing is installed), STOP_ON (first:
 # any finding, the default; title:TITLE: that title only, for a negative
-# control; prefix:TEXT: a title that starts with TEXT; never), TRIAGE
+# control; match:ERE: a title that matches ERE; never), TRIAGE
 # (the console triage program).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -66,8 +66,8 @@ read_settings() {
 	STOP_ON=${STOP_ON:-first}
 	TRIAGE=${TRIAGE:-$BUILD/triage/triage}
 	case $STOP_ON in
-	first | never | title:?* | prefix:?*) ;;
-	*) die "STOP_ON must be first, never, title:TITLE or prefix:TEXT, not '$STOP_ON'" ;;
+	first | never | title:?* | match:?*) ;;
+	*) die "STOP_ON must be first, never, title:TITLE or match:ERE, not '$STOP_ON'" ;;
 	esac
 	[ "$STOP_ON" = never ] || [ -x "$TRIAGE" ] || die "no console triage at $TRIAGE (make -C scripts/triage)"
 	case $QEMU in
@@ -265,7 +265,7 @@ wanted_finding() {
 	case $STOP_ON in
 	first) [ -n "$titles" ] ;;
 	title:*) grep -qxF -- "${STOP_ON#title:}" <<<"$titles" ;;
-	prefix:*) [ -n "$(printf '%s\n' "$titles" | first_starting "${STOP_ON#prefix:}")" ] ;;
+	match:*) [ -n "$(printf '%s\n' "$titles" | first_matching "${STOP_ON#match:}")" ] ;;
 	esac
 }
 
