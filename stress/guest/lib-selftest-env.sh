@@ -93,8 +93,8 @@ _selftest_swap_off() {
 # _selftest_fs_on: a fresh ext2 (4K blocks, mounted by the ext4 driver:
 # large folios on 7.x, buffer heads on every page) on a loop device over
 # a sparse file in /tmp (SELFTEST_FS_IMAGE), mounted at SELFTEST_FS_MOUNT,
-# for an entry whose cases skip on tmpfs (page-cache THP splits, soft
-# offline of clean and dirty page cache). Fresh for each program: nothing
+# for an entry whose cases skip on tmpfs (memory-failure's soft offline
+# of clean and dirty page cache). Fresh for each program: nothing
 # one leaves (a poisoned page's file) meets the next. Prints the loop
 # device, nothing when none could be made (the entry then runs in /tmp
 # and its fs cases skip, as they did before).
