@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Build the guest's initramfs with the kernel's own usr/gen_init_cpio:
-# busybox-static, mkfs.f2fs with its shared libraries, a current stress-ng
-# from Debian unstable with its own libraries and ld.so under /opt/stress-ng
-# (scripts/fetch-stressng.sh; /usr/bin/stress-ng runs it through them), our
-# static guest programs, the init script, the scenarios, the modules
-# built for the kernel artifact ART and the kernel's own mm selftests of
-# stress/selftests/mm.list, built from ART's source tree (/selftests/mm).
+# busybox-static, mkfs.f2fs and mkfs.ext4 with their shared libraries, a
+# current stress-ng from Debian unstable with its own libraries and ld.so
+# under /opt/stress-ng (scripts/fetch-stressng.sh; /usr/bin/stress-ng runs
+# it through them), our static guest programs, the init script, the
+# scenarios, the modules built for the kernel artifact ART and the
+# kernel's own mm selftests of stress/selftests/mm.list, built from ART's
+# source tree (/selftests/mm).
 # Rebuilt only when an input changed.
 #
 #   scripts/build-initramfs.sh ART     last line: the initramfs path
@@ -40,10 +41,14 @@ stressng=$("$TOP/scripts/fetch-stressng.sh" --installed | tail -1) || exit "$EXI
 # host programs the guest runs, with their shared libraries
 mkfs_f2fs=$(command -v mkfs.f2fs || echo /usr/sbin/mkfs.f2fs)	# sbin: not in every PATH
 [ -x "$mkfs_f2fs" ] || die "missing 'mkfs.f2fs': apt-get install f2fs-tools (or run 'make deps')"
-libs=$(ldd "$mkfs_f2fs" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u)
+# e2fsprogs' mke2fs as mkfs.ext4 (busybox's makes ext2 only): the mm
+# selftests that need a filesystem get extents, so fallocate() works
+mkfs_ext4=$(command -v mkfs.ext4 || echo /sbin/mkfs.ext4)
+[ -x "$mkfs_ext4" ] || die "missing 'mkfs.ext4': apt-get install e2fsprogs (or run 'make deps')"
+libs=$(ldd "$mkfs_f2fs" "$mkfs_ext4" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u)
 
 inputs=$( {
-	sha256_of "$file_busybox" "$stressng/bin/stress-ng" "$stressng"/lib/* "$mkfs_f2fs" "$0"
+	sha256_of "$file_busybox" "$stressng/bin/stress-ng" "$stressng"/lib/* "$mkfs_f2fs" "$mkfs_ext4" "$0"
 	find "$TOP/stress/guest" "$TOP/stress/scenarios" "$BUILD/guest" "$mods" ${selftests:+"$selftests"} \
 		"$TOP/stress/selftests" -type f \
 		-print0 | sort -z | xargs -0 sha256sum
@@ -75,6 +80,7 @@ list=$(tmp_file)
 	done
 	echo "slink /usr/bin/stress-ng /guest/stress-ng 0777 0 0"
 	echo "file /sbin/mkfs.f2fs $(readlink -f "$mkfs_f2fs") 0755 0 0"
+	echo "file /sbin/mkfs.ext4 $(readlink -f "$mkfs_ext4") 0755 0 0"
 	for l in $libs; do
 		echo "file $l $(readlink -f "$l") 0755 0 0"
 	done

@@ -19,6 +19,8 @@ PKGS=(
 	# mkfs.f2fs for the guest: page cache of a filesystem without buffer
 	# heads (filemap_migrate_folio, which the batch takes)
 	f2fs-tools
+	# mkfs.ext4 for the guest: the selftests' own filesystem, with extents
+	e2fsprogs
 	# host-side tests of the console triage (libFuzzer)
 	clang
 	# make bench's plots (the png terminal)

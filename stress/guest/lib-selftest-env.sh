@@ -90,29 +90,37 @@ _selftest_swap_off() {
 	swapoff "/dev/zram$1" && echo "$1" >"$SELFTEST_ZRAM_CONTROL/hot_remove"
 }
 
-# _selftest_fs_on: a fresh ext2 (4K blocks, mounted by the ext4 driver:
-# large folios on 7.x, buffer heads on every page) on a loop device over
-# a sparse file in /tmp (SELFTEST_FS_IMAGE), mounted at SELFTEST_FS_MOUNT,
-# for an entry whose cases skip on tmpfs (memory-failure's soft offline
-# of clean and dirty page cache). Fresh for each program: nothing
-# one leaves (a poisoned page's file) meets the next. Prints the loop
-# device, nothing when none could be made (the entry then runs in /tmp
-# and its fs cases skip, as they did before).
+# _selftest_fs_on: a fresh filesystem (4K blocks: large folios on 7.x,
+# buffer heads on every page) on a loop device over a sparse file in /tmp
+# (SELFTEST_FS_IMAGE), mounted at SELFTEST_FS_MOUNT, for an entry whose
+# cases skip on tmpfs (memory-failure's soft offline of page cache,
+# gup_longterm's pins of a local file). ext4 where the initramfs has
+# e2fsprogs' mkfs.ext4 (extents: gup_longterm's fallocate() needs them),
+# else busybox's ext2. Fresh for each program: nothing one leaves (a
+# poisoned page's file) meets the next. Prints "DEVICE TYPE", or
+# "none: WHY" (the entry then runs in /tmp and its fs cases skip).
 _selftest_fs_on() {
-	local _dev _img="$SELFTEST_FS_IMAGE"
-	[ -e "$SELFTEST_LOOP_CONTROL" ] || return 0
-	_dev=$(losetup -f) || return 0
+	local _dev _img="$SELFTEST_FS_IMAGE" _type=ext2 _mkfs="mke2fs -F -b 4096"
+	if command -v mkfs.ext4 >/dev/null 2>&1; then
+		_type=ext4
+		_mkfs="mkfs.ext4 -q -F -b 4096 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0"
+	fi
+	[ -e "$SELFTEST_LOOP_CONTROL" ] || { echo "none: no loop devices ($SELFTEST_LOOP_CONTROL)"; return 0; }
+	_dev=$(losetup -f) || { echo "none: no free loop device"; return 0; }
 	if ! dd if=/dev/zero of="$_img" bs=1M count=0 seek="$SELFTEST_FS_MB" 2>/dev/null ||
 		! losetup "$_dev" "$_img"; then
 		rm -f "$_img"
+		echo "none: $_dev over $_img could not be set up"
 		return 0
 	fi
-	if mke2fs -F -b 4096 "$_dev" >/dev/null 2>&1 && mkdir -p "$SELFTEST_FS_MOUNT" &&
-		mount -t ext2 "$_dev" "$SELFTEST_FS_MOUNT"; then
-		echo "$_dev"
+	# shellcheck disable=SC2086 # the command and its options, on blanks
+	if $_mkfs "$_dev" >/dev/null 2>&1 && mkdir -p "$SELFTEST_FS_MOUNT" &&
+		mount -t "$_type" "$_dev" "$SELFTEST_FS_MOUNT"; then
+		echo "$_dev $_type"
 	else
 		losetup -d "$_dev"
 		rm -f "$_img"
+		echo "none: no $_type could be made and mounted on $_dev"
 	fi
 }
 

@@ -318,8 +318,10 @@ selftest_run() {
 			echo "# selftest $_n: swap $_w" ;;
 		fs)
 			_fs=$(_selftest_fs_on)
-			_w="ext2 on $_fs at $SELFTEST_FS_MOUNT"
-			[ -n "$_fs" ] || _w="none: no loop device could be made, it runs in $SELFTEST_WORKDIR"
+			case $_fs in
+			/*) _w="${_fs#* } on ${_fs%% *} at $SELFTEST_FS_MOUNT"; _fs=${_fs%% *} ;;
+			*) _w="$_fs, it runs in $SELFTEST_WORKDIR"; _fs="" ;;
+			esac
 			echo "# selftest $_n: filesystem $_w" ;;
 		esac
 	done
