@@ -14,8 +14,10 @@
 #                 as make bench), a git KERNEL_SRC at GOOD= (default the
 #                 newest v* tag below the run's commit); default 1, 0: not
 #                 measured
-# The first bad commit comes from a bisect of the same scenario and title
-# already in results/ (make bisect); none is started here.
+# With both, whether they can be told apart at that many runs
+# (scripts/tell-apart.sh). The first bad commit comes from a bisect of the
+# same scenario and title already in results/ (make bisect); none is
+# started here.
 #
 # Writes, in RESULTS_DIR: report.txt (the mail: subject line first),
 # repro.c and repro.sh (scripts/report-repro.sh); config is the run's own.
@@ -280,7 +282,23 @@ measure() {
 	rate=$(hit_rate)
 	[ "$base_runs" = 0 ] || progress "the unpatched base: $base_runs runs (BASE_RUNS=0 to skip)"
 	base=$(base_result)
+	apart=$(against_base)
 	bad=$(first_bad)
+}
+
+# against_base: whether the hit rate and the base's count of the title can
+# be told apart at the runs made (scripts/tell-apart.sh)
+against_base() {
+	local re_rate='^([0-9]+)/([0-9]+) runs' re_base='appeared in ([0-9]+) of ([0-9]+) runs'
+	local x n
+	if [[ $rate =~ $re_rate ]]; then
+		x=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
+		if [[ $base =~ $re_base ]]; then
+			"$TOP/scripts/tell-apart.sh" "$x" "$n" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+			return
+		fi
+	fi
+	echo "not measured (it needs the hit rate and the unpatched base)"
 }
 
 # not_measured: nm, what was not measured, from what each part said (they
@@ -313,6 +331,7 @@ write_report() {
 	echo "hit rate:         $rate"
 	echo "first bad commit: $bad"
 	echo "unpatched base:   $base"
+	echo "series vs base:   $apart"
 	if [ -n "$prog" ]; then echo "reproducer:       repro.c, repro.sh (attached): $cmd"; else echo "reproducer:       none"; fi
 	echo
 	series_lines

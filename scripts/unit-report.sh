@@ -65,7 +65,7 @@ report_sections() {
 	local f=$1 s missing=()
 	for s in '^Subject: \[BUG\] KTAP: not ok hugetlb-anon.data-integrity$' '^tree: ' '^HEAD commit: ' '^base: .*7\.2' \
 		'^kernel config: *config' '^console output: ' '^scenario: *hugetlb: ' '^seed: *5 ' '^hit rate: ' \
-		'^first bad commit: ' '^unpatched base: ' '^reproducer: *repro.c' '^Console excerpt' \
+		'^first bad commit: ' '^unpatched base: ' '^series vs base: *not measured' '^reproducer: *repro.c' '^Console excerpt' \
 		'# mismatch (anon page 0 after a move to node 1)' '^Guest' '^  vCPUs: *2' 'NUMA nodes' '^  boot args: .*suite.seed=5' \
 		'^  command: .*-append' '^Reproducer:' 'gcc -static' '\./repro -s 524682468216758103 -t 5 -n 2 -m anon -N hugetlb-anon$' \
 		'mount -t hugetlbfs' '^Not measured in this report:' '^  - the hit rate' '^  - the unpatched base'; do
@@ -90,6 +90,27 @@ $(sha256_of "$TOP/patches/7.2/0001-mm-migrate-skip-the-data-copy-for-folios-whos
 	! report_sections "$FX/cut.txt" >/dev/null || { echo "the section check passed a report without its base line"; return 1; }
 }
 t_run "report: every section, on our series (REPRO_RUNS=0 BASE_RUNS=0: said not measured)" report_series
+
+# the hit rate against the base's count: told apart only where the runs
+# can tell (one-sided Fisher exact test at 5 %); its controls: counts a
+# flake of the base's own gives, and a series that hits less
+tell_apart() {
+	local a want got
+	while IFS='|' read -r a want; do
+		# shellcheck disable=SC2086 # the four counts, on blanks
+		got=$("$TOP/scripts/tell-apart.sh" $a 2>&1) || true
+		[[ $got == "$want"* ]] || { echo "$a: '$got', not '$want...'"; return 1; }
+	done <<'EOF'
+3 3 0 3|told apart: 3/3 with the series against 0/3 on the base (one-sided Fisher exact test, p = 0.050)
+6 6 0 6|told apart: 6/6 with the series against 0/6 on the base (one-sided Fisher exact test, p = 0.001)
+1 3 0 3|not told apart at these counts: 1/3 with the series against 0/3 on the base (one-sided Fisher exact test, p = 0.50)
+2 3 1 3|not told apart at these counts: 2/3
+3 3 0 1|not told apart at these counts: 3/3 with the series against 0/1 on the base (one-sided Fisher exact test, p = 0.25)
+1 3 2 3|not told apart: 1/3 with the series against 2/3 on the base: the series does not hit it more often
+4 3 0 3|error: usage: tell-apart.sh
+EOF
+}
+t_run "report: series vs base told apart at 3 runs each only when 3/3 against 0/3" tell_apart
 
 report_repro_builds() {
 	local d=$FX/series-run
