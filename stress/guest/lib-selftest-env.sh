@@ -1,7 +1,8 @@
 # The settings around one mm selftest program (stress/guest/lib-selftests.sh
 # runs it): the hugetlb pool, the vm sysctls it may leave changed, a swap
-# device for an entry that swaps out and a filesystem for one that needs
-# page cache other than tmpfs'. Busybox sh in the guest; the host's tests
+# device for an entry that swaps out, a filesystem for one that needs
+# page cache other than tmpfs' and the CPUs of a node with movable memory
+# for one whose pins should migrate. Busybox sh in the guest; the host's tests
 # point the paths elsewhere.
 
 # swap: the size of the zram swap an entry that needs it runs with
@@ -15,6 +16,10 @@ SELFTEST_FS_MOUNT=${SELFTEST_FS_MOUNT:-/mnt/selftest-fs}
 SELFTEST_FS_IMAGE=${SELFTEST_FS_IMAGE:-/tmp/selftest-fs.img}
 SELFTEST_FS_MB=${SELFTEST_FS_MB:-128}
 SELFTEST_LOOP_CONTROL=${SELFTEST_LOOP_CONTROL:-/dev/loop-control}
+
+# movable: the kernel's zones and its NUMA nodes (their CPUs)
+SELFTEST_ZONEINFO=${SELFTEST_ZONEINFO:-/proc/zoneinfo}
+SELFTEST_NODES=${SELFTEST_NODES:-/sys/devices/system/node}
 
 # the default-size hugetlb pool, and the vm sysctls (the host's tests
 # point them elsewhere)
@@ -122,6 +127,23 @@ _selftest_fs_on() {
 		rm -f "$_img"
 		echo "none: no $_type could be made and mounted on $_dev"
 	fi
+}
+
+# _selftest_movable_node: "NODE CPUS" of the last node with both CPUs and
+# a ZONE_MOVABLE that has pages (the family boots with movablecore=:
+# the movable zone is at the top of each node that has one). A program
+# run on those CPUs allocates from it first, so its FOLL_LONGTERM pins
+# must migrate its pages (reason longterm_pin); run anywhere, gup_longterm
+# mostly lands on node 0, which has none, and migrated nothing. Nothing
+# when no node has both.
+_selftest_movable_node() {
+	local _node _cpus _pick=""
+	for _node in $(awk '$1 == "Node" && $4 == "Movable" { n = $2; sub(",", "", n) }
+		n != "" && $1 == "present" { if ($2 > 0) print n; n = "" }' "$SELFTEST_ZONEINFO"); do
+		_cpus=$(cat "$SELFTEST_NODES/node$_node/cpulist" 2>/dev/null)
+		[ -z "$_cpus" ] || _pick="$_node $_cpus"
+	done
+	[ -z "$_pick" ] || echo "$_pick"
 }
 
 # _selftest_fs_off DEV: that filesystem unmounted, its device and file gone

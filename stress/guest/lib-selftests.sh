@@ -33,7 +33,7 @@ SELFTEST_KEYS="name prog status why needs args timeout skip_on"
 # balancing, compaction, khugepaged), to tell a provider's effect from
 # the test's own timing
 SELFTEST_VMSTAT_WATCH="pgmigrate_success pgmigrate_fail thp_migration_success thp_migration_fail thp_migration_split numa_pages_migrated compact_isolated thp_split_page thp_split_page_failed thp_split_pmd thp_collapse_alloc thp_collapse_alloc_failed"
-SELFTEST_NEEDS="thp fs hwpoison ksm uffd uring swap lib=numa"
+SELFTEST_NEEDS="thp fs movable hwpoison ksm uffd uring swap lib=numa"
 
 # selftest_records [FILE]: every record as "name<TAB>key<TAB>value"
 # lines, prog filled in from the name. A line that is not "key: value",
@@ -280,7 +280,7 @@ _selftest_skip_on() {
 # SELFTEST_MIGRATED: the pages migrated while it ran; SELFTEST_VERDICT:
 # pass, xfail, skip, fail or timeout.
 selftest_run() {
-	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap="" _fs=""
+	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap="" _fs="" _cpus=""
 	SELFTEST_MIGRATED=0 SELFTEST_VERDICT=fail
 	_rec=$(selftest_records) || { not_ok "selftest-$_p" "the list $SELFTEST_LIST cannot be read"; return 1; }
 	_st=$(_selftest_get "$_rec" "$_n" status)
@@ -323,6 +323,11 @@ selftest_run() {
 			*) _w="$_fs, it runs in $SELFTEST_WORKDIR"; _fs="" ;;
 			esac
 			echo "# selftest $_n: filesystem $_w" ;;
+		movable)
+			_cpus=$(_selftest_movable_node)
+			_w="on CPUs ${_cpus#* } of node ${_cpus%% *}, which has a ZONE_MOVABLE"
+			[ -n "$_cpus" ] || _w="anywhere: no node has both CPUs and a ZONE_MOVABLE"
+			echo "# selftest $_n: runs $_w" ;;
 		esac
 	done
 	if [ -n "$_hp" ]; then
@@ -352,7 +357,7 @@ selftest_run() {
 	cat "$SELFTEST_VMSTAT" >/tmp/selftest-vmstat0
 	_m0=$(_selftest_migrations /tmp/selftest-vmstat0)
 	# shellcheck disable=SC2046 # the arguments are split on blanks
-	selftest_exec "$_t" "$_dir" "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
+	selftest_exec "$_t" "$_dir" ${_cpus:+taskset -c "${_cpus#* }"} "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
 		SELFTEST_MIGRATED0=$_m0 selftest_ktap "$_n" "$_sum" "$_p"
 	[ -z "$_hp" ] || echo "$_hp0" >"$SELFTEST_HUGEPAGES"
 	[ -z "$_swap" ] || _selftest_swap_off "$_swap" ||
