@@ -39,7 +39,8 @@ fake bails 'echo "TAP version 13"; echo "1..2"; echo "ok 1 first"; echo "Bail ou
 fake softoff 'echo "TAP version 13"; echo "1..1"; echo 0 >"$SELFTEST_SYSCTL_VM/enable_soft_offline"
 echo "1 1 1" >"$SELFTEST_SYSCTL_VM/lowmem_reserve_ratio"; echo "ok 1 x"'
 fake pool 'echo "TAP version 13"; echo "1..1"; echo "ok 1 pool=$(cat "$POOL") dir=$1 cwd=$PWD"'
-fake cpus 'echo "TAP version 13"; echo "1..1"; echo "ok 1 cpus=$(sed -n "s/^Cpus_allowed_list:[[:space:]]*//p" /proc/self/status)"'
+# policy: its memory policy as numa_maps shows it on its stack
+fake policy 'echo "TAP version 13"; echo "1..1"; echo "ok 1 policy=$(awk "/ stack/ { print \$2 }" /proc/self/numa_maps)"'
 printf 'notbuilt: needs a newer tree\n' >"$G/mm/unbuilt"
 entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	printf 'name: %s\nprog: %s\nstatus: in\nwhy: a fake\nneeds: %s\ntimeout: %s\n' "$1" "$2" "$3" "$4"
@@ -56,7 +57,7 @@ entry() { # NAME PROG NEEDS TIMEOUT [ARGS]
 	entry pool pool hugepages=3 20 '{dir} x'
 	entry swapper plain swap 20
 	entry fsuser pool fs 20 '{dir}'
-	entry pinner cpus movable 20
+	entry pinner policy movable 20
 	entry notbuilt notbuilt none 20
 	entry bigguest allgood cpus=999 20
 	entry diff diff none 20
@@ -78,7 +79,7 @@ guest_run() {
 	PATH=$G/bin POOL=$G/nr_hugepages SELFTEST_VMSTAT=$G/vmstat SELFTEST_MEMINFO=$G/meminfo SELFTEST_DIR=$G/mm SELFTEST_WORKDIR=$G/work SELFTEST_HUGEPAGES=$G/nr_hugepages \
 		SELFTEST_SYSCTL_VM=$G/vm SELFTEST_ZRAM_CONTROL=$G/zram-control SELFTEST_SYS_BLOCK=$G/block \
 		SELFTEST_LOOP_CONTROL=$G/loop-control SELFTEST_FS_MOUNT=$G/fsmnt SELFTEST_FS_IMAGE=$G/fs.img \
-		SELFTEST_ZONEINFO=$G/zoneinfo SELFTEST_NODES=$G/nodes \
+		SELFTEST_ZONEINFO=$G/zoneinfo SELFTEST_PREFER_NODE=$G/prefer-node \
 		busybox sh -c ". '$TOP/stress/guest/lib-record.sh'; . '$TOP/stress/guest/lib-ktap.sh'; . '$TOP/stress/guest/lib-selftest-env.sh'; . '$TOP/stress/guest/lib-selftests.sh'; . '$TOP/stress/guest/lib-selftest-family.sh'
 		ktap_begin sc; $1; ktap_end" 2>&1 | sed -e 's/after [0-9]* s/after S s/' -e 's/seconds=[0-9]*/seconds=S/'
 }

@@ -1,8 +1,8 @@
 # The settings around one mm selftest program (stress/guest/lib-selftests.sh
 # runs it): the hugetlb pool, the vm sysctls it may leave changed, a swap
 # device for an entry that swaps out, a filesystem for one that needs
-# page cache other than tmpfs' and the CPUs of a node with movable memory
-# for one whose pins should migrate. Busybox sh in the guest; the host's tests
+# page cache other than tmpfs' and memory from a node's movable zone for
+# one whose pins should migrate. Busybox sh in the guest; the host's tests
 # point the paths elsewhere.
 
 # swap: the size of the zram swap an entry that needs it runs with
@@ -17,9 +17,10 @@ SELFTEST_FS_IMAGE=${SELFTEST_FS_IMAGE:-/tmp/selftest-fs.img}
 SELFTEST_FS_MB=${SELFTEST_FS_MB:-128}
 SELFTEST_LOOP_CONTROL=${SELFTEST_LOOP_CONTROL:-/dev/loop-control}
 
-# movable: the kernel's zones and its NUMA nodes (their CPUs)
+# movable: the kernel's zones, and the program that runs another with its
+# memory from one node first (stress/prefer-node.c)
 SELFTEST_ZONEINFO=${SELFTEST_ZONEINFO:-/proc/zoneinfo}
-SELFTEST_NODES=${SELFTEST_NODES:-/sys/devices/system/node}
+SELFTEST_PREFER_NODE=${SELFTEST_PREFER_NODE:-/guest/prefer-node}
 
 # the default-size hugetlb pool, and the vm sysctls (the host's tests
 # point them elsewhere)
@@ -129,21 +130,17 @@ _selftest_fs_on() {
 	fi
 }
 
-# _selftest_movable_node: "NODE CPUS" of the last node with both CPUs and
-# a ZONE_MOVABLE that has pages (the family boots with movablecore=:
-# the movable zone is at the top of each node that has one). A program
-# run on those CPUs allocates from it first, so its FOLL_LONGTERM pins
-# must migrate its pages (reason longterm_pin); run anywhere, gup_longterm
-# mostly lands on node 0, which has none, and migrated nothing. Nothing
-# when no node has both.
+# _selftest_movable_node: "NODE PAGES" of the node with the largest
+# ZONE_MOVABLE (the family boots with movablecore=: the movable zone is at
+# the top of each node that has one), nothing when no node has one with
+# pages. A program whose memory comes from there first (prefer-node) has
+# its FOLL_LONGTERM pins migrate its pages (reason longterm_pin). Run
+# anywhere, gup_longterm and cow migrated nothing: node 0 has no movable
+# zone, and node 1's (128 MB) was full; on its CPUs too.
 _selftest_movable_node() {
-	local _node _cpus _pick=""
-	for _node in $(awk '$1 == "Node" && $4 == "Movable" { n = $2; sub(",", "", n) }
-		n != "" && $1 == "present" { if ($2 > 0) print n; n = "" }' "$SELFTEST_ZONEINFO"); do
-		_cpus=$(cat "$SELFTEST_NODES/node$_node/cpulist" 2>/dev/null)
-		[ -z "$_cpus" ] || _pick="$_node $_cpus"
-	done
-	[ -z "$_pick" ] || echo "$_pick"
+	awk '$1 == "Node" && $4 == "Movable" { n = $2; sub(",", "", n) }
+		n != "" && $1 == "present" { if ($2 > best) { best = $2; pick = n }; n = "" }
+		END { if (pick != "") print pick, best }' "$SELFTEST_ZONEINFO"
 }
 
 # _selftest_fs_off DEV: that filesystem unmounted, its device and file gone

@@ -280,7 +280,7 @@ _selftest_skip_on() {
 # SELFTEST_MIGRATED: the pages migrated while it ran; SELFTEST_VERDICT:
 # pass, xfail, skip, fail or timeout.
 selftest_run() {
-	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap="" _fs="" _cpus=""
+	local _n=$1 _p=$1${2:+-$2} _sysctls _rec _st _prog _needs _args _t _why _w _hp="" _hp0="" _held _dir _sum _v=fail _vwhy _m0 _swap="" _fs="" _node=""
 	SELFTEST_MIGRATED=0 SELFTEST_VERDICT=fail
 	_rec=$(selftest_records) || { not_ok "selftest-$_p" "the list $SELFTEST_LIST cannot be read"; return 1; }
 	_st=$(_selftest_get "$_rec" "$_n" status)
@@ -324,10 +324,10 @@ selftest_run() {
 			esac
 			echo "# selftest $_n: filesystem $_w" ;;
 		movable)
-			_cpus=$(_selftest_movable_node)
-			_w="on CPUs ${_cpus#* } of node ${_cpus%% *}, which has a ZONE_MOVABLE"
-			[ -n "$_cpus" ] || _w="anywhere: no node has both CPUs and a ZONE_MOVABLE"
-			echo "# selftest $_n: runs $_w" ;;
+			_node=$(_selftest_movable_node)
+			_w="from node ${_node%% *} first (its ZONE_MOVABLE: ${_node#* } pages)"
+			[ -n "$_node" ] || _w="anywhere: no node has a ZONE_MOVABLE with pages"
+			echo "# selftest $_n: its memory $_w" ;;
 		esac
 	done
 	if [ -n "$_hp" ]; then
@@ -357,7 +357,7 @@ selftest_run() {
 	cat "$SELFTEST_VMSTAT" >/tmp/selftest-vmstat0
 	_m0=$(_selftest_migrations /tmp/selftest-vmstat0)
 	# shellcheck disable=SC2046 # the arguments are split on blanks
-	selftest_exec "$_t" "$_dir" ${_cpus:+taskset -c "${_cpus#* }"} "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
+	selftest_exec "$_t" "$_dir" ${_node:+"$SELFTEST_PREFER_NODE" "${_node%% *}"} "$SELFTEST_DIR/$_prog" $(echo "$_args" | sed "s|{dir}|$_dir|g") |
 		SELFTEST_MIGRATED0=$_m0 selftest_ktap "$_n" "$_sum" "$_p"
 	[ -z "$_hp" ] || echo "$_hp0" >"$SELFTEST_HUGEPAGES"
 	[ -z "$_swap" ] || _selftest_swap_off "$_swap" ||
