@@ -135,8 +135,9 @@ _selftest_fs_on() {
 # the top of each node that has one), nothing when no node has one with
 # pages. A program whose memory comes from there first (prefer-node) has
 # its FOLL_LONGTERM pins migrate its pages (reason longterm_pin). Run
-# anywhere, gup_longterm and cow migrated nothing: node 0 has no movable
-# zone, and node 1's (128 MB) was full; on its CPUs too.
+# anywhere, gup_longterm and cow migrated nothing (node 0 has no movable
+# zone), nor on node 1's CPUs (its movable zone is 128 MB, node 2's,
+# which has no CPUs, about 1 GB).
 _selftest_movable_node() {
 	awk '$1 == "Node" && $4 == "Movable" { n = $2; sub(",", "", n) }
 		n != "" && $1 == "present" { if ($2 > best) { best = $2; pick = n }; n = "" }
