@@ -16,12 +16,10 @@
 #include <sys/syscall.h>
 
 #define MPOL_PREFERRED 1
-#define MASK_LONGS 16
-#define LONG_BITS (8 * sizeof(unsigned long))
 
 int main(int argc, char **argv)
 {
-	unsigned long mask[MASK_LONGS] = { 0 };
+	unsigned long mask;
 	char *end;
 	long node;
 
@@ -31,14 +29,13 @@ int main(int argc, char **argv)
 	}
 	errno = 0;
 	node = strtol(argv[1], &end, 10);
-	if (errno || end == argv[1] || *end || node < 0 ||
-	    node >= (long)(MASK_LONGS * LONG_BITS)) {
-		fprintf(stderr, "prefer-node: bad node '%s'\n", argv[1]);
+	/* one long of nodes, maxnode 64 (63 bits read), as the drivers pass it */
+	if (errno || end == argv[1] || *end || node < 0 || node > 62) {
+		fprintf(stderr, "prefer-node: bad node '%s' (0-62)\n", argv[1]);
 		return 2;
 	}
-	mask[node / LONG_BITS] |= 1UL << (node % LONG_BITS);
-	/* maxnode counts one past the mask's bits, as libnuma passes it */
-	if (syscall(SYS_set_mempolicy, MPOL_PREFERRED, mask, MASK_LONGS * LONG_BITS + 1)) {
+	mask = 1UL << node;
+	if (syscall(SYS_set_mempolicy, MPOL_PREFERRED, &mask, 64UL)) {
 		fprintf(stderr, "prefer-node: set_mempolicy(MPOL_PREFERRED, node %ld): %s\n",
 			node, strerror(errno));
 		return 1;
