@@ -190,26 +190,29 @@ qemu_command() {
 }
 
 monitor() { # send one HMP command, print the answer
+	# An answer ends at QEMU's next "(qemu) " prompt, or when QEMU closes
+	# the socket (quit): read to there, not for a fixed time, since a run
+	# that stops at a finding asks twice and a snapshot's save several times
 	python3 - "$out/monitor.sock" "$1" <<'PY' 2>/dev/null || true
 import socket, sys, time
+PROMPT = b"(qemu) "
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
-s.settimeout(3)
-def drain():
-    data = b""
-    try:
-        while True:
+def until_prompt(limit):
+    data, end = b"", time.monotonic() + limit
+    while not data.endswith(PROMPT):
+        s.settimeout(max(end - time.monotonic(), 0.01))
+        try:
             chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    except socket.timeout:
-        pass
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
     return data
-drain()
+until_prompt(5)
 s.sendall(sys.argv[2].encode() + b"\n")
-time.sleep(1)
-sys.stdout.write(drain().decode(errors="replace"))
+sys.stdout.write(until_prompt(30).decode(errors="replace"))
 PY
 }
 
