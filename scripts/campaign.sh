@@ -24,6 +24,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/emulator.sh"
+# count_restores, boot_of: which boots are worth a snapshot (SNAPSHOT=1)
+. "$(dirname "$0")/lib-snapshot.sh"
 
 # parse_args ARGS...: name, scenarios, master, runs, budget, shard, duration
 parse_args() {
@@ -106,6 +108,11 @@ open_campaign() {
 	local cbase n
 	art=$("$TOP/scripts/build-kernel.sh" | tail -1)
 	export KERNEL_ART=$art
+	# its modules and initramfs, made or found once for every run (run.sh)
+	local mods initrd
+	mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
+	initrd=$("$TOP/scripts/build-initramfs.sh" "$art" | tail -1)
+	export CAMPAIGN_BOOT_FILES="$art $mods $initrd"
 
 	mkdir -p "$RESULTS"
 	cbase=campaign-$(date -u +%Y%m%d-%H%M%S)-$name-s$master
@@ -136,9 +143,12 @@ run_one() {
 	progress_live "run $((done_runs + 1))/$total_label: $s, seed $seed: running"
 	# SNAPSHOT=1: the first run of the campaign (of this shard) and one in
 	# ten boot cold all the same, so that a bug of the boot is not lost
-	local cold=0
+	local cold=0 new=1
 	[ "$done_runs" != 0 ] && [ $((k % 10)) != 0 ] || cold=1
-	COLD=$cold RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "${run_duration:-$duration}" >/dev/null || rc=$?
+	# a boot that no other run of the campaign restores: a snapshot of it
+	# saved earlier serves, but making one costs more than the boot it spares
+	[ "${restores[$(boot_of "$s")]:-0}" -ge 2 ] || new=0
+	COLD=$cold SNAPSHOT_NEW=$new RUN_PROGRESS=0 QUIET_SUMMARY=1 RUN_DIR_FILE=$dirf run_child "$TOP/scripts/run.sh" "$s" "$seed" "${run_duration:-$duration}" >/dev/null || rc=$?
 	progress_live_end
 	dir=$(cat "$dirf")
 	[ "$rc" = 130 ] && { echo "error: interrupted at run $k ($s, seed $seed); campaign stopped ($cdir)" >&2; exit 130; }
@@ -162,6 +172,7 @@ run_all() {
 	local k=0 s seed d est
 	start=$(date +%s) done_runs=0 bad=0
 	declare -gA last_wall
+	count_restores
 	while [ -z "$runs" ] || [ "$k" -lt "$runs" ]; do
 		if [ $((k % sn)) != "$si" ]; then k=$((k + 1)); continue; fi
 		s=${scenarios[$((k % L))]}

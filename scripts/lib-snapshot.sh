@@ -25,6 +25,9 @@ snapshot_ready() {
 		echo "$vcpus ${NODE_MEM:-512} $QEMU $TCG_THREAD ${ACCEL:-auto}"
 	} | sha256sum | cut -c1-16)
 	dir=$BUILD/snapshots/$key
+	# SNAPSHOT_NEW=0 (campaign.sh: no other run shares this boot): restored
+	# only when saved before
+	[ "${SNAPSHOT_NEW:-1}" != 0 ] || [ -f "$dir/state" ] || return 0
 	mkdir -p "$dir"
 	(
 		# two campaigns (shards) wanting one snapshot: one boot makes it
@@ -61,4 +64,29 @@ snapshot_prune() {
 snapshot_wanted() {
 	[ "${SNAPSHOT:-0}" = 1 ] && [ "${COLD:-0}" != 1 ] && [ -z "${1:-}" ] && [ -z "$serial2" ] &&
 		[ -z "${boot_cold:-}" ]
+}
+
+# boot_of SCENARIO: what of a scenario's record shapes its boot, and so
+# its snapshot (run.sh's snapshot key; the rest is the campaign's)
+boot_of() {
+	echo "$(scenario_field "$1" boot_args)|$(scenario_field "$1" vcpus)|$(scenario_field "$1" node_mem)"
+}
+
+# count_restores: under SNAPSHOT=1, how many of a campaign shard's runs
+# could start from each boot's snapshot (restores[BOOT]): not its first
+# run nor one in ten (cold, campaign.sh), not a boot_cold scenario. Reads
+# campaign.sh's list (scenarios, L), shard (sn, si) and runs (none: a
+# budget, one pass of the list)
+count_restores() {
+	local k n=${runs:-$L} first=1 s
+	declare -gA restores=()
+	[ "${SNAPSHOT:-0}" = 1 ] || return 0
+	for ((k = 0; k < n; k++)); do
+		[ $((k % sn)) = "$si" ] || continue
+		s=${scenarios[$((k % L))]%@*}
+		if [ "$first" = 0 ] && [ $((k % 10)) != 0 ] && [ -z "$(scenario_field "$s" boot_cold)" ]; then
+			restores[$(boot_of "$s")]=$((${restores[$(boot_of "$s")]:-0} + 1))
+		fi
+		first=0
+	done
 }

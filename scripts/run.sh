@@ -49,8 +49,21 @@ duration=${duration:-60}
 # --- what to boot ------------------------------------------------------------
 art=${KERNEL_ART:-$("$TOP/scripts/build-kernel.sh" | tail -1)}
 [ -f "$art/bzImage" ] || die "no kernel artifact at '$art'"
-mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
-initrd=$("$TOP/scripts/build-initramfs.sh" "$art" | tail -1)
+# modules_and_initramfs: the kernel's modules (mods) and initramfs
+# (initrd). A campaign names them once (CAMPAIGN_BOOT_FILES="ART MODS
+# INITRD"): each of its runs boots the files the campaign started with,
+# without hashing their inputs again
+modules_and_initramfs() {
+	local c_art c_mods c_initrd
+	read -r c_art c_mods c_initrd <<<"${CAMPAIGN_BOOT_FILES:-}"
+	if [ "${c_art:-}" = "$art" ] && [ -f "$c_mods/api" ] && [ -f "$c_initrd" ]; then
+		mods=$c_mods initrd=$c_initrd
+		return 0
+	fi
+	mods=$("$TOP/scripts/build-modules.sh" "$art" | tail -1)
+	initrd=$("$TOP/scripts/build-initramfs.sh" "$art" | tail -1)
+}
+modules_and_initramfs
 make -s -C "$TOP/scripts/triage" OUT="$BUILD/triage" >/dev/null || die "building the console triage failed"
 # the flavour is the kernel's: its boot file goes with the artifact built
 # from its fragment
@@ -197,6 +210,7 @@ boot_and_judge() {
 	start=$(date +%s)
 	! snapshot_wanted "${1:-}" || snap=$(snapshot_ready "$hold_args")
 	how=${snap:+from snapshot $(basename "$snap")}
+	[ -n "$snap" ] || [ "${SNAPSHOT_NEW:-1}" != 0 ] || ! snapshot_wanted "${1:-}" || how="cold (no snapshot of this boot, and no other run of the campaign to share one)"
 	[ -n "$snap" ] || [ "${SNAPSHOT:-0}" != 1 ] || [ -z "$boot_cold" ] || how="cold (boot_cold: $boot_cold)"
 	[ -z "$snap" ] || cmdline=$hold_args
 	echo "${how:-cold}" >"$out/boot"

@@ -242,6 +242,35 @@ snapshot_choice() {
 }
 t_run "snapshots: only SNAPSHOT=1, not COLD, not an emulator re-run, not with a second serial port, not boot_cold" snapshot_choice
 
+# SNAPSHOT=1: a boot is saved only when two runs or more of the campaign
+# (of its shard) will restore it; the others boot cold
+snapshot_shares() {
+	local scenarios L runs sn si plain kmem own
+	. "$TOP/scripts/lib-snapshot.sh"
+	scenarios=(clean@10 pinned@10 clean longterm-pin@10 zsmalloc pinned oracle-warn) L=7 runs="" sn=1 si=0
+	plain=$(boot_of clean) kmem=$(boot_of pinned) own=$(boot_of longterm-pin)
+	[ "$plain" = "$(boot_of oracle-warn)" ] && [ "$kmem" != "$plain" ] && [ "$own" != "$kmem" ] ||
+		{ echo "boot_of does not tell the boots apart: '$plain' '$kmem' '$own'"; return 1; }
+	SNAPSHOT=0 count_restores
+	[ "${#restores[@]}" = 0 ] || { echo "SNAPSHOT=0 counted restores"; return 1; }
+	# run 0 is cold; zsmalloc boots cold (boot_cold)
+	SNAPSHOT=1 count_restores
+	[ "${restores[$plain]}/${restores[$kmem]}/${restores[$own]}" = 2/2/1 ] ||
+		{ echo "one pass: ${restores[$plain]:-0}/${restores[$kmem]:-0}/${restores[$own]:-0}, want 2/2/1"; return 1; }
+	# 11 runs: 7 clean@10, 8 pinned@10, 9 clean, and 10 longterm-pin, cold
+	runs=11 SNAPSHOT=1 count_restores
+	[ "${restores[$plain]}/${restores[$kmem]}/${restores[$own]}" = 4/3/1 ] ||
+		{ echo "11 runs: ${restores[$plain]:-0}/${restores[$kmem]:-0}/${restores[$own]:-0}, want 4/3/1"; return 1; }
+	# shard 1 of 2, 12 runs: 1 pinned (its first: cold), 3 longterm-pin, 5
+	# pinned, 7 clean@10, 9 clean, 11 zsmalloc
+	runs=12 sn=2 si=1 SNAPSHOT=1 count_restores
+	[ "${restores[$plain]:-0}/${restores[$kmem]:-0}/${restores[$own]:-0}" = 2/1/1 ] ||
+		{ echo "shard 1 of 2: ${restores[$plain]:-0}/${restores[$kmem]:-0}/${restores[$own]:-0}, want 2/1/1"; return 1; }
+	grep -q 'restores\[$(boot_of "$s")\]:-0}" -ge 2 \] || new=0' "$TOP/scripts/campaign.sh" ||
+		{ echo "campaign.sh no longer saves only the boots two runs share"; return 1; }
+}
+t_run "snapshots: saved only for a boot two runs of the campaign restore" snapshot_shares
+
 # a campaign's speed: runs per hour, per kind of boot, the campaign time
 # of the first run that did not behave as it must (a control that caught
 # its bug did: it is no detection)
