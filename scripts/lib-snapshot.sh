@@ -78,14 +78,15 @@ boot_of() {
 # campaign.sh's list (scenarios, L), shard (sn, si) and runs (none: a
 # budget, one pass of the list)
 count_restores() {
-	local k n=${runs:-$L} first=1 s
+	local k n=${runs:-$L} first=1 s b
 	declare -gA restores=()
 	[ "${SNAPSHOT:-0}" = 1 ] || return 0
 	for ((k = 0; k < n; k++)); do
 		[ $((k % sn)) = "$si" ] || continue
 		s=${scenarios[$((k % L))]%@*}
 		if [ "$first" = 0 ] && [ $((k % 10)) != 0 ] && [ -z "$(scenario_field "$s" boot_cold)" ]; then
-			restores[$(boot_of "$s")]=$((${restores[$(boot_of "$s")]:-0} + 1))
+			b=$(boot_of "$s")
+			restores[$b]=$((${restores[$b]:-0} + 1))
 		fi
 		first=0
 	done
